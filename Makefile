@@ -1,0 +1,20 @@
+# The README's commands. `make demo` sets up and runs the main job; `make test` sets up and
+# runs the whole test suite (what CI runs).
+PY := .venv/bin/python
+
+.PHONY: setup demo test lint bench smoke frozen wheels
+
+setup:
+	bash scripts/setup-env
+
+demo: setup
+	$(PY) -m levitor_studio resources/examples/astronaut/astronaut.levitor
+
+test: setup
+	QT_QPA_PLATFORM=offscreen xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m ruff check levitor_studio plugins tests bench
+	$(PY) -m mypy levitor_studio/model levitor_studio/engine
+	$(PY) -m importlinter.cli lint --no-cache 2>/dev/null || .venv/bin/python -c "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
+
+bench: setup
+	$(PY) -m bench

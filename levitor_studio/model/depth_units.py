@@ -1,0 +1,58 @@
+"""Depth unit conversions, in one place (``scene-model.md`` § Depth, reference §1).
+
+* disparity: 0..255, larger = nearer (Depth Anything output after min-max normalisation);
+* pseudo-depth ``z = 1 / disparity``: in ``[1/255, 1]``, smaller = nearer, 1 = far;
+* control channel value: ``round(1 / z)`` on the 0..255 scale, with the original's rule that
+  the value 1 becomes 0 ("no depth"). Pseudo-depths above about 0.67 therefore read as "no
+  depth" to the model: :func:`in_no_depth_band` lets the UI warn about it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+Z_MIN = 1.0 / 255.0
+Z_MAX = 1.0
+
+
+def normalise_disparity(disparity: ArrayLike) -> NDArray[np.uint8]:
+    """Min-max normalise a raw relative disparity map to uint8 0..255, as the original demo."""
+    d = np.asarray(disparity, dtype=np.float64)
+    lo, hi = float(d.min()), float(d.max())
+    if hi - lo <= 0:
+        return np.zeros(d.shape, dtype=np.uint8)
+    return ((d - lo) / (hi - lo) * 255.0).astype(np.uint8)
+
+
+def disparity_to_depth(disparity_u8: ArrayLike) -> NDArray[np.float32]:
+    """Pseudo-depth ``1 / disparity`` from 0..255 disparity; disparity 0 (farthest) maps to 1."""
+    d = np.asarray(disparity_u8, dtype=np.float64)
+    return (1.0 / np.clip(d, 1.0, 255.0)).astype(np.float32)
+
+
+def depth_to_disparity(z: ArrayLike) -> NDArray[np.float64]:
+    """Inverse of :func:`disparity_to_depth` without rounding: ``1 / z``."""
+    return 1.0 / np.asarray(z, dtype=np.float64)
+
+
+def depth_to_channel(z: ArrayLike) -> NDArray[np.int64]:
+    """The generator's 0..255 depth channel: ``round(1 / z)`` with 1 replaced by 0."""
+    v = np.rint(1.0 / np.asarray(z, dtype=np.float64)).astype(np.int64)
+    v = np.clip(v, 0, 255)
+    v[v == 1] = 0
+    return v
+
+
+def channel_value(z: float) -> int:
+    """Scalar form of :func:`depth_to_channel`."""
+    return int(depth_to_channel(np.array([z]))[0])
+
+
+def in_no_depth_band(z: float) -> bool:
+    """True where the model will read this pseudo-depth as "no depth" (channel value 0)."""
+    return channel_value(z) == 0
+
+
+#: the smallest pseudo-depth the model reads as "no depth" (``round(1/z) == 1`` ⇔ ``z > 2/3``)
+NO_DEPTH_FROM = 2.0 / 3.0

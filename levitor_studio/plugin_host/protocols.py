@@ -1,0 +1,113 @@
+"""What a backend of each kind must provide (segmenter, depth estimator, video generator).
+
+A backend is a class named by an entry point in one of :data:`GROUPS`. Its module must import
+cheaply (heavy packages such as torch are imported inside methods), because the host imports
+it to ask :meth:`Backend.availability`. The class is constructed with the user's options
+(weights paths and switches, all strings) and is expected to load weights lazily on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+SEGMENTER = "segmenter"
+DEPTH = "depth"
+GENERATOR = "generator"
+
+#: entry point group per backend kind
+GROUPS: dict[str, str] = {
+    SEGMENTER: "levitor_studio.segmenters",
+    DEPTH: "levitor_studio.depth_estimators",
+    GENERATOR: "levitor_studio.video_generators",
+}
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether a backend can run here, and if not, a sentence saying why and what to do."""
+
+    ok: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """An option a backend takes (shown in Preferences and as a CLI flag)."""
+
+    name: str
+    help: str
+    kind: str = "path"  # "path" (file), "dir" (folder), "choice", "flag", "text"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default: str = ""
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """Segmenter prompt in working-size pixels: clicks ``(x, y, 1|0)`` and/or a box."""
+
+    clicks: Sequence[tuple[float, float, int]] = ()
+    box: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True)
+class MaskCandidate:
+    mask: NDArray[np.bool_]
+    score: float
+
+
+@dataclass
+class GenerationRequest:
+    """Everything a video generator needs; built by the engine from a scene."""
+
+    first_frame: NDArray[np.uint8]  # (H, W, 3)
+    conditioning: NDArray[np.float32]  # (F, 3, H, W), raw 0..255 (reference §6)
+    settings: Any  # levitor_studio.model.scene.GenerationSettings
+    fps: float
+    scene: Any = None  # the Scene, for generators that render from it (the CPU preview)
+    signal: Any = None  # the engine's control signal (points, label and depth maps)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Backend(Protocol):
+    id: ClassVar[str]
+    kind: ClassVar[str]
+    label: ClassVar[str]
+    options: ClassVar[tuple[OptionSpec, ...]]
+
+    @classmethod
+    def availability(cls, options: Mapping[str, str]) -> Availability: ...
+
+
+@runtime_checkable
+class Segmenter(Protocol):
+    def set_image(self, image: NDArray[np.uint8], task: Any = None) -> None: ...
+
+    def segment(self, prompt: Prompt) -> list[MaskCandidate]:
+        """Candidates, best first."""
+        ...
+
+    def automatic(
+        self, exclude: NDArray[np.bool_] | None = None, min_area_fraction: float = 0.001
+    ) -> NDArray[np.int32]:
+        """Static segments of the current image as a label map (0 = none, 1..M)."""
+        ...
+
+
+@runtime_checkable
+class DepthEstimator(Protocol):
+    def estimate(self, image: NDArray[np.uint8], task: Any = None) -> NDArray[np.float32]:
+        """Pseudo-depth ``(H, W)`` in (0, 1], smaller = nearer, at the image's size."""
+        ...
+
+
+@runtime_checkable
+class VideoGenerator(Protocol):
+    def generate(self, request: GenerationRequest, task: Any = None) -> NDArray[np.uint8]:
+        """Frames ``(F, H, W, 3)`` uint8; reports progress and honours cancel via ``task``."""
+        ...
