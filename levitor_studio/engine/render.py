@@ -1,0 +1,262 @@
+"""Rendering every frame's object labels and pseudo-depth ("3D rendered masks", reference §4).
+
+Each object is a flat card at its trajectory depth ``z_t``, drawn at
+``anchor_t + s_t · (p − anchor_0)`` with ``s_t = z_0 / z_t`` (``scene-model.md``): scaled about
+its own anchor, where the original scales about the image centre, so the anchor lands exactly on
+the user's key. Rasterisation is by inverse mapping (nearest source pixel for each destination
+pixel of the card's box), which leaves no holes at any scale. A card pixel is visible where the
+frame-0 scene depth is farther than ``z_t`` and no nearer card covers it (a running depth buffer,
+earlier objects winning ties as in the original). Every object's own footprint is vacated: it
+takes the label found just above the object and depth "far" (1.0, channel value 0).
+
+Ids: objects 1..N in object order (:meth:`Scene.instance_ids`), then the static segments of
+``scene.segments`` renumbered compactly N+1.. in their label order. Ids stay int32, so no overflow
+at any segment count (capping for the model is the control-point stage's job).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from ..model.errors import InputError
+from ..model.scene import Scene, SceneObject
+
+#: depth written into a vacated footprint: "far", channel value 0
+FAR = 1.0
+#: the band above an object's top pixel whose most common label fills its footprint (original)
+_ABOVE_ROWS = 5
+_ABOVE_HALF_WIDTH = 5
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one object is drawn in every frame: anchor, depth and scale per frame."""
+
+    uid: int
+    instance_id: int
+    path: NDArray[np.float64]  # (F, 3): interpolated (x, y, z); row 0 is the rest pose
+
+    @property
+    def anchor0(self) -> tuple[float, float]:
+        return (float(self.path[0, 0]), float(self.path[0, 1]))
+
+    @property
+    def rest_depth(self) -> float:
+        return float(self.path[0, 2])
+
+    @property
+    def scales(self) -> NDArray[np.float64]:
+        """``s_t = z_0 / z_t`` for every frame."""
+        return np.asarray(self.path[0, 2] / self.path[:, 2], dtype=np.float64)
+
+    def anchor(self, t: int) -> tuple[float, float]:
+        return (float(self.path[t, 0]), float(self.path[t, 1]))
+
+    def depth(self, t: int) -> float:
+        return float(self.path[t, 2])
+
+    def scale(self, t: int) -> float:
+        return float(self.path[0, 2] / self.path[t, 2])
+
+    def at_rest(self, t: int) -> bool:
+        """True when frame ``t`` draws the object exactly where it is in the source image."""
+        return bool(np.all(self.path[t] == self.path[0]))
+
+    def affine(self, t: int) -> NDArray[np.float64]:
+        """The 2×3 matrix mapping source ``(x, y)`` to frame ``t``."""
+        s = self.scale(t)
+        (ax, ay), (bx, by) = self.anchor(t), self.anchor0
+        return np.array([[s, 0.0, ax - s * bx], [0.0, s, ay - s * by]])
+
+    def to_frame(self, t: int, xy: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Source points ``(..., 2)`` as ``(x, y)`` moved to frame ``t``."""
+        a = self.affine(t)
+        return np.asarray(xy, np.float64) @ a[:, :2].T + a[:, 2]
+
+
+def placements(scene: Scene) -> list[Placement]:
+    """Per-frame placement of every object, in object order (for the preview and the 3D view).
+
+    Raises
+    ------
+    InputError
+        If an interpolated depth leaves (0, 1].
+    """
+    ids = scene.instance_ids()
+    out = []
+    for obj in scene.objects:
+        path = scene.trajectory(obj)
+        z = path[:, 2]
+        bad = np.flatnonzero(~((z > 0.0) & (z <= 1.0)))
+        if bad.size:
+            t = int(bad[0])
+            raise InputError(
+                f"object {obj.name!r}: depth {z[t]:.4g} at frame {t} is outside (0, 1]"
+            )
+        out.append(Placement(obj.uid, ids[obj.uid], path))
+    return out
+
+
+def card_coverage(
+    mask: NDArray[np.bool_], place: Placement, t: int
+) -> tuple[tuple[int, int, int, int], NDArray[np.bool_]] | None:
+    """Rasterise an object's card at frame ``t`` by inverse nearest-neighbour mapping.
+
+    Parameters
+    ----------
+    mask
+        The object's frame-0 mask ``(H, W)``.
+    place
+        Its placement.
+    t
+        Frame number.
+
+    Returns
+    -------
+    tuple or None
+        ``((y0, y1, x0, x1), cover)``: the destination box inside the frame and the covered
+        pixels in it; None when nothing of the card lands in the frame.
+    """
+    h, w = mask.shape
+    rows = np.flatnonzero(mask.any(axis=1))
+    cols = np.flatnonzero(mask.any(axis=0))
+    if rows.size == 0:
+        return None
+    sy0, sy1, sx0, sx1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+    s = place.scale(t)
+    (ax, ay), (bx, by) = place.anchor(t), place.anchor0
+
+    def axis(a: float, b: float, lo: int, hi: int, size: int) -> tuple[int, NDArray[np.intp]]:
+        # destination pixel centres whose source position rounds into [lo, hi)
+        d0 = max(int(np.ceil(a + s * (lo - 0.5 - b))) - 1, 0)
+        d1 = min(int(np.floor(a + s * (hi - 0.5 - b))) + 2, size)
+        q = np.arange(d0, d1, dtype=np.float64)
+        src = np.floor((q - a) / s + b + 0.5).astype(np.intp)
+        return d0, src
+
+    dy0, src_y = axis(ay, by, sy0, sy1, h)
+    dx0, src_x = axis(ax, bx, sx0, sx1, w)
+    if src_y.size == 0 or src_x.size == 0:
+        return None
+    ok_y = (src_y >= sy0) & (src_y < sy1)
+    ok_x = (src_x >= sx0) & (src_x < sx1)
+    if not ok_y.any() or not ok_x.any():
+        return None
+    crop = mask[np.clip(src_y, 0, h - 1)[:, None], np.clip(src_x, 0, w - 1)[None, :]]
+    cover = crop & ok_y[:, None] & ok_x[None, :]
+    box = (dy0, dy0 + src_y.size, dx0, dx0 + src_x.size)
+    return box, cover
+
+
+def static_labels(scene: Scene) -> NDArray[np.int32]:
+    """Frame-0 label map: objects 1..N (later objects on top), static segments N+1.. compact."""
+    n = len(scene.objects)
+    labels = np.zeros((scene.height, scene.width), dtype=np.int32)
+    if scene.segments is not None:
+        seg = np.asarray(scene.segments)
+        if seg.shape != labels.shape:
+            raise InputError(f"segment map is {seg.shape[1]}×{seg.shape[0]}, not {scene.size}")
+        values, inverse = np.unique(seg, return_inverse=True)
+        inverse = inverse.reshape(seg.shape).astype(np.int32)
+        # compact renumbering that keeps 0 = none whether or not 0 occurs in the map
+        first = 1 if values[0] == 0 else 0
+        labels = np.where(seg != 0, inverse - first + 1 + n, 0).astype(np.int32)
+    for i, obj in enumerate(scene.objects):
+        labels[obj.mask] = i + 1
+    return labels
+
+
+def _label_above(
+    obj: SceneObject, background: NDArray[np.int32], occupied: NDArray[np.bool_]
+) -> int:
+    """The most common static label just above the object's top pixel, else around it."""
+    ys, xs = np.nonzero(obj.mask)
+    ty, tx = int(ys[0]), int(xs[0])
+    w = background.shape[1]
+    band = background[
+        max(ty - _ABOVE_ROWS, 0) : ty,
+        max(tx - _ABOVE_HALF_WIDTH, 0) : min(tx + _ABOVE_HALF_WIDTH, w),
+    ]
+    values = band[band > 0]
+    if values.size == 0:
+        # at the top edge, or only unlabelled pixels above: use the ring around the object
+        ring = cv2.dilate(obj.mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        values = background[ring & ~occupied]
+        values = values[values > 0]
+    return int(np.bincount(values).argmax()) if values.size else 0
+
+
+class MaskRenderer:
+    """The static part of a scene's mask rendering, computed once; :meth:`frame` per frame."""
+
+    def __init__(self, scene: Scene) -> None:
+        depth = scene.depth_map()
+        if depth.shape != (scene.height, scene.width):
+            raise InputError(f"depth map is {depth.shape[1]}×{depth.shape[0]}, not {scene.size}")
+        for obj in scene.objects:
+            if obj.mask.shape != depth.shape:
+                raise InputError(f"object {obj.name!r}: mask size differs from the scene size")
+            if not obj.mask.any():
+                raise InputError(f"object {obj.name!r} has an empty mask: select it again")
+        self.placements = placements(scene)
+        self.masks = [obj.mask for obj in scene.objects]
+        labels = static_labels(scene)
+        occupied = labels <= len(scene.objects)
+        occupied &= labels > 0
+        background = np.where(occupied, 0, labels).astype(np.int32)
+        self.labels = background.copy()
+        for obj in scene.objects:
+            self.labels[obj.mask] = _label_above(obj, background, occupied)
+        self.depth = np.where(occupied, np.float32(FAR), depth).astype(np.float32)
+        # occlusion test: a vacated footprint hides nothing, even a card at depth exactly 1
+        self.occluder = np.where(occupied, np.float32(np.inf), depth).astype(np.float32)
+
+    def frame(self, t: int) -> tuple[NDArray[np.int32], NDArray[np.float32]]:
+        """Label and pseudo-depth maps of frame ``t``."""
+        labels = self.labels.copy()
+        depth = self.depth.copy()
+        zbuf = self.occluder.copy()
+        for mask, place in zip(self.masks, self.placements, strict=True):
+            hit = card_coverage(mask, place, t)
+            if hit is None:
+                continue
+            (y0, y1, x0, x1), cover = hit
+            z = np.float32(place.depth(t))
+            win = zbuf[y0:y1, x0:x1]
+            visible = cover & (win > z)
+            win[visible] = z
+            labels[y0:y1, x0:x1][visible] = place.instance_id
+            depth[y0:y1, x0:x1][visible] = z
+        return labels, depth
+
+
+def render_masks(scene: Scene) -> tuple[NDArray[np.int32], NDArray[np.float32]]:
+    """Every frame's instance labels and pseudo-depth, with occlusion.
+
+    Parameters
+    ----------
+    scene
+        The authored scene.
+
+    Returns
+    -------
+    labels : ndarray, shape (F, H, W), int32
+        0 = none, objects 1..N, static segments N+1...
+    depth : ndarray, shape (F, H, W), float32
+        Pseudo-depth in (0, 1]; vacated footprints are 1.0 ("far").
+
+    Raises
+    ------
+    InputError
+        For an object with an empty mask, a size mismatch or a depth outside (0, 1].
+    """
+    renderer = MaskRenderer(scene)
+    labels = np.empty((scene.frames, scene.height, scene.width), dtype=np.int32)
+    depth = np.empty((scene.frames, scene.height, scene.width), dtype=np.float32)
+    for t in range(scene.frames):
+        labels[t], depth[t] = renderer.frame(t)
+    return labels, depth
