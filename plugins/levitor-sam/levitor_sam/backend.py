@@ -1,0 +1,232 @@
+"""The ``sam`` segmenter backend: click / box object selection and automatic static segments.
+
+The image embedding (the expensive ViT pass) is computed once per image, with progress and
+cancel through a :class:`~levitor_studio.tasks.state.TaskState`, and kept in a small cache so
+every click, and the automatic mode, reuses it. Prompts give up to four candidate masks sorted
+by SAM's own quality score, best first (the original demo always took the middle one).
+The module imports only the standard library and numpy; torch loads on first use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+from collections import OrderedDict
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from levitor_studio.model.errors import BackendUnavailable, InputError
+from levitor_studio.plugin_host.protocols import (
+    SEGMENTER,
+    Availability,
+    MaskCandidate,
+    OptionSpec,
+    Prompt,
+)
+
+from .segments import label_segments
+
+#: embeddings kept (ViT output: 256 × 64 × 64 floats = 4 MB each)
+CACHE_SIZE = 4
+
+
+def _image_key(image: NDArray[np.uint8]) -> str:
+    digest = hashlib.blake2b(np.ascontiguousarray(image).tobytes(), digest_size=16)
+    digest.update(repr(image.shape).encode())
+    return digest.hexdigest()
+
+
+def resolve_device(name: str) -> str:
+    """``auto`` → ``cuda`` when available, else ``cpu``; explicit names are checked."""
+    import torch
+
+    if name in ("", "auto"):
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda" and not torch.cuda.is_available():
+        raise BackendUnavailable("device 'cuda' was chosen but no CUDA GPU is available here")
+    return name
+
+
+def _float_option(options: Mapping[str, str], name: str, default: float) -> float:
+    text = options.get(name, "") or str(default)
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"SAM option {name}={text!r}: expected a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise InputError(f"SAM option {name}={text!r}: expected a value between 0 and 1")
+    return value
+
+
+class SamSegmenter:
+    """Segment Anything (v1) from a local ``.pth`` checkpoint."""
+
+    id: ClassVar[str] = "sam"
+    kind: ClassVar[str] = SEGMENTER
+    label: ClassVar[str] = "Segment Anything (SAM ViT-B/L/H)"
+    options: ClassVar[tuple[OptionSpec, ...]] = (
+        OptionSpec(
+            "checkpoint",
+            "SAM v1 checkpoint file (.pth): sam_vit_b_01ec64, sam_vit_l_0b3195 or sam_vit_h_4b8939",
+            kind="path",
+            required=True,
+        ),
+        OptionSpec(
+            "device", "where to run", "choice", choices=("auto", "cpu", "cuda"), default="auto"
+        ),
+        OptionSpec("points_per_side", "automatic mode: prompt grid per side", "text", default="32"),
+        OptionSpec(
+            "auto_iou_thresh", "automatic mode: minimum predicted IoU", "text", default="0.88"
+        ),
+        OptionSpec(
+            "auto_stability_thresh", "automatic mode: minimum stability", "text", default="0.95"
+        ),
+    )
+
+    @classmethod
+    def availability(cls, options: Mapping[str, str]) -> Availability:
+        for package, pip_name in (("torch", "torch"), ("segment_anything", "segment-anything")):
+            if importlib.util.find_spec(package) is None:
+                return Availability(False, f"the {pip_name} package is not installed")
+        path = options.get("checkpoint", "")
+        if not path:
+            return Availability(False, "no SAM checkpoint chosen (set the 'checkpoint' option)")
+        p = Path(path).expanduser()
+        if not p.is_file():
+            return Availability(False, f"SAM checkpoint {p} does not exist")
+        return Availability(True)
+
+    def __init__(self, options: Mapping[str, str]) -> None:
+        self._options = dict(options)
+        self._path = Path(self._options.get("checkpoint", "")).expanduser()
+        self._device_name = self._options.get("device", "") or "auto"
+        if self._device_name not in ("auto", "cpu", "cuda"):
+            raise InputError(f"SAM option device={self._device_name!r}: expected auto, cpu or cuda")
+        try:
+            self._points_per_side = int(self._options.get("points_per_side", "") or 32)
+        except ValueError:
+            raise InputError("SAM option points_per_side: expected a whole number") from None
+        if not 1 <= self._points_per_side <= 128:
+            raise InputError("SAM option points_per_side: expected 1..128")
+        self._iou_thresh = _float_option(self._options, "auto_iou_thresh", 0.88)
+        self._stability_thresh = _float_option(self._options, "auto_stability_thresh", 0.95)
+        self._model: Any = None
+        self._predictor: Any = None
+        self.variant = ""
+        self._cache: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
+        self._current: str | None = None
+        self._image: NDArray[np.uint8] | None = None
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def _ensure_model(self) -> Any:
+        if self._predictor is None:
+            from .checkpoint import load_sam
+            from .predictor import CachingPredictor
+
+            device = resolve_device(self._device_name)
+            self._model, arch = load_sam(os.fspath(self._path), device)
+            self.variant = arch.variant
+            self._predictor = CachingPredictor(self._model)
+        return self._predictor
+
+    # -- Segmenter protocol ----------------------------------------------------------------
+
+    def set_image(self, image: NDArray[np.uint8], task: Any = None) -> None:
+        """Compute (or fetch from the cache) the image embedding for ``image`` ``(H, W, 3)``."""
+        image = _check_image(image)
+        predictor = self._ensure_model()
+        key = _image_key(image)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            predictor.restore(*self._cache[key])
+        else:
+            predictor.embed(image, task)
+            self._cache[key] = predictor.snapshot()
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        predictor.image_key = key
+        self._current = key
+        self._image = image
+        if task is not None:
+            task.set_progress(1.0, "image embedding ready")
+
+    def segment(self, prompt: Prompt) -> list[MaskCandidate]:
+        """Candidate masks for ``prompt`` (image pixels), best first by predicted IoU."""
+        predictor = self._require_image()
+        coords, labels, box = _prompt_arrays(prompt, self._image.shape[:2])  # type: ignore[union-attr]
+        single_click = box is None and len(prompt.clicks) == 1
+        runs = [True] if single_click else [False, True]  # multimask helps ambiguous prompts only
+        found: list[MaskCandidate] = []
+        for multimask in runs:
+            masks, scores, _ = predictor.predict(
+                point_coords=coords, point_labels=labels, box=box, multimask_output=multimask
+            )
+            found += [
+                MaskCandidate(np.asarray(m, dtype=bool), float(s))
+                for m, s in zip(masks, scores, strict=True)
+            ]
+        found.sort(key=lambda c: -c.score)
+        return found
+
+    def automatic(
+        self, exclude: NDArray[np.bool_] | None = None, min_area_fraction: float = 0.001
+    ) -> NDArray[np.int32]:
+        """Static segments of the current image (0 = excluded, 1..M), larger masks first."""
+        from segment_anything import SamAutomaticMaskGenerator
+
+        predictor = self._require_image()
+        image = self._image
+        assert image is not None
+        if exclude is not None and np.shape(exclude) != image.shape[:2]:
+            raise InputError(
+                f"exclude mask {np.shape(exclude)} does not match the image {image.shape[:2]}"
+            )
+        generator = SamAutomaticMaskGenerator(
+            self._model,
+            points_per_side=self._points_per_side,
+            pred_iou_thresh=self._iou_thresh,
+            stability_score_thresh=self._stability_thresh,
+        )
+        generator.predictor = predictor  # reuse the cached embedding instead of recomputing it
+        records = generator.generate(image)
+        return label_segments(
+            (r["segmentation"] for r in records), image.shape[:2], exclude, min_area_fraction
+        )
+
+    def _require_image(self) -> Any:
+        if self._current is None or self._predictor is None:
+            raise InputError("SAM: no image set; call set_image first")
+        if self._predictor.image_key != self._current:
+            self._predictor.restore(*self._cache[self._current])
+            self._predictor.image_key = self._current
+        return self._predictor
+
+
+def _check_image(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    arr = np.asarray(image)
+    if arr.ndim != 3 or arr.shape[2] != 3 or arr.dtype != np.uint8 or 0 in arr.shape:
+        raise InputError(f"SAM needs an RGB uint8 image (H, W, 3), got {arr.dtype} {arr.shape}")
+    return arr
+
+
+def _prompt_arrays(
+    prompt: Prompt, shape: tuple[int, int]
+) -> tuple[NDArray[np.float64] | None, NDArray[np.int64] | None, NDArray[np.float64] | None]:
+    if not prompt.clicks and prompt.box is None:
+        raise InputError("SAM: give at least one click or a box")
+    coords = labels = box = None
+    if prompt.clicks:
+        arr = np.asarray(prompt.clicks, dtype=np.float64).reshape(-1, 3)
+        if not np.isin(arr[:, 2], (0, 1)).all():
+            raise InputError("SAM: click labels must be 1 (include) or 0 (exclude)")
+        coords, labels = arr[:, :2], arr[:, 2].astype(np.int64)
+    if prompt.box is not None:
+        x0, y0, x1, y1 = (float(v) for v in prompt.box)
+        box = np.array([min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)])
+    return coords, labels, box
