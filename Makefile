@@ -8,7 +8,7 @@ setup:
 	bash scripts/setup-env
 
 demo: setup
-	$(PY) -m levitor_studio resources/examples/astronaut/astronaut.levitor
+	$(PY) -m levitor_studio resources/examples/coffee/coffee.levitor
 
 test: setup
 	QT_QPA_PLATFORM=offscreen xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m pytest -q -p no:cacheprovider

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -90,17 +91,21 @@ def fit_geometry(src_w: int, src_h: int, w: int, h: int, fit: str) -> tuple[floa
     return s, (w - sw) // 2, (h - sh) // 2
 
 
-def fit_image(image: NDArray[np.uint8], size: tuple[int, int], fit: str = "crop") -> NDArray[np.uint8]:
-    """Resize ``image`` to cover (crop) or fit inside (letterbox, black bars) ``size = (W, H)``."""
+def fit_image(image: NDArray[Any], size: tuple[int, int], fit: str = "crop", fill: float = 0) -> NDArray[Any]:
+    """Resize ``image`` to cover (crop) or fit inside (letterbox) ``size = (W, H)``.
+
+    Works for uint8 RGB / gray images and float32 maps; letterbox bars get ``fill``.
+    """
     w, h = size
     check_size(w, h)
     src_h, src_w = image.shape[:2]
+    if (src_w, src_h) == (w, h):
+        return image.copy()
     s, ox, oy = fit_geometry(src_w, src_h, w, h, fit)
     sw, sh = round(src_w * s), round(src_h * s)
-    resized = np.asarray(
-        Image.fromarray(image).resize((sw, sh), Image.Resampling.LANCZOS), dtype=np.uint8
-    )
-    out = np.zeros((h, w) + image.shape[2:], dtype=np.uint8)
+    resample = Image.Resampling.LANCZOS if image.dtype == np.uint8 else Image.Resampling.BILINEAR
+    resized = np.asarray(Image.fromarray(image).resize((sw, sh), resample), dtype=image.dtype)
+    out = np.full((h, w) + image.shape[2:], fill, dtype=image.dtype)
     # place the resized image at (ox, oy), clipping whatever falls outside the frame
     x0, y0 = max(ox, 0), max(oy, 0)
     x1, y1 = min(ox + sw, w), min(oy + sh, h)

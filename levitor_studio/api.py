@@ -1,0 +1,109 @@
+"""Public scripting API for pipeline scripts (documented in the README).
+
+>>> from levitor_studio import api
+>>> scene = api.new_scene("photo.jpg", size=(512, 288))
+>>> scene = api.load("shot.levitor")          # or a tracks .json
+>>> api.save(scene, "shot.levitor")           # or "shot.json" for a tracks file
+
+Everything here runs without Qt; engine functions are reached through this module too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .model import commands
+from .model.errors import InputError
+from .model.imaging import default_size, fit_image, read_rgb
+from .model.keyframes import Easing, Keyframe
+from .model.project_io import load_project, save_project
+from .model.scene import GenerationSettings, Scene, SceneObject
+from .model.tracks_io import export_tracks, import_tracks
+from .plugin_host import DEPTH, SEGMENTER, create_backend, list_backends
+
+__all__ = [
+    "Easing",
+    "GenerationSettings",
+    "Keyframe",
+    "Scene",
+    "SceneObject",
+    "commands",
+    "create_backend",
+    "estimate_depth",
+    "list_backends",
+    "load",
+    "new_scene",
+    "save",
+    "static_segments",
+]
+
+
+def new_scene(
+    image: str | os.PathLike[str],
+    size: tuple[int, int] | None = None,
+    frames: int = 16,
+    fps: float = 8.0,
+    fit: str = "crop",
+) -> Scene:
+    """A scene on an image file, fitted to ``size = (W, H)`` (default from its aspect)."""
+    source = read_rgb(image)
+    w, h = size or default_size(source.shape[1], source.shape[0])
+    if not 2 <= frames <= 1024:
+        raise InputError(f"frames {frames}: must be 2…1024")
+    if not 0 < fps <= 240:
+        raise InputError(f"fps {fps}: must be in (0, 240]")
+    return Scene(
+        image=fit_image(source, (w, h), fit),
+        frames=frames,
+        fps=fps,
+        fit=fit,
+        source_name=Path(image).name,
+    )
+
+
+def load(
+    path: str | os.PathLike[str], segmenter: str = "grabcut", depth: str = "heuristic",
+    options: Mapping[str, str] | None = None,
+) -> Scene:
+    """A ``.levitor`` project, or a tracks ``.json`` resolved with the given backends."""
+    if str(path).lower().endswith(".json"):
+        return import_tracks(
+            path,
+            segmenter=create_backend(SEGMENTER, segmenter, options),
+            depth_estimator=create_backend(DEPTH, depth, options),
+        )
+    return load_project(path)
+
+
+def save(scene: Scene, path: str | os.PathLike[str]) -> None:
+    """Save as a ``.levitor`` project, or as a tracks file when ``path`` ends in ``.json``."""
+    if str(path).lower().endswith(".json"):
+        export_tracks(scene, path)
+    else:
+        save_project(scene, path)
+
+
+def estimate_depth(scene: Scene, estimator: str = "heuristic", options: Mapping[str, str] | None = None) -> None:
+    """Fill ``scene.depth`` with the chosen estimator (objects as cards for the heuristic)."""
+    backend = create_backend(DEPTH, estimator, options)
+    masks = [o.mask for o in scene.objects]
+    try:
+        depth: Any = backend.estimate(scene.image, masks=masks)
+    except TypeError:
+        depth = backend.estimate(scene.image)
+    commands.SetDepthMap(depth).apply(scene)
+
+
+def static_segments(scene: Scene, segmenter: str = "grabcut", options: Mapping[str, str] | None = None) -> None:
+    """Fill ``scene.segments`` with the segmenter's automatic mode, objects excluded."""
+    import numpy as np
+
+    backend = create_backend(SEGMENTER, segmenter, options)
+    backend.set_image(scene.image)
+    taken = np.zeros((scene.height, scene.width), bool)
+    for o in scene.objects:
+        taken |= o.mask
+    commands.SetSegments(backend.automatic(exclude=taken)).apply(scene)

@@ -1,0 +1,141 @@
+"""The ``levitor-studio`` command line.
+
+With no arguments (or a project path) it opens the editor. Sub-commands work headless. Every
+bad input ends with one readable line on stderr and exit status 2, and no output file is
+written or overwritten (all writes are atomic and happen after validation). Only argparse and
+the standard library are imported at start-up, so ``--help`` never loads torch, Qt or VTK.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ._version import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+COMMANDS = ("new", "import-tracks", "export-tracks", "info", "plugins", "render", "export-signal", "open")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage too)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _backend_options(pairs: Sequence[str]) -> dict[str, str]:
+    from .model.errors import InputError
+
+    options = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InputError(f"--option {pair!r}: expected KEY=VALUE")
+        options[key.strip()] = value
+    return options
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="levitor-studio", description="Animate a still image along 3D object trajectories.")
+    p.add_argument("--version", action="version", version=f"levitor-studio {__version__}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    o = sub.add_parser("open", help="open the editor (default when no command is given)")
+    o.add_argument("project", nargs="?", help=".levitor project or an image to start from")
+    o.add_argument("--screenshot", metavar="PNG", help="save a screenshot of the window and quit")
+
+    n = sub.add_parser("new", help="create a project from an image")
+    n.add_argument("image")
+    n.add_argument("-o", "--output", required=True, metavar="P.levitor")
+    n.add_argument("--size", metavar="WxH", help="working size (multiples of 8; default from aspect)")
+    n.add_argument("--frames", type=int, default=16)
+    n.add_argument("--fps", type=float, default=8.0)
+    n.add_argument("--fit", choices=("crop", "letterbox"), default="crop")
+    n.add_argument("--depth", default="heuristic", help="depth estimator id (default heuristic)")
+    n.add_argument("--depth-file", metavar="PATH", help="use this .npy / PNG as the depth map")
+    n.add_argument("--segmenter", default="grabcut", help="segmenter id for static segments")
+    n.add_argument("--no-segments", action="store_true", help="skip automatic static segments")
+    n.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                   help="backend option (e.g. checkpoint=/path/sam_vit_h.pth)")
+
+    it = sub.add_parser("import-tracks", help="create a project from a tracks JSON file")
+    it.add_argument("tracks")
+    it.add_argument("-o", "--output", required=True, metavar="P.levitor")
+    it.add_argument("--segmenter", default="grabcut")
+    it.add_argument("--depth", default="heuristic")
+    it.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
+
+    et = sub.add_parser("export-tracks", help="write a project's tracks JSON (+ assets beside it)")
+    et.add_argument("project")
+    et.add_argument("-o", "--output", required=True, metavar="T.json")
+
+    i = sub.add_parser("info", help="describe a project")
+    i.add_argument("project")
+
+    sub.add_parser("plugins", help="list backends, whether they can run here and why not")
+
+    r = sub.add_parser("render", help="generate the video of a project (or tracks file)")
+    r.add_argument("scene", help=".levitor project or tracks .json")
+    r.add_argument("-o", "--output", required=True, metavar="OUT.mp4|.gif|DIR/")
+    r.add_argument("--generator", help="video generator id (default: the project's, else preview)")
+    r.add_argument("--svd", metavar="DIR", help="SVD-XT folder (diffusers layout) for levitor-svd")
+    r.add_argument("--controlnet", metavar="DIR", help="LeviTor controlnet/ folder for levitor-svd")
+    r.add_argument("--overlay", action="store_true", help="draw the control points on the preview")
+    r.add_argument("--seed", type=int)
+    r.add_argument("--steps", type=int)
+    r.add_argument("--signal", metavar="S.npz", help="also write the control signal")
+    r.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
+
+    es = sub.add_parser("export-signal", help="write the control signal (.npz and/or keypoint JSON)")
+    es.add_argument("project")
+    es.add_argument("-o", "--output", required=True, metavar="S.npz")
+    es.add_argument("--keypoints", metavar="K.json", help="also the original demo's keypoint JSON")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in COMMANDS and not args_list[0].startswith("-")):
+        args_list = ["open", *args_list]
+    args = build_parser().parse_args(args_list)
+    from .model.errors import LevitorError
+
+    try:
+        from . import commands_cli
+
+        handler = getattr(commands_cli, "cmd_" + args.command.replace("-", "_"))
+        return int(handler(args))
+    except LevitorError as exc:
+        print(f"levitor-studio: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"levitor-studio: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("levitor-studio: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: still one line, details on request
+        if os.environ.get("LEVITOR_DEBUG"):
+            raise
+        print(f"levitor-studio: internal error: {type(exc).__name__}: {exc} "
+              "(set LEVITOR_DEBUG=1 for details)", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def output_path(path: str, *inputs: str) -> Path:
+    """Check an output path before any work: its folder exists, it is not one of the inputs."""
+    from .model.errors import InputError
+
+    out = Path(path)
+    if not out.parent.resolve().is_dir():
+        raise InputError(f"{out.parent}: output folder does not exist")
+    for i in inputs:
+        if Path(i).resolve() == out.resolve():
+            raise InputError(f"{out}: output would overwrite an input")
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Handlers of the ``levitor-studio`` sub-commands (imported only after argument parsing)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import api
+from .cli import EXIT_OK, EXIT_USAGE, _backend_options, output_path
+from .model.errors import InputError
+from .model.imaging import parse_size
+from .model.project_io import load_project, save_project
+from .plugin_host import list_backends
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    try:
+        from .ui.app import run
+    except ImportError as exc:
+        print(f"levitor-studio: error: the editor cannot start here ({exc})", file=sys.stderr)
+        return EXIT_USAGE
+    return int(run(args.project, screenshot=args.screenshot))
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    out = output_path(args.output, args.image)
+    size = parse_size(args.size) if args.size else None
+    scene = api.new_scene(args.image, size=size, frames=args.frames, fps=args.fps, fit=args.fit)
+    options = _backend_options(args.option)
+    if args.depth_file:
+        options["path"] = args.depth_file
+        api.estimate_depth(scene, "file", options)
+    else:
+        api.estimate_depth(scene, args.depth, options)
+    if not args.no_segments:
+        api.static_segments(scene, args.segmenter, options)
+    save_project(scene, out)
+    print(f"wrote {out} ({scene.width}x{scene.height}, {scene.frames} frames)")
+    return EXIT_OK
+
+
+def cmd_import_tracks(args: argparse.Namespace) -> int:
+    out = output_path(args.output, args.tracks)
+    scene = api.load(args.tracks, args.segmenter, args.depth, _backend_options(args.option))
+    save_project(scene, out)
+    print(f"wrote {out} ({len(scene.objects)} objects)")
+    return EXIT_OK
+
+
+def cmd_export_tracks(args: argparse.Namespace) -> int:
+    out = output_path(args.output, args.project)
+    if not out.name.endswith(".json"):
+        raise InputError(f"{out}: a tracks file name must end in .json")
+    scene = load_project(args.project)
+    api.save(scene, out)
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    s = load_project(args.project)
+    print(f"project   {args.project}")
+    print(f"image     {s.source_name or '(imported)'} fitted to {s.width}x{s.height} ({s.fit})")
+    print(f"clip      {s.frames} frames at {s.fps:g} fps, field of view {s.fov:g}°")
+    depth = "none" if s.depth is None else f"{float(s.depth.min()):.3f}…{float(s.depth.max()):.3f}"
+    print(f"depth     {depth}")
+    nseg = 0 if s.segments is None else len(set(s.segments.ravel().tolist()) - {0})
+    print(f"segments  {nseg} static")
+    g = s.settings
+    print(f"generator {g.generator}  seed {g.seed}  steps {g.steps}  motion {g.motion_bucket}  "
+          f"control {g.control_scale:g}  points ×{g.points_ratio:g}  mode {g.control_mode}")
+    print(f"objects   {len(s.objects)}")
+    for inst, o in enumerate(s.objects, start=1):
+        flags = ("" if o.visible else " hidden") + (" locked" if o.locked else "")
+        print(f"  #{inst} {o.name!r} id {o.uid}, {o.area()} px, rest depth {s.rest_depth(o):.4g}{flags}")
+        for k in o.keyframes:
+            print(f"     frame {k.frame:3d}  x {k.x:7.1f}  y {k.y:7.1f}  z {k.z:.4g}  {k.ease.value}")
+    return EXIT_OK
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    for info in list_backends():
+        avail = info.availability({})
+        state = "available" if avail.ok else f"unavailable: {avail.reason}"
+        print(f"{info.kind:10s} {info.id:20s} {info.distribution} {info.version}  {state}")
+    return EXIT_OK

@@ -1,0 +1,232 @@
+"""The tracks file (version 1, ``scene-model.md``): a small JSON that scripts write and read.
+
+Import validates against ``resources/schemas/tracks-v1.schema.json`` (unknown keys are errors,
+every error names its key path), reads the image and fits it to the working size, resolves each
+object's ``mask`` / ``box`` / ``clicks`` (box and clicks through the given segmenter), loads or
+estimates depth, and fills the static segments. Export writes the JSON plus the image, masks
+and depth beside it, so import → export → import gives an identical scene.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
+from .atomic import atomic_write
+from .errors import InputError, ValidationError
+from .imaging import default_size, fit_image, fit_mask, read_mask, read_rgb
+from .keyframes import Easing, Keyframe
+from .scene import PALETTE, Scene, SceneObject
+from .validation import parse_json, validate
+
+FORMAT = "levitor-tracks"
+
+
+def read_tracks(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Parse and schema-validate a tracks file; returns the document."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: no such file")
+    doc = parse_json(p.read_bytes(), p.name)
+    validate(doc, "tracks-v1.schema.json")
+    assert isinstance(doc, dict)
+    return doc
+
+
+def import_tracks(
+    path: str | os.PathLike[str],
+    segmenter: Any = None,
+    depth_estimator: Any = None,
+    static_segments: bool = True,
+) -> Scene:
+    """A scene from a tracks file.
+
+    Parameters
+    ----------
+    segmenter
+        Resolves ``box`` / ``clicks`` objects and fills the static segments (the plugin host's
+        ``Segmenter`` protocol). Required only when the file uses them.
+    depth_estimator
+        Used when ``depth`` is null (``DepthEstimator`` protocol); without one the scene keeps
+        no depth map.
+    """
+    p = Path(path)
+    doc = read_tracks(p)
+    base = p.parent
+    source = read_rgb(_resolve(base, doc["image"], "image"))
+    src_h, src_w = source.shape[:2]
+    w, h = doc.get("size") or default_size(src_w, src_h)
+    if w % 8 or h % 8:
+        raise ValidationError("size", f"{w}x{h}: width and height must be multiples of 8")
+    frames = doc.get("frames", 16)
+    image = fit_image(source, (w, h), "crop")
+
+    if segmenter is not None:
+        segmenter.set_image(image)
+    objects: list[SceneObject] = []
+    for i, od in enumerate(doc["objects"]):
+        where = f"objects[{i}]"
+        mask = _object_mask(od, where, base, (w, h), (src_w, src_h), segmenter)
+        keys = []
+        for j, kd in enumerate(od["keyframes"]):
+            if kd["frame"] >= frames:
+                raise ValidationError(
+                    f"{where}.keyframes[{j}].frame", f"{kd['frame']} is outside the clip (0…{frames - 1})"
+                )
+            keys.append(Keyframe(kd["frame"], kd["x"], kd["y"], kd["z"], Easing(kd.get("ease", "smooth"))))
+        if len({k.frame for k in keys}) != len(keys):
+            raise ValidationError(f"{where}.keyframes", "two keyframes on the same frame")
+        objects.append(
+            SceneObject(i + 1, od["name"], PALETTE[i % len(PALETTE)], mask, sorted(keys, key=lambda k: k.frame))
+        )
+
+    depth = _depth(doc.get("depth"), base, (w, h), (src_w, src_h), image, objects, depth_estimator)
+    scene = Scene(
+        image=image,
+        frames=frames,
+        fps=float(doc.get("fps", 8)),
+        depth=depth,
+        objects=objects,
+    )
+    if static_segments and segmenter is not None:
+        taken = np.zeros((h, w), bool)
+        for o in objects:
+            taken |= o.mask
+        scene.segments = segmenter.automatic(exclude=taken).astype(np.int32)
+    return scene
+
+
+def _resolve(base: Path, rel: str, key: str) -> Path:
+    target = (base / rel).resolve()
+    if not target.is_file():
+        raise ValidationError(key, f"file {rel!r} not found next to the tracks file")
+    return target
+
+
+def _object_mask(
+    od: dict[str, Any],
+    where: str,
+    base: Path,
+    size: tuple[int, int],
+    src_size: tuple[int, int],
+    segmenter: Any,
+) -> NDArray[np.bool_]:
+    w, h = size
+    if "mask" in od:
+        mask = read_mask(_resolve(base, od["mask"], f"{where}.mask"))
+        if mask.shape == (h, w):
+            out = mask
+        elif mask.shape == (src_size[1], src_size[0]):
+            out = fit_mask(mask, size)
+        else:
+            raise ValidationError(
+                f"{where}.mask",
+                f"mask is {mask.shape[1]}x{mask.shape[0]}; expected the working size {w}x{h} "
+                f"or the image size {src_size[0]}x{src_size[1]}",
+            )
+    else:
+        if segmenter is None:
+            raise ValidationError(where, "box and clicks need a segmenter")
+        from ..plugin_host.protocols import Prompt
+
+        if "box" in od:
+            x0, y0, x1, y1 = od["box"]
+            if not (x1 > x0 and y1 > y0):
+                raise ValidationError(f"{where}.box", "needs x0 < x1 and y0 < y1")
+            prompt = Prompt(box=(x0, y0, x1, y1))
+        else:
+            prompt = Prompt(clicks=[(c[0], c[1], int(c[2])) for c in od["clicks"]])
+        candidates = segmenter.segment(prompt)
+        if not candidates:
+            raise ValidationError(where, "the segmenter found no object there")
+        out = candidates[0].mask
+    if not out.any():
+        raise ValidationError(where, "the object's mask is empty")
+    return np.asarray(out, dtype=bool)
+
+
+def _depth(
+    spec: str | None,
+    base: Path,
+    size: tuple[int, int],
+    src_size: tuple[int, int],
+    image: NDArray[np.uint8],
+    objects: list[SceneObject],
+    estimator: Any,
+) -> NDArray[np.float32] | None:
+    w, h = size
+    if spec is None:
+        if estimator is None:
+            return None
+        try:
+            return np.asarray(estimator.estimate(image, masks=[o.mask for o in objects]), np.float32)
+        except TypeError:
+            return np.asarray(estimator.estimate(image), np.float32)
+    from ..backends.file_depth import load_depth_file
+
+    depth = load_depth_file(_resolve(base, spec, "depth"))
+    if depth.shape == (src_size[1], src_size[0]) and depth.shape != (h, w):
+        depth = fit_image(depth, size, "crop", fill=1.0)
+    elif depth.shape != (h, w):
+        raise ValidationError(
+            "depth", f"depth map is {depth.shape[1]}x{depth.shape[0]}; expected {w}x{h} or the image size"
+        )
+    return np.clip(depth, 1.0 / 255.0, 1.0).astype(np.float32)
+
+
+def export_tracks(scene: Scene, path: str | os.PathLike[str]) -> list[Path]:
+    """Write ``scene`` as a tracks file plus its assets beside it; returns the files written.
+
+    Assets are written first and the JSON last, each atomically, so a reader never sees a
+    tracks file whose assets are missing.
+    """
+    p = Path(path)
+    stem = p.name[: -len(".json")] if p.name.endswith(".json") else p.name
+    written: list[Path] = []
+
+    def asset(name: str, data: bytes) -> str:
+        target = p.with_name(f"{stem}.{name}")
+        with atomic_write(target) as fh:
+            fh.write(data)
+        written.append(target)
+        return target.name
+
+    import io
+
+    def png(arr: NDArray[Any]) -> bytes:
+        buf = io.BytesIO()
+        Image.fromarray(arr).save(buf, format="PNG")
+        return buf.getvalue()
+
+    image_name = asset("image.png", png(scene.image))
+    depth_name = None
+    if scene.depth is not None:
+        buf = io.BytesIO()
+        np.save(buf, scene.depth.astype(np.float32), allow_pickle=False)
+        depth_name = asset("depth.npy", buf.getvalue())
+    objects = []
+    for o in scene.objects:
+        mask_name = asset(f"mask-{o.uid}.png", png(o.mask.astype(np.uint8) * 255))
+        objects.append(
+            {"name": o.name, "mask": mask_name, "keyframes": [k.to_json() for k in o.keyframes]}
+        )
+    doc = {
+        "format": FORMAT,
+        "version": 1,
+        "image": image_name,
+        "size": [scene.width, scene.height],
+        "frames": scene.frames,
+        "fps": scene.fps,
+        "depth": depth_name,
+        "objects": objects,
+    }
+    with atomic_write(p) as fh:
+        fh.write(json.dumps(doc, indent=2).encode("utf-8"))
+    written.append(p)
+    return written
