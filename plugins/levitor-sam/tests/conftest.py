@@ -6,8 +6,31 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from levitor_sam.checkpoint import build_sam
-from sam_fixtures import TINY
+from levitor_sam.checkpoint import SamArch, build_sam
+
+#: a SAM small enough to run in milliseconds: 64 px input, 4 × 4 token grid, 2 ViT blocks
+TINY = SamArch(
+    embed_dim=32,
+    depth=2,
+    num_heads=2,
+    mlp_ratio=2.0,
+    global_attn_indexes=(1,),
+    window_size=2,
+    img_size=64,
+    patch_size=16,
+    prompt_dim=32,
+    mask_in_chans=4,
+    decoder_depth=2,
+    decoder_mlp_dim=64,
+    num_multimask_outputs=3,
+    iou_head_depth=3,
+    iou_head_hidden_dim=32,
+)
+
+
+@pytest.fixture(scope="session")
+def tiny_arch() -> SamArch:
+    return TINY
 
 
 @pytest.fixture(scope="session")

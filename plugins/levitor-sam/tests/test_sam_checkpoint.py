@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from levitor_sam.checkpoint import arch_from_shapes, build_sam, load_sam, read_state_dict
-from sam_fixtures import TINY
+from levitor_sam.checkpoint import SamArch, arch_from_shapes, build_sam, load_sam, read_state_dict
 from segment_anything import sam_model_registry
 
 from levitor_studio.model.errors import InputError
@@ -47,9 +46,11 @@ def test_released_variants_are_detected_from_shapes(
     assert _shapes(rebuilt) == _shapes(reference)
 
 
-def test_tiny_arch_round_trips_through_a_checkpoint(tiny_sam_checkpoint: Path) -> None:
+def test_tiny_arch_round_trips_through_a_checkpoint(
+    tiny_sam_checkpoint: Path, tiny_arch: SamArch
+) -> None:
     model, arch = load_sam(tiny_sam_checkpoint)
-    assert arch == TINY
+    assert arch == tiny_arch
     assert arch.variant == "custom"
     saved = torch.load(tiny_sam_checkpoint, weights_only=True)
     for name, tensor in model.state_dict().items():
@@ -58,10 +59,12 @@ def test_tiny_arch_round_trips_through_a_checkpoint(tiny_sam_checkpoint: Path) -
     assert not model.training
 
 
-def test_nested_model_key_is_unwrapped(tiny_sam_checkpoint: Path, tmp_path: Path) -> None:
+def test_nested_model_key_is_unwrapped(
+    tiny_sam_checkpoint: Path, tiny_arch: SamArch, tmp_path: Path
+) -> None:
     nested = tmp_path / "nested.pth"
     torch.save({"model": torch.load(tiny_sam_checkpoint, weights_only=True), "epoch": 3}, nested)
-    assert load_sam(nested)[1] == TINY
+    assert load_sam(nested)[1] == tiny_arch
 
 
 class _Payload:
