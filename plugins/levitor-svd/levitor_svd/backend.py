@@ -1,0 +1,285 @@
+"""The ``levitor-svd`` video generator: the backend the host creates from its entry point.
+
+This module imports cheaply (no torch): :meth:`LeviTorSVDGenerator.availability` checks the
+packages with ``importlib.util.find_spec`` and the weights folders from file names and
+safetensors headers. Weights are loaded on the first :meth:`~LeviTorSVDGenerator.generate` and
+kept for the next; before that, the memory the run needs is compared with what the device has,
+so that a run that cannot fit is refused with a sentence instead of an out-of-memory crash.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from levitor_studio.model.errors import BackendUnavailable, Cancelled, InputError
+from levitor_studio.plugin_host.protocols import (
+    GENERATOR,
+    Availability,
+    GenerationRequest,
+    OptionSpec,
+)
+
+from .folders import Layout, check_folders
+from .memory import GB, MemoryEstimate, estimate
+
+PACKAGES = ("torch", "diffusers", "transformers", "safetensors")
+TRUE = ("1", "true", "yes", "on")
+
+
+class LeviTorSVDGenerator:
+    """Stable Video Diffusion XT + LeviTor's ControlNet, from two local folders."""
+
+    id: ClassVar[str] = "levitor-svd"
+    kind: ClassVar[str] = GENERATOR
+    label: ClassVar[str] = "LeviTor (SVD-XT + ControlNet)"
+    options: ClassVar[tuple[OptionSpec, ...]] = (
+        OptionSpec(
+            "svd",
+            "SVD-XT folder, diffusers layout (stable-video-diffusion-img2vid-xt)",
+            kind="dir",
+            required=True,
+        ),
+        OptionSpec(
+            "controlnet",
+            "LeviTor's controlnet/ folder (hlwang06/LeviTor)",
+            kind="dir",
+            required=True,
+        ),
+        OptionSpec(
+            "device", "where to run", kind="choice", choices=("auto", "cuda", "cpu"), default="auto"
+        ),
+        OptionSpec(
+            "dtype",
+            "weights precision (auto: fp16 on CUDA, fp32 on the CPU)",
+            kind="choice",
+            choices=("auto", "fp16", "bf16", "fp32"),
+            default="auto",
+        ),
+        OptionSpec(
+            "offload",
+            "model CPU offload (auto: only when the run would not fit)",
+            kind="choice",
+            choices=("auto", "none", "model"),
+            default="auto",
+        ),
+        OptionSpec(
+            "attention-slicing",
+            "sliced attention and chunked feed-forward (less memory, slower)",
+            kind="flag",
+            default="",
+        ),
+        OptionSpec("decode-chunk", "frames the VAE decodes at a time", kind="text", default="16"),
+    )
+
+    @classmethod
+    def availability(cls, options: Mapping[str, str]) -> Availability:
+        missing = [p for p in PACKAGES if importlib.util.find_spec(p) is None]
+        if options.get("offload") == "model" and importlib.util.find_spec("accelerate") is None:
+            missing.append("accelerate")
+        if missing:
+            return Availability(False, f"install {', '.join(missing)} to use this generator")
+        try:
+            parsed = _parse(options)
+            check_folders(parsed["svd"], parsed["controlnet"], parsed["dtype"] != "fp32")
+        except (InputError, BackendUnavailable) as exc:
+            return Availability(False, str(exc))
+        return Availability(True)
+
+    def __init__(self, options: Mapping[str, str]) -> None:
+        self.settings = _parse(options)
+        self._layout: Layout | None = None
+        self._pipe: Any = None
+        self._pipe_key: tuple[str, str, bool] | None = None
+        self.last_record: dict[str, Any] = {}
+
+    # -- generation -------------------------------------------------------------------------
+
+    def generate(self, request: GenerationRequest, task: Any = None) -> NDArray[np.uint8]:
+        """Frames ``(F, H, W, 3)`` uint8 for ``request``; raises :class:`Cancelled` on cancel."""
+        frames, height, width = _check_request(request)
+        device, dtype = self._device_and_dtype()
+        if self._layout is None:
+            self._layout = check_folders(
+                self.settings["svd"], self.settings["controlnet"], dtype != "fp32"
+            )
+        s = request.settings
+        guidance = float(getattr(s, "guidance_max", 3.0)) > 1.0
+        offload, need = self._plan_memory(device, dtype, frames, height, width, guidance)
+        if task is not None:
+            task.check()
+            task.set_progress(0.0, "loading LeviTor weights")
+        pipe = self._pipeline(device, dtype, offload)
+        if task is not None:
+            task.check()
+
+        import PIL.Image
+        import torch
+
+        steps = int(getattr(s, "steps", 25))
+        seed = int(getattr(s, "seed", 42))
+
+        def on_step(p: Any, i: int, _t: Any, tensors: dict[str, Any]) -> dict[str, Any]:
+            if task is not None:
+                task.set_progress(0.95 * (i + 1) / steps, f"step {i + 1}/{steps}")
+                if task.is_cancelled():
+                    p.interrupt = True
+            return tensors
+
+        params = {
+            "num_inference_steps": steps,
+            "min_guidance_scale": float(getattr(s, "guidance_min", 1.0)),
+            "max_guidance_scale": float(getattr(s, "guidance_max", 3.0)),
+            "fps": int(getattr(s, "fps_id", 6)),
+            "motion_bucket_id": int(getattr(s, "motion_bucket", 100)),
+            "noise_aug_strength": float(getattr(s, "noise_aug", 0.02)),
+            "controlnet_cond_scale": float(getattr(s, "control_scale", 1.0)),
+        }
+        out = pipe(
+            PIL.Image.fromarray(np.ascontiguousarray(request.first_frame)),
+            request.conditioning,
+            height=height,
+            width=width,
+            num_frames=frames,
+            decode_chunk_size=self.settings["decode_chunk"],
+            # A CPU generator gives the same noise on every device, so a seed reproduces a take.
+            generator=torch.Generator("cpu").manual_seed(seed),
+            output_type="np",
+            callback_on_step_end=on_step,
+            **params,
+        )
+        if out.frames is None:
+            raise Cancelled("cancelled")
+        video = np.clip(np.rint(out.frames[0] * 255.0), 0, 255).astype(np.uint8)
+        self.last_record = {
+            "generator": self.id,
+            "seed": seed,
+            **params,
+            "frames": frames,
+            "height": height,
+            "width": width,
+            "decode_chunk": self.settings["decode_chunk"],
+            "svd": str(self._layout.svd),
+            "controlnet": str(self._layout.controlnet),
+            "device": device,
+            "dtype": dtype,
+            "offload": offload,
+            "memory_estimate_gb": round(need.peak / GB, 2),
+        }
+        request.extra[self.id] = dict(self.last_record)
+        if task is not None:
+            task.set_progress(1.0, "done")
+        return video
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _device_and_dtype(self) -> tuple[str, str]:
+        import torch
+
+        device = self.settings["device"]
+        cuda = torch.cuda.is_available()
+        if device == "auto":
+            device = "cuda" if cuda else "cpu"
+        elif device == "cuda" and not cuda:
+            raise BackendUnavailable(
+                "device=cuda was asked for but no CUDA GPU is visible to "
+                "torch; use device=cpu (very slow)"
+            )
+        dtype = self.settings["dtype"]
+        if dtype == "auto":
+            dtype = "fp16" if device == "cuda" else "fp32"
+        elif dtype == "fp16" and device == "cpu":
+            raise InputError("dtype=fp16 needs a CUDA GPU; use dtype=fp32 on the CPU")
+        return device, dtype
+
+    def _plan_memory(
+        self, device: str, dtype: str, frames: int, height: int, width: int, guidance: bool
+    ) -> tuple[bool, MemoryEstimate]:
+        assert self._layout is not None
+        size = 2 if dtype in ("fp16", "bf16") else 4
+        chunk = self.settings["decode_chunk"]
+        whole = estimate(self._layout, frames, height, width, size, guidance, False, chunk)
+        split = estimate(self._layout, frames, height, width, size, guidance, True, chunk)
+        free = free_memory(device)
+        choice = self.settings["offload"] if device == "cuda" else "none"
+        if choice == "auto":
+            choice = "none" if whole.peak <= free or split.peak > free else "model"
+        need = split if choice == "model" else whole
+        if need.peak > free:
+            hint = "" if choice == "model" or device != "cuda" else "try offload=model, "
+            raise BackendUnavailable(
+                f"not enough memory on {device}: this run needs {need.describe()} but "
+                f"{free / GB:.1f} GB is free; {hint}lower decode-chunk or the clip size, or "
+                "close other programs using it"
+            )
+        if choice == "model" and importlib.util.find_spec("accelerate") is None:
+            raise BackendUnavailable("offload=model needs the accelerate package")
+        return choice == "model", need
+
+    def _pipeline(self, device: str, dtype: str, offload: bool) -> Any:
+        key = (device, dtype, offload)
+        if self._pipe is None or self._pipe_key != key:
+            from .loading import load_pipeline, tune
+
+            assert self._layout is not None
+            self._pipe = None  # drop the old one before loading the new one
+            pipe = load_pipeline(self._layout, device, dtype)
+            tune(pipe, device, offload, self.settings["attention_slicing"])
+            self._pipe, self._pipe_key = pipe, key
+        return self._pipe
+
+
+def free_memory(device: str) -> int:
+    """Bytes free on ``device`` (CUDA: the driver's figure; CPU: available RAM)."""
+    if device == "cuda":
+        import torch
+
+        free, _total = torch.cuda.mem_get_info()
+        return int(free)
+    if importlib.util.find_spec("psutil") is not None:
+        import psutil
+
+        return int(psutil.virtual_memory().available)
+    return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+
+
+def _parse(options: Mapping[str, str]) -> dict[str, Any]:
+    svd, cn = options.get("svd", ""), options.get("controlnet", "")
+    if not svd:
+        raise InputError("set the SVD-XT weights folder (option svd / --svd DIR)")
+    if not cn:
+        raise InputError("set LeviTor's controlnet folder (option controlnet / --controlnet DIR)")
+    out: dict[str, Any] = {"svd": svd, "controlnet": cn}
+    for spec in LeviTorSVDGenerator.options:
+        if spec.kind == "choice":
+            value = options.get(spec.name) or spec.default
+            if value not in spec.choices:
+                raise InputError(
+                    f"{spec.name} must be one of {', '.join(spec.choices)}, not {value!r}"
+                )
+            out[spec.name] = value
+    out["attention_slicing"] = str(options.get("attention-slicing", "")).lower() in TRUE
+    chunk = options.get("decode-chunk") or "16"
+    if not chunk.isdigit() or int(chunk) < 1:
+        raise InputError(f"decode-chunk must be a whole number of frames ≥ 1, not {chunk!r}")
+    out["decode_chunk"] = int(chunk)
+    return out
+
+
+def _check_request(request: GenerationRequest) -> tuple[int, int, int]:
+    image, cond = np.asarray(request.first_frame), np.asarray(request.conditioning)
+    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+        raise InputError(f"first frame must be (H, W, 3) uint8, got {image.shape} {image.dtype}")
+    height, width = image.shape[:2]
+    if height % 8 or width % 8:
+        raise InputError(f"frame size {width}×{height} must be a multiple of 8")
+    if cond.ndim != 4 or cond.shape[1:] != (3, height, width):
+        raise InputError(f"conditioning must be (F, 3, {height}, {width}), got {cond.shape}")
+    if cond.shape[0] < 2:
+        raise InputError("a clip needs at least 2 frames")
+    return int(cond.shape[0]), int(height), int(width)

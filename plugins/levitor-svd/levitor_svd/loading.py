@@ -1,0 +1,121 @@
+"""Loading the checked folders into a :class:`LeviTorSVDPipeline` on a device.
+
+Before a component is loaded its safetensors header is compared with the model its
+``config.json`` describes (built on the meta device, so nothing is allocated): missing tensors,
+unexpected ControlNet tensors and shape mismatches become one-line messages naming the folder
+and the file, instead of a deep loader traceback. Loading never touches the network and never
+reads a pickle (``use_safetensors=True``, offline mode).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from levitor_studio.model.errors import InputError
+
+from .folders import Layout, Weights
+
+
+def _offline() -> None:
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("DIFFUSERS_VERBOSITY", "error")
+
+
+def check_against_config(model: Any, weights: Weights, strict: bool) -> None:
+    """Raise :class:`InputError` if ``weights`` cannot fill ``model`` (names and shapes)."""
+    expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    found = {k: shape for k, (_dtype, shape) in weights.tensors.items()}
+    where = f"{weights.folder / weights.name}"
+    missing = sorted(set(expected) - set(found))
+    if missing:
+        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+        raise InputError(
+            f"{where}: tensor {missing[0]!r}{more} missing (wrong model or config.json)"
+        )
+    if strict:
+        extra = sorted(set(found) - set(expected))
+        if extra:
+            more = f" and {len(extra) - 1} more" if len(extra) > 1 else ""
+            raise InputError(f"{where}: unexpected tensor {extra[0]!r}{more} (wrong model?)")
+    for name, shape in expected.items():
+        if found[name] != shape:
+            raise InputError(
+                f"{where}: tensor {name!r} has shape {list(found[name])}, but "
+                f"{weights.folder / 'config.json'} needs {list(shape)}"
+            )
+
+
+def _meta_model(cls: Any, folder: Any, transformers_config: bool = False) -> Any:
+    import torch
+
+    with torch.device("meta"):
+        if transformers_config:
+            config = cls.config_class.from_pretrained(folder)
+            return cls(config)
+        return cls.from_config(cls.load_config(folder))
+
+
+def load_pipeline(layout: Layout, device: str, dtype_name: str) -> Any:
+    """Build the pipeline from ``layout`` with weights in ``dtype_name`` on ``device``."""
+    _offline()
+    import torch
+    from diffusers import AutoencoderKLTemporalDecoder, EulerDiscreteScheduler
+    from transformers import CLIPImageProcessor, CLIPVisionModelWithProjection
+
+    from .controlnet import LeviTorControlNetModel
+    from .pipeline import LeviTorSVDPipeline
+    from .unet import ControlledUNetSpatioTemporalModel
+
+    dtype = {"fp16": torch.float16, "bf16": torch.bfloat16, "fp32": torch.float32}[dtype_name]
+    models = {
+        "unet": (ControlledUNetSpatioTemporalModel, False),
+        "vae": (AutoencoderKLTemporalDecoder, False),
+        "image_encoder": (CLIPVisionModelWithProjection, True),
+        "controlnet": (LeviTorControlNetModel, False),
+    }
+    parts: dict[str, Any] = {}
+    for name, (cls, is_transformers) in models.items():
+        weights = layout.weights[name]
+        try:
+            check_against_config(
+                _meta_model(cls, weights.folder, is_transformers), weights, name == "controlnet"
+            )
+            kwargs: dict[str, Any] = {"use_safetensors": True, "variant": weights.variant}
+            kwargs["dtype" if is_transformers else "torch_dtype"] = dtype
+            parts[name] = cls.from_pretrained(weights.folder, **kwargs)
+        except InputError:
+            raise
+        except Exception as exc:  # a loader error deep inside diffusers/transformers
+            raise InputError(f"{weights.folder / weights.name}: cannot be loaded ({exc})") from None
+    try:
+        parts["scheduler"] = EulerDiscreteScheduler.from_pretrained(layout.svd / "scheduler")
+        parts["feature_extractor"] = CLIPImageProcessor.from_pretrained(
+            layout.svd / "feature_extractor"
+        )
+    except Exception as exc:
+        raise InputError(
+            f"{layout.svd}: scheduler or feature_extractor unreadable ({exc})"
+        ) from None
+    pipe = LeviTorSVDPipeline(**parts)
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
+
+
+def tune(pipe: Any, device: str, offload: bool, attention_slicing: bool) -> None:
+    """Place the pipeline on ``device`` (or offload it) and apply the memory options."""
+    if offload:
+        pipe.enable_model_cpu_offload(device=device)
+    else:
+        pipe.to(device)
+    if attention_slicing:
+        from diffusers.models.attention_processor import SlicedAttnProcessor
+
+        # Slicing over batch×heads bounds the attention working set; chunking the feed-forward
+        # bounds the GEGLU's 8× expansion, the other large temporary at full resolution.
+        for model in (pipe.unet, pipe.controlnet):
+            model.set_attn_processor(SlicedAttnProcessor(slice_size=4))
+            for module in model.modules():
+                if hasattr(module, "set_chunk_feed_forward"):
+                    module.set_chunk_feed_forward(chunk_size=1, dim=0)

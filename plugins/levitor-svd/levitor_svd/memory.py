@@ -1,0 +1,111 @@
+"""How much device memory a generation needs, estimated before anything is loaded.
+
+The estimate is weights (tensor counts from the safetensors headers × the run's dtype size) plus
+activations per phase (first-frame encoding, denoising, VAE decoding), each from the UNet and
+VAE configs and the clip size. With model CPU offload only the models of the current phase are
+on the device (the ControlNet and the UNet together while denoising, as they alternate every
+step). The activation factors below were measured by tracking live tensor bytes through the real
+architectures on the meta device (``bench/bench_svd.py``); they assume PyTorch's fused attention
+(SDPA), as diffusers uses by default. A GPU run should confirm them (``docs/benchmarks.md``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from .folders import Layout
+
+GB = 1024**3
+#: live bytes while denoising ÷ (images × dtype bytes × (skip elements + c0·h·w))
+DENOISE_FACTOR = 3.0
+#: extra working set at the finest level, in multiples of the c0-channel hidden state
+WORKING_FACTOR = 16.0
+#: live bytes while decoding ÷ (frames in chunk × H × W × vae c0 × dtype bytes)
+DECODE_FACTOR = 6.0
+#: CUDA context, allocator slack and small buffers
+OVERHEAD = 0.6 * GB
+
+
+@dataclass(frozen=True)
+class MemoryEstimate:
+    """Peak bytes per phase and overall, with the weights part of each."""
+
+    phases: dict[str, int] = field(default_factory=dict)
+    weights: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def peak(self) -> int:
+        return max(self.phases.values())
+
+    def describe(self) -> str:
+        parts = ", ".join(f"{k} {v / GB:.1f} GB" for k, v in self.phases.items())
+        return f"about {self.peak / GB:.1f} GB ({parts})"
+
+
+def _skip_elements(unet: dict[str, object], h: int, w: int) -> int:
+    channels = list(unet["block_out_channels"])  # type: ignore[call-overload]
+    layers = unet["layers_per_block"]
+    per = [layers] * len(channels) if isinstance(layers, int) else list(layers)  # type: ignore[call-overload]
+    total = channels[0] * h * w
+    for i, c in enumerate(channels):
+        total += per[i] * c * h * w
+        if i < len(channels) - 1:
+            h, w = (h + 1) // 2, (w + 1) // 2
+            total += c * h * w
+    return total
+
+
+def estimate(
+    layout: Layout,
+    frames: int,
+    height: int,
+    width: int,
+    dtype_bytes: int,
+    guidance: bool = True,
+    offload: bool = False,
+    decode_chunk: int = 16,
+) -> MemoryEstimate:
+    """Peak device memory of one generation.
+
+    Parameters
+    ----------
+    layout
+        The checked folders (tensor counts come from their headers).
+    frames, height, width
+        Clip size in pixels.
+    dtype_bytes
+        2 for fp16/bf16, 4 for fp32.
+    guidance
+        Classifier-free guidance (max guidance > 1) doubles the denoising batch.
+    offload
+        Model CPU offload: only the current phase's models are resident.
+    decode_chunk
+        Frames decoded by the VAE at a time.
+    """
+    w_bytes = {k: v.numel() * dtype_bytes for k, v in layout.weights.items()}
+    unet_cfg = json.loads((layout.svd / "unet" / "config.json").read_text())
+    vae_cfg = json.loads((layout.svd / "vae" / "config.json").read_text())
+    h, w = height // 8, width // 8
+    images = frames * (2 if guidance else 1)
+    c0 = int(unet_cfg["block_out_channels"][0])
+    denoise_act = (
+        images
+        * dtype_bytes
+        * (DENOISE_FACTOR * _skip_elements(unet_cfg, h, w) + WORKING_FACTOR * c0 * h * w)
+    )
+    chunk = max(1, min(decode_chunk, frames))
+    vae_c0 = int(vae_cfg["block_out_channels"][0])
+    decode_act = DECODE_FACTOR * chunk * height * width * vae_c0 * dtype_bytes
+    decode_act += frames * 3 * height * width * 4  # decoded frames kept in fp32
+    encode_act = DECODE_FACTOR * height * width * vae_c0 * dtype_bytes
+
+    everything = sum(w_bytes.values())
+    resident = {
+        "encode": w_bytes["image_encoder"] + w_bytes["vae"] if offload else everything,
+        "denoise": w_bytes["unet"] + w_bytes["controlnet"] if offload else everything,
+        "decode": w_bytes["vae"] if offload else everything,
+    }
+    acts = {"encode": encode_act, "denoise": denoise_act, "decode": decode_act}
+    phases = {k: int(resident[k] + acts[k] + OVERHEAD) for k in acts}
+    return MemoryEstimate(phases=phases, weights=w_bytes)

@@ -1,0 +1,110 @@
+"""Tiny randomly initialised SVD-XT and ControlNet folders, in the real on-disk layouts.
+
+Tests and benchmarks build these instead of downloading weights: every component has the
+architecture of the real one (same classes, same folder and file names, fp16 variant files if
+asked) at a size that runs in milliseconds on a CPU, so the real loading code is what reads them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: the scheduler config SVD-XT ships (EDM-style Euler, v-prediction, Karras sigmas)
+SVD_SCHEDULER = {
+    "beta_end": 0.012,
+    "beta_schedule": "scaled_linear",
+    "beta_start": 0.00085,
+    "interpolation_type": "linear",
+    "num_train_timesteps": 1000,
+    "prediction_type": "v_prediction",
+    "sigma_max": 700.0,
+    "sigma_min": 0.002,
+    "steps_offset": 1,
+    "timestep_spacing": "leading",
+    "timestep_type": "continuous",
+    "use_karras_sigmas": True,
+}
+
+TINY_UNET = {
+    "block_out_channels": (32, 64),
+    "layers_per_block": 1,
+    "down_block_types": ("CrossAttnDownBlockSpatioTemporal", "DownBlockSpatioTemporal"),
+    "up_block_types": ("UpBlockSpatioTemporal", "CrossAttnUpBlockSpatioTemporal"),
+    "cross_attention_dim": 32,
+    "num_attention_heads": (2, 4),
+    "addition_time_embed_dim": 8,
+    "projection_class_embeddings_input_dim": 24,
+    "num_frames": 4,
+}
+
+
+def build_tiny_components(seed: int = 0) -> dict[str, object]:
+    """The five SVD components plus a ControlNet, tiny and random (deterministic in ``seed``).
+
+    The ControlNet's zero convs are re-initialised with small random values so that the control
+    tensor visibly changes the output (a trained ControlNet's are not zero either).
+    """
+    import torch
+    from diffusers import (
+        AutoencoderKLTemporalDecoder,
+        EulerDiscreteScheduler,
+        UNetSpatioTemporalConditionModel,
+    )
+    from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
+
+    from .controlnet import LeviTorControlNetModel
+
+    torch.manual_seed(seed)
+    unet = UNetSpatioTemporalConditionModel(**TINY_UNET)  # type: ignore[arg-type]
+    vae = AutoencoderKLTemporalDecoder(
+        down_block_types=("DownEncoderBlock2D",) * 4,  # type: ignore[arg-type]
+        block_out_channels=(32, 32, 32, 32),  # type: ignore[arg-type]
+        layers_per_block=1,
+        latent_channels=4,
+    )
+    encoder = CLIPVisionModelWithProjection(
+        CLIPVisionConfig(
+            hidden_size=32,
+            projection_dim=32,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            intermediate_size=37,
+            image_size=224,
+            patch_size=32,
+        )
+    )
+    controlnet = LeviTorControlNetModel.from_unet(
+        unet, conditioning_embedding_out_channels=(8, 16, 16, 32)
+    )
+    with torch.no_grad():
+        for name, param in controlnet.named_parameters():
+            if name.startswith(("controlnet_", "controlnet_cond_embedding.conv_out")):
+                param.normal_(0.0, 0.3)
+    return {
+        "unet": unet,
+        "vae": vae,
+        "image_encoder": encoder,
+        "scheduler": EulerDiscreteScheduler(**SVD_SCHEDULER),  # type: ignore[arg-type]
+        "feature_extractor": CLIPImageProcessor(crop_size=224, size=224),
+        "controlnet": controlnet,
+    }
+
+
+def save_tiny_folders(root: Path, variant: str | None = "fp16", seed: int = 0) -> tuple[Path, Path]:
+    """Write ``root/svd`` (diffusers layout) and ``root/controlnet``; returns both paths.
+
+    With ``variant="fp16"`` the weights are stored in half precision under ``*.fp16.safetensors``
+    names, as in the published SVD-XT fp16 files.
+    """
+    from diffusers import StableVideoDiffusionPipeline
+
+    parts = build_tiny_components(seed)
+    controlnet = parts.pop("controlnet")
+    pipe = StableVideoDiffusionPipeline(**parts)  # type: ignore[arg-type]
+    if variant == "fp16":
+        for name in ("unet", "vae", "image_encoder"):
+            parts[name].half()  # type: ignore[attr-defined]
+    svd, cn = Path(root) / "svd", Path(root) / "controlnet"
+    pipe.save_pretrained(svd, variant=variant, safe_serialization=True)
+    controlnet.save_pretrained(cn, safe_serialization=True)  # type: ignore[attr-defined]
+    return svd, cn
