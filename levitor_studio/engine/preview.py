@@ -139,10 +139,10 @@ class PreviewRenderer:
 
 def _fingerprint(scene: Scene) -> tuple[Any, ...]:
     parts: list[Any] = [scene.image.shape]
-    crc = zlib.crc32(memoryview(np.ascontiguousarray(scene.image)))
-    crc = zlib.crc32(memoryview(np.ascontiguousarray(scene.depth_map())), crc)
+    crc = zlib.crc32(np.ascontiguousarray(scene.image).data)
+    crc = zlib.crc32(np.ascontiguousarray(scene.depth_map()).data, crc)
     for obj in scene.objects:
-        crc = zlib.crc32(memoryview(np.packbits(obj.mask)), crc)
+        crc = zlib.crc32(np.packbits(obj.mask).data, crc)
         parts.append(obj.uid)
     return (*parts, crc)
 
