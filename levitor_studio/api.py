@@ -65,7 +65,9 @@ def new_scene(
 
 
 def load(
-    path: str | os.PathLike[str], segmenter: str = "grabcut", depth: str = "heuristic",
+    path: str | os.PathLike[str],
+    segmenter: str = "grabcut",
+    depth: str = "heuristic",
     options: Mapping[str, str] | None = None,
 ) -> Scene:
     """A ``.levitor`` project, or a tracks ``.json`` resolved with the given backends."""
@@ -86,7 +88,9 @@ def save(scene: Scene, path: str | os.PathLike[str]) -> None:
         save_project(scene, path)
 
 
-def estimate_depth(scene: Scene, estimator: str = "heuristic", options: Mapping[str, str] | None = None) -> None:
+def estimate_depth(
+    scene: Scene, estimator: str = "heuristic", options: Mapping[str, str] | None = None
+) -> None:
     """Fill ``scene.depth`` with the chosen estimator (objects as cards for the heuristic)."""
     backend = create_backend(DEPTH, estimator, options)
     masks = [o.mask for o in scene.objects]
@@ -97,7 +101,9 @@ def estimate_depth(scene: Scene, estimator: str = "heuristic", options: Mapping[
     commands.SetDepthMap(depth).apply(scene)
 
 
-def static_segments(scene: Scene, segmenter: str = "grabcut", options: Mapping[str, str] | None = None) -> None:
+def static_segments(
+    scene: Scene, segmenter: str = "grabcut", options: Mapping[str, str] | None = None
+) -> None:
     """Fill ``scene.segments`` with the segmenter's automatic mode, objects excluded."""
     import numpy as np
 

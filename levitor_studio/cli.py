@@ -17,7 +17,16 @@ from pathlib import Path
 from ._version import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("new", "import-tracks", "export-tracks", "info", "plugins", "render", "export-signal", "open")
+COMMANDS = (
+    "new",
+    "import-tracks",
+    "export-tracks",
+    "info",
+    "plugins",
+    "render",
+    "export-signal",
+    "open",
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,7 +47,9 @@ def _backend_options(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="levitor-studio", description="Animate a still image along 3D object trajectories.")
+    p = _Parser(
+        prog="levitor-studio", description="Animate a still image along 3D object trajectories."
+    )
     p.add_argument("--version", action="version", version=f"levitor-studio {__version__}")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -49,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     n = sub.add_parser("new", help="create a project from an image")
     n.add_argument("image")
     n.add_argument("-o", "--output", required=True, metavar="P.levitor")
-    n.add_argument("--size", metavar="WxH", help="working size (multiples of 8; default from aspect)")
+    n.add_argument(
+        "--size", metavar="WxH", help="working size (multiples of 8; default from aspect)"
+    )
     n.add_argument("--frames", type=int, default=16)
     n.add_argument("--fps", type=float, default=8.0)
     n.add_argument("--fit", choices=("crop", "letterbox"), default="crop")
@@ -57,8 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--depth-file", metavar="PATH", help="use this .npy / PNG as the depth map")
     n.add_argument("--segmenter", default="grabcut", help="segmenter id for static segments")
     n.add_argument("--no-segments", action="store_true", help="skip automatic static segments")
-    n.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
-                   help="backend option (e.g. checkpoint=/path/sam_vit_h.pth)")
+    n.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="backend option (e.g. checkpoint=/path/sam_vit_h.pth)",
+    )
 
     it = sub.add_parser("import-tracks", help="create a project from a tracks JSON file")
     it.add_argument("tracks")
@@ -88,7 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--signal", metavar="S.npz", help="also write the control signal")
     r.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
 
-    es = sub.add_parser("export-signal", help="write the control signal (.npz and/or keypoint JSON)")
+    es = sub.add_parser(
+        "export-signal", help="write the control signal (.npz and/or keypoint JSON)"
+    )
     es.add_argument("project")
     es.add_argument("-o", "--output", required=True, metavar="S.npz")
     es.add_argument("--keypoints", metavar="K.json", help="also the original demo's keypoint JSON")
@@ -111,7 +131,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"levitor-studio: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:
-        print(f"levitor-studio: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        print(
+            f"levitor-studio: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("levitor-studio: interrupted", file=sys.stderr)
@@ -119,8 +142,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: still one line, details on request
         if os.environ.get("LEVITOR_DEBUG"):
             raise
-        print(f"levitor-studio: internal error: {type(exc).__name__}: {exc} "
-              "(set LEVITOR_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"levitor-studio: internal error: {type(exc).__name__}: {exc} "
+            "(set LEVITOR_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
 
 

@@ -67,14 +67,20 @@ def cmd_info(args: argparse.Namespace) -> int:
     nseg = 0 if s.segments is None else len(set(s.segments.ravel().tolist()) - {0})
     print(f"segments  {nseg} static")
     g = s.settings
-    print(f"generator {g.generator}  seed {g.seed}  steps {g.steps}  motion {g.motion_bucket}  "
-          f"control {g.control_scale:g}  points ×{g.points_ratio:g}  mode {g.control_mode}")
+    print(
+        f"generator {g.generator}  seed {g.seed}  steps {g.steps}  motion {g.motion_bucket}  "
+        f"control {g.control_scale:g}  points ×{g.points_ratio:g}  mode {g.control_mode}"
+    )
     print(f"objects   {len(s.objects)}")
     for inst, o in enumerate(s.objects, start=1):
         flags = ("" if o.visible else " hidden") + (" locked" if o.locked else "")
-        print(f"  #{inst} {o.name!r} id {o.uid}, {o.area()} px, rest depth {s.rest_depth(o):.4g}{flags}")
+        print(
+            f"  #{inst} {o.name!r} id {o.uid}, {o.area()} px, rest depth {s.rest_depth(o):.4g}{flags}"
+        )
         for k in o.keyframes:
-            print(f"     frame {k.frame:3d}  x {k.x:7.1f}  y {k.y:7.1f}  z {k.z:.4g}  {k.ease.value}")
+            print(
+                f"     frame {k.frame:3d}  x {k.x:7.1f}  y {k.y:7.1f}  z {k.z:.4g}  {k.ease.value}"
+            )
     return EXIT_OK
 
 

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "resources" / "examples" / "coffee"
 REFERENCE = ROOT.parent / "shared" / "reference"
 
+
 def make_scene(width: int = 64, height: int = 48, frames: int = 16) -> Scene:
     """A 64×48 scene: a gradient image, a depth ramp and two square objects."""
     rng = np.random.default_rng(0)
@@ -23,7 +24,9 @@ def make_scene(width: int = 64, height: int = 48, frames: int = 16) -> Scene:
     b = np.zeros((height, width), bool)
     b[25:35, 30:44] = True
     objects = [
-        SceneObject(1, "a", (255, 0, 0), a, [Keyframe(0, 14.5, 14.5, 0.5), Keyframe(15, 40.0, 20.0, 0.25)]),
+        SceneObject(
+            1, "a", (255, 0, 0), a, [Keyframe(0, 14.5, 14.5, 0.5), Keyframe(15, 40.0, 20.0, 0.25)]
+        ),
         SceneObject(2, "b", (0, 255, 0), b, []),
     ]
     return Scene(image=image, frames=frames, depth=depth, objects=objects)

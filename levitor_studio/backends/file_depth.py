@@ -45,7 +45,7 @@ class FileDepth:
         depth = load_depth_file(self.path)
         size = (image.shape[1], image.shape[0])
         if depth.shape != (size[1], size[0]):
-            depth = cv2.resize(depth, size, interpolation=cv2.INTER_LINEAR)
+            depth = np.asarray(cv2.resize(depth, size, interpolation=cv2.INTER_LINEAR), np.float32)
         return np.clip(depth, 1.0 / 255.0, 1.0).astype(np.float32)
 
 
@@ -53,15 +53,13 @@ def load_depth_file(path: Path) -> NDArray[np.float32]:
     """Pseudo-depth at the file's own size from a ``.npy`` or a disparity PNG."""
     if path.suffix.lower() == ".npy":
         try:
-            depth = np.load(path, allow_pickle=False)
+            raw: NDArray[Any] = np.load(path, allow_pickle=False)
         except (ValueError, OSError, EOFError) as exc:
             raise InputError(f"{path}: not a plain .npy array ({exc})") from None
-        if depth.ndim != 2 or depth.dtype.kind != "f":
+        if raw.ndim != 2 or raw.dtype.kind != "f":
             raise InputError(f"{path}: depth must be a 2-D float array")
-        if not (np.all(np.isfinite(depth)) and np.all(depth > 0) and np.all(depth <= 1)):
+        if not (np.all(np.isfinite(raw)) and np.all(raw > 0) and np.all(raw <= 1)):
             raise InputError(f"{path}: pseudo-depth values must be in (0, 1]")
-        depth = depth.astype(np.float32)
-    else:
-        disparity = read_gray(path).astype(np.float64)
-        depth = disparity_to_depth(normalise_disparity(disparity))
-    return depth
+        return np.asarray(raw, dtype=np.float32)
+    disparity = read_gray(path).astype(np.float64)
+    return disparity_to_depth(normalise_disparity(disparity))

@@ -90,7 +90,9 @@ def _candidates(result: NDArray[np.bool_], prompt: Prompt) -> list[MaskCandidate
     candidates = [result]
     count, comp = cv2.connectedComponents(result.astype(np.uint8), connectivity=8)
     if count > 2:
-        hits = {comp[y, x] for x, y in includes if 0 <= y < comp.shape[0] and 0 <= x < comp.shape[1]}
+        hits = {
+            comp[y, x] for x, y in includes if 0 <= y < comp.shape[0] and 0 <= x < comp.shape[1]
+        }
         hits.discard(0)
         if not hits:  # box only: the largest component
             sizes = np.bincount(comp.ravel())[1:]
@@ -98,7 +100,9 @@ def _candidates(result: NDArray[np.bool_], prompt: Prompt) -> list[MaskCandidate
         candidates.append(np.isin(comp, sorted(hits)))
 
     def score(m: NDArray[np.bool_]) -> float:
-        inside = sum(bool(m[y, x]) for x, y in includes if 0 <= y < m.shape[0] and 0 <= x < m.shape[1])
+        inside = sum(
+            bool(m[y, x]) for x, y in includes if 0 <= y < m.shape[0] and 0 <= x < m.shape[1]
+        )
         return (inside + 1) / (len(includes) + 1)
 
     scored = [MaskCandidate(m, score(m)) for m in candidates if m.any()]
@@ -126,7 +130,9 @@ def split_static_segments(
     # deterministic: fixed RNG seed and k-means++ centres
     cv2.setRNGSeed(0)
     _, assign, _ = cv2.kmeans(feats, k, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
-    coarse = cv2.resize(assign.reshape(sh, sw).astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+    coarse = cv2.resize(
+        assign.reshape(sh, sw).astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST
+    )
     labels = np.zeros((h, w), np.int32)
     next_id = 1
     min_area = max(1, int(np.ceil(min_area_fraction * h * w)))
@@ -148,7 +154,9 @@ def _absorb_small(labels: NDArray[np.int32], allowed: NDArray[np.bool_]) -> NDAr
     if not holes.any() or not labels.any():
         return labels
     dist_src = (labels == 0).astype(np.uint8)
-    _, nearest = cv2.distanceTransformWithLabels(dist_src, cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL)
+    _, nearest = cv2.distanceTransformWithLabels(
+        dist_src, cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL
+    )
     ys, xs = np.nonzero(labels)
     lookup = np.zeros(int(nearest.max()) + 1, np.int32)
     lookup[nearest[ys, xs]] = labels[ys, xs]

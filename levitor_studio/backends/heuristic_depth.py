@@ -52,7 +52,9 @@ def ground_plane_depth(
     rows = np.arange(height, dtype=np.float64)
     horizon = HORIZON * (height - 1)
     t = np.clip((rows - horizon) / max(height - 1 - horizon, 1.0), 0.0, 1.0)
-    disparity_rows = np.where(rows > horizon, HORIZON_DISPARITY + t * (255.0 - HORIZON_DISPARITY), 1.0)
+    disparity_rows = np.where(
+        rows > horizon, HORIZON_DISPARITY + t * (255.0 - HORIZON_DISPARITY), 1.0
+    )
     disparity = np.repeat(np.rint(disparity_rows)[:, None], width, axis=1)
     for mask in masks:
         ys = np.nonzero(mask.any(axis=1))[0]

@@ -38,17 +38,24 @@ def _open(path: str | os.PathLike[str]) -> Image.Image:
         raise InputError(f"{p}: cannot read image ({exc})") from None
     w, h = img.size
     if w * h > MAX_PIXELS:
+        img.close()
         raise InputError(f"{p}: image is {w}×{h}, larger than the {MAX_PIXELS:,} pixel limit")
     return img
 
 
 def _decode(path: str | os.PathLike[str], mode: str) -> Image.Image:
-    img = _open(path)
-    try:
-        img.load()
-        return img.convert(mode)
-    except (OSError, ValueError, SyntaxError) as exc:
-        raise InputError(f"{path}: image data is damaged ({exc})") from None
+    with _open(path) as img:
+        try:
+            img.load()
+            if mode == "mask":  # any non-zero channel (alpha ignored) is the object
+                bands = [b for b in img.getbands() if b != "A"]
+                arr = np.asarray(img.convert("RGB" if len(bands) > 1 else "L"))
+                return Image.fromarray(
+                    ((arr.max(axis=-1) if arr.ndim == 3 else arr) > 0).astype(np.uint8)
+                )
+            return img.convert(mode)
+        except (OSError, ValueError, SyntaxError) as exc:
+            raise InputError(f"{path}: image data is damaged ({exc})") from None
 
 
 def read_rgb(path: str | os.PathLike[str]) -> NDArray[np.uint8]:
@@ -58,20 +65,19 @@ def read_rgb(path: str | os.PathLike[str]) -> NDArray[np.uint8]:
 
 def read_gray(path: str | os.PathLike[str]) -> NDArray[np.uint16]:
     """A single-channel image (8 or 16 bit) as uint16, preserving 16-bit values."""
-    img = _open(path)
-    try:
-        img.load()
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: image data is damaged ({exc})") from None
-    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
-        return np.asarray(img, dtype=np.int64).clip(0, 65535).astype(np.uint16)
-    return np.asarray(img.convert("L"), dtype=np.uint16)
+    with _open(path) as img:
+        try:
+            img.load()
+            if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+                return np.asarray(img, dtype=np.int64).clip(0, 65535).astype(np.uint16)
+            return np.asarray(img.convert("L"), dtype=np.uint16)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{path}: image data is damaged ({exc})") from None
 
 
 def read_mask(path: str | os.PathLike[str]) -> NDArray[np.bool_]:
     """A binary mask: non-zero pixels (of any channel, alpha ignored) are the object."""
-    img = _decode(path, "L") if _open(path).mode != "RGBA" else _decode(path, "RGB").convert("L")
-    return np.asarray(img) > 0
+    return np.asarray(_decode(path, "mask")) > 0
 
 
 def default_size(image_w: int, image_h: int) -> tuple[int, int]:
@@ -91,7 +97,9 @@ def fit_geometry(src_w: int, src_h: int, w: int, h: int, fit: str) -> tuple[floa
     return s, (w - sw) // 2, (h - sh) // 2
 
 
-def fit_image(image: NDArray[Any], size: tuple[int, int], fit: str = "crop", fill: float = 0) -> NDArray[Any]:
+def fit_image(
+    image: NDArray[Any], size: tuple[int, int], fit: str = "crop", fill: float = 0
+) -> NDArray[Any]:
     """Resize ``image`` to cover (crop) or fit inside (letterbox) ``size = (W, H)``.
 
     Works for uint8 RGB / gray images and float32 maps; letterbox bars get ``fill``.
@@ -113,7 +121,9 @@ def fit_image(image: NDArray[Any], size: tuple[int, int], fit: str = "crop", fil
     return out
 
 
-def fit_mask(mask: NDArray[np.bool_], size: tuple[int, int], fit: str = "crop") -> NDArray[np.bool_]:
+def fit_mask(
+    mask: NDArray[np.bool_], size: tuple[int, int], fit: str = "crop"
+) -> NDArray[np.bool_]:
     """A source-size mask brought to the working size the same way as the image."""
     as_img = mask.astype(np.uint8) * 255
     return fit_image(as_img, size, fit) >= 128

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.interpolate import PchipInterpolator
 
 
-class Easing(str, Enum):
+class Easing(StrEnum):
     """Easing of the segment from a keyframe to the next one."""
 
     LINEAR = "linear"
@@ -94,9 +94,11 @@ def interpolate(keys: Sequence[Keyframe], frames: int) -> NDArray[np.float64]:
     out[t >= kf[-1]] = kv[-1]
     if len(keys) == 1:
         return out
-    smooth = PchipInterpolator(kf, kv, axis=0) if any(
-        k.ease is Easing.SMOOTH for k in keys[:-1]
-    ) else None
+    smooth = (
+        PchipInterpolator(kf, kv, axis=0)
+        if any(k.ease is Easing.SMOOTH for k in keys[:-1])
+        else None
+    )
     for i, key in enumerate(keys[:-1]):
         inside = (t > kf[i]) & (t < kf[i + 1])
         if not inside.any():

@@ -136,7 +136,9 @@ class _Archive:
             arr: NDArray[Any] = np.load(io.BytesIO(self.read(name, key)), allow_pickle=False)
             return arr
         except (ValueError, OSError, EOFError) as exc:
-            raise ValidationError(key, f"asset {name!r} is not a plain .npy array ({exc})") from None
+            raise ValidationError(
+                key, f"asset {name!r} is not a plain .npy array ({exc})"
+            ) from None
 
 
 def load_project(path: str | os.PathLike[str]) -> Scene:
@@ -152,7 +154,9 @@ def load_project(path: str | os.PathLike[str]) -> Scene:
         infos = zf.infolist()
         for info in infos:
             if not _safe_member(info.filename):
-                raise InputError(f"{p}: refusing archive member {info.filename!r} (escapes the archive)")
+                raise InputError(
+                    f"{p}: refusing archive member {info.filename!r} (escapes the archive)"
+                )
         if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
             raise InputError(f"{p}: archive expands to more than {MAX_UNCOMPRESSED:,} bytes")
         archive = _Archive(zf, p)
@@ -168,7 +172,9 @@ def migrate(doc: Any) -> Any:
         raise ValidationError("", "manifest must be a JSON object")
     version = doc.get("version")
     if isinstance(version, int) and version > VERSION:
-        raise ValidationError("version", f"made by a newer LeviTor Studio (file {version}, this {VERSION})")
+        raise ValidationError(
+            "version", f"made by a newer LeviTor Studio (file {version}, this {VERSION})"
+        )
     while isinstance(version, int) and version < VERSION and version in MIGRATIONS:
         doc = MIGRATIONS[version](doc)
         version = doc.get("version")
@@ -182,7 +188,9 @@ def _scene_from_manifest(doc: dict[str, Any], archive: _Archive) -> Scene:
     frames = doc["frames"]
     image = archive.image(doc["image"], "image", "RGB")
     if image.shape != (h, w, 3):
-        raise ValidationError("image", f"image is {image.shape[1]}x{image.shape[0]}, size says {w}x{h}")
+        raise ValidationError(
+            "image", f"image is {image.shape[1]}x{image.shape[0]}, size says {w}x{h}"
+        )
     depth = None
     if doc["depth"] is not None:
         depth = archive.npy(doc["depth"], "depth")
@@ -195,7 +203,9 @@ def _scene_from_manifest(doc: dict[str, Any], archive: _Archive) -> Scene:
     if doc["segments"] is not None:
         segments = archive.npy(doc["segments"], "segments")
         if segments.shape != (h, w) or segments.dtype.kind not in "iu":
-            raise ValidationError("segments", f"segment map must be an integer array of shape ({h}, {w})")
+            raise ValidationError(
+                "segments", f"segment map must be an integer array of shape ({h}, {w})"
+            )
         segments = segments.astype(np.int32)
     try:
         settings = GenerationSettings(**doc["settings"])
@@ -213,16 +223,21 @@ def _scene_from_manifest(doc: dict[str, Any], archive: _Archive) -> Scene:
         seen.add(od["uid"])
         mask = archive.image(od["mask"], f"{where}.mask", "L")
         if mask.shape != (h, w):
-            raise ValidationError(f"{where}.mask", f"mask is {mask.shape[1]}x{mask.shape[0]}, scene is {w}x{h}")
+            raise ValidationError(
+                f"{where}.mask", f"mask is {mask.shape[1]}x{mask.shape[0]}, scene is {w}x{h}"
+            )
         keys = []
         frames_seen: set[int] = set()
         for j, kd in enumerate(od["keyframes"]):
             if kd["frame"] >= frames:
                 raise ValidationError(
-                    f"{where}.keyframes[{j}].frame", f"{kd['frame']} is outside the clip (0…{frames - 1})"
+                    f"{where}.keyframes[{j}].frame",
+                    f"{kd['frame']} is outside the clip (0…{frames - 1})",
                 )
             if kd["frame"] in frames_seen:
-                raise ValidationError(f"{where}.keyframes[{j}].frame", "two keyframes on this frame")
+                raise ValidationError(
+                    f"{where}.keyframes[{j}].frame", "two keyframes on this frame"
+                )
             frames_seen.add(kd["frame"])
             keys.append(
                 Keyframe(kd["frame"], kd["x"], kd["y"], kd["z"], Easing(kd.get("ease", "smooth")))

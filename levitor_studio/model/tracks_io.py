@@ -77,13 +77,22 @@ def import_tracks(
         for j, kd in enumerate(od["keyframes"]):
             if kd["frame"] >= frames:
                 raise ValidationError(
-                    f"{where}.keyframes[{j}].frame", f"{kd['frame']} is outside the clip (0…{frames - 1})"
+                    f"{where}.keyframes[{j}].frame",
+                    f"{kd['frame']} is outside the clip (0…{frames - 1})",
                 )
-            keys.append(Keyframe(kd["frame"], kd["x"], kd["y"], kd["z"], Easing(kd.get("ease", "smooth"))))
+            keys.append(
+                Keyframe(kd["frame"], kd["x"], kd["y"], kd["z"], Easing(kd.get("ease", "smooth")))
+            )
         if len({k.frame for k in keys}) != len(keys):
             raise ValidationError(f"{where}.keyframes", "two keyframes on the same frame")
         objects.append(
-            SceneObject(i + 1, od["name"], PALETTE[i % len(PALETTE)], mask, sorted(keys, key=lambda k: k.frame))
+            SceneObject(
+                i + 1,
+                od["name"],
+                PALETTE[i % len(PALETTE)],
+                mask,
+                sorted(keys, key=lambda k: k.frame),
+            )
         )
 
     depth = _depth(doc.get("depth"), base, (w, h), (src_w, src_h), image, objects, depth_estimator)
@@ -165,7 +174,9 @@ def _depth(
         if estimator is None:
             return None
         try:
-            return np.asarray(estimator.estimate(image, masks=[o.mask for o in objects]), np.float32)
+            return np.asarray(
+                estimator.estimate(image, masks=[o.mask for o in objects]), np.float32
+            )
         except TypeError:
             return np.asarray(estimator.estimate(image), np.float32)
     from ..backends.file_depth import load_depth_file
@@ -175,7 +186,8 @@ def _depth(
         depth = fit_image(depth, size, "crop", fill=1.0)
     elif depth.shape != (h, w):
         raise ValidationError(
-            "depth", f"depth map is {depth.shape[1]}x{depth.shape[0]}; expected {w}x{h} or the image size"
+            "depth",
+            f"depth map is {depth.shape[1]}x{depth.shape[0]}; expected {w}x{h} or the image size",
         )
     return np.clip(depth, 1.0 / 255.0, 1.0).astype(np.float32)
 

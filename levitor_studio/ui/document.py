@@ -35,7 +35,9 @@ class CommandAdapter(QUndoCommand):
     drag) merge: undo applies every inverse in reverse order, so retiming drags undo right too.
     """
 
-    def __init__(self, document: Document, command: Command, inverse: Command, merge_key: str | None):
+    def __init__(
+        self, document: Document, command: Command, inverse: Command, merge_key: str | None
+    ):
         super().__init__(command.label)
         self._doc = document
         self._forward: list[Command] = [command]

@@ -26,7 +26,9 @@ def test_holds_before_first_and_after_last_key() -> None:
 
 def test_easings_shape_the_segment() -> None:
     def mid(ease: Easing) -> float:
-        return float(interpolate([Keyframe(0, 0, 0, 0.5, ease), Keyframe(10, 100, 0, 0.5)], 11)[2, 0])
+        return float(
+            interpolate([Keyframe(0, 0, 0, 0.5, ease), Keyframe(10, 100, 0, 0.5)], 11)[2, 0]
+        )
 
     assert mid(Easing.LINEAR) == pytest.approx(20.0)
     assert mid(Easing.HOLD) == 0.0

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scenes import make_scene
 
 from levitor_studio.model import commands as c
 from levitor_studio.model.depth_units import (
@@ -15,8 +16,6 @@ from levitor_studio.model.depth_units import (
 from levitor_studio.model.errors import InputError
 from levitor_studio.model.keyframes import Easing, Keyframe
 from levitor_studio.model.scene import Scene, snapshot
-
-from scenes import make_scene
 
 
 def test_rest_pose_is_the_mask_centroid_at_the_median_depth(scene: Scene) -> None:
@@ -70,8 +69,25 @@ def test_refused_edits_change_nothing(scene: Scene) -> None:
 
 def _random_command(scene: Scene, data: st.DataObject) -> c.Command:
     uids = [o.uid for o in scene.objects]
-    kind = data.draw(st.sampled_from(["add", "remove", "props", "mask", "key", "move", "del",
-                                      "settings", "timing", "depth", "segments", "order", "keys"]))
+    kind = data.draw(
+        st.sampled_from(
+            [
+                "add",
+                "remove",
+                "props",
+                "mask",
+                "key",
+                "move",
+                "del",
+                "settings",
+                "timing",
+                "depth",
+                "segments",
+                "order",
+                "keys",
+            ]
+        )
+    )
     draw_frame = st.integers(0, scene.frames - 1)
     if kind == "add" or not uids:
         mask = np.zeros((scene.height, scene.width), bool)
@@ -85,9 +101,13 @@ def _random_command(scene: Scene, data: st.DataObject) -> c.Command:
     if kind == "remove":
         return c.RemoveObject(uid)
     if kind == "props":
-        return c.SetObjectProperties(uid, name=data.draw(st.text("abc", min_size=1, max_size=4)),
-                                     color=(1, 2, data.draw(st.integers(0, 255))),
-                                     visible=data.draw(st.booleans()), points_ratio=data.draw(st.sampled_from([None, 0.5, 2.0])))
+        return c.SetObjectProperties(
+            uid,
+            name=data.draw(st.text("abc", min_size=1, max_size=4)),
+            color=(1, 2, data.draw(st.integers(0, 255))),
+            visible=data.draw(st.booleans()),
+            points_ratio=data.draw(st.sampled_from([None, 0.5, 2.0])),
+        )
     if kind == "mask":
         return c.SetObjectMask(uid, np.roll(obj.mask, data.draw(st.integers(1, 5)), axis=1))
     if kind in ("move", "del") and obj.keyframes:
@@ -103,12 +123,18 @@ def _random_command(scene: Scene, data: st.DataObject) -> c.Command:
     if kind == "depth":
         return c.SetDepthMap(np.full((scene.height, scene.width), z, np.float32))
     if kind == "segments":
-        return c.SetSegments(np.full((scene.height, scene.width), data.draw(st.integers(0, 3)), np.int32))
+        return c.SetSegments(
+            np.full((scene.height, scene.width), data.draw(st.integers(0, 3)), np.int32)
+        )
     if kind == "order":
         return c.MoveObjectInOrder(uid, data.draw(st.integers(0, len(uids) - 1)))
     if kind == "keys":
-        return c.SetKeyframes(uid, [Keyframe(0, xy, xy, z), Keyframe(9, 1.0, 2.0, 0.3, Easing.HOLD)])
-    return c.SetKeyframe(uid, Keyframe(data.draw(draw_frame), xy, xy, z, data.draw(st.sampled_from(list(Easing)))))
+        return c.SetKeyframes(
+            uid, [Keyframe(0, xy, xy, z), Keyframe(9, 1.0, 2.0, 0.3, Easing.HOLD)]
+        )
+    return c.SetKeyframe(
+        uid, Keyframe(data.draw(draw_frame), xy, xy, z, data.draw(st.sampled_from(list(Easing))))
+    )
 
 
 @settings(max_examples=40, deadline=None)

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import json
+import os
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+
+from levitor_studio.cli import main
+from levitor_studio.model.project_io import load_project
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "levitor_studio", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_new_then_info_on_a_real_photo(example_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "c.levitor"
+    done = _run("new", str(example_dir / "coffee.png"), "-o", str(out), "--frames", "12")
+    assert done.returncode == 0, done.stderr
+    scene = load_project(out)
+    assert scene.size == (512, 288) and scene.frames == 12
+    assert scene.depth is not None and scene.segments is not None and scene.segments.max() > 1
+    info = _run("info", str(out))
+    assert info.returncode == 0
+    assert "fitted to 512x288" in info.stdout and "12 frames" in info.stdout
+
+
+def test_import_export_tracks_commands(example_dir: Path, tmp_path: Path) -> None:
+    proj = tmp_path / "c.levitor"
+    assert main(["import-tracks", str(example_dir / "coffee.tracks.json"), "-o", str(proj)]) == 0
+    assert main(["export-tracks", str(proj), "-o", str(tmp_path / "t.json")]) == 0
+    doc = json.loads((tmp_path / "t.json").read_text())
+    assert [o["name"] for o in doc["objects"]] == ["cup", "spoon"]
+    assert main(["info", str(proj)]) == 0
+
+
+def _bomb_png(path: Path) -> None:
+    """A valid 1×1 PNG whose header claims 100000 × 100000 pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)
+    idat = zlib.compress(b"\x00\x00")
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("case", ["missing", "empty", "text", "bomb", "size", "frames"])
+def test_bad_images_exit_2_with_one_line_and_write_nothing(
+    case: str, tmp_path: Path, example_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    image = tmp_path / "in.jpg"
+    extra: list[str] = []
+    if case == "empty":
+        image.write_bytes(b"")
+    elif case == "text":
+        image.write_text("hello, I am not a JPEG\n")
+    elif case == "bomb":
+        image = tmp_path / "bomb.png"
+        _bomb_png(image)
+    elif case in ("size", "frames"):
+        image = example_dir / "coffee.png"
+        extra = ["--size", "300x500"] if case == "size" else ["--frames", "0"]
+    out = tmp_path / "out.levitor"
+    assert main(["new", str(image), "-o", str(out), *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("levitor-studio: error: ") and err.count("\n") == 1
+    assert "Traceback" not in err
+    assert list(tmp_path.glob("out*")) == [] and not list(tmp_path.glob(".out*"))
+
+
+def test_a_failed_command_does_not_overwrite_the_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "keep.levitor"
+    out.write_bytes(b"previous")
+    bad = tmp_path / "bad.levitor"
+    bad.write_bytes(b"garbage")
+    assert main(["export-tracks", str(bad), "-o", str(tmp_path / "t.json")]) == 2
+    assert main(["import-tracks", str(tmp_path / "nope.json"), "-o", str(out)]) == 2
+    assert out.read_bytes() == b"previous"
+    assert not (tmp_path / "t.json").exists()
+    assert "not a LeviTor project" in capsys.readouterr().err
+
+
+def test_tracks_with_two_of_mask_box_clicks_exit_2(
+    tmp_path: Path, example_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = json.loads((example_dir / "coffee.tracks.json").read_text())
+    doc["image"] = str(example_dir / "coffee.png")
+    doc["objects"][0]["box"] = [0, 0, 10, 10]
+    doc["objects"][0]["mask"] = str(example_dir / "cup.png")
+    (tmp_path / "t.json").write_text(json.dumps(doc))
+    assert main(["import-tracks", str(tmp_path / "t.json"), "-o", str(tmp_path / "p.levitor")]) == 2
+    assert capsys.readouterr().err.startswith("levitor-studio: error: objects[0]")
+    assert not (tmp_path / "p.levitor").exists()
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["new"])
+    assert info.value.code == 2
+
+
+def test_help_and_plugins_do_not_import_torch_qt_or_vtk() -> None:
+    code = (
+        "import sys, contextlib, io\n"
+        "from levitor_studio.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try: main(['--help'])\n"
+        "    except SystemExit: pass\n"
+        "    main(['plugins'])\n"
+        "heavy = [m for m in ('torch', 'PySide6', 'vtk', 'vtkmodules', 'diffusers', 'transformers') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ}
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_plugins_lists_every_kind() -> None:
+    done = _run("plugins")
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("segmenter  grabcut") and "available" in line for line in lines)
+    assert any(line.startswith("depth      heuristic") for line in lines)
+    assert any(
+        line.startswith("depth      file") and "unavailable: needs a depth file" in line
+        for line in lines
+    )
