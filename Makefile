@@ -11,10 +11,10 @@ demo: setup
 	$(PY) -m levitor_studio resources/examples/coffee/coffee.levitor
 
 test: setup
-	QT_QPA_PLATFORM=offscreen xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider
 	$(PY) -m ruff check levitor_studio plugins tests bench
 	$(PY) -m mypy levitor_studio/model levitor_studio/engine
-	$(PY) -m importlinter.cli lint --no-cache 2>/dev/null || .venv/bin/python -c "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
+	$(PY) -c "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())" --no-cache
 
 bench: setup
 	$(PY) -m bench

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from scenes import EXAMPLE, make_scene
 
 from levitor_studio.model.scene import Scene
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """One process runs every test: under Xvfb (pytest-xvfb sets DISPLAY) Qt uses xcb, so VTK
+    and OpenGL widgets work; without a display plain widgets still run offscreen."""
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture
