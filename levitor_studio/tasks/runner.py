@@ -70,13 +70,14 @@ class TaskHandle(QObject):
     cancelled = Signal()
     ended = Signal()  # after any of the three outcomes
 
-    def __init__(self, label: str, exclusive: bool, parent: QObject | None = None) -> None:
+    def __init__(self, label: str, exclusive: str | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.label = label
         self.exclusive = exclusive
         self.signals = _JobSignals()
         self.state = TaskState(on_progress=self.signals.progress.emit)
         self.running = True
+        self.quiet = False
         self.signals.progress.connect(self.progress)
         self.signals.done.connect(self._on_done)
         self.signals.failed.connect(self._on_failed)
@@ -114,17 +115,26 @@ class TaskRunner(QObject):
         self.pool.setMaxThreadCount(max_threads)
         self._jobs: list[tuple[TaskHandle, _Runnable]] = []
 
-    def submit(self, label: str, fn: Job, exclusive: bool = False) -> TaskHandle | None:
-        """Start ``fn(state)`` in the pool; an exclusive job is refused while another runs."""
-        if exclusive and any(h.exclusive for h, _ in self._jobs):
+    def submit(
+        self, label: str, fn: Job, exclusive: str | None = None, quiet: bool = False
+    ) -> TaskHandle | None:
+        """Start ``fn(state)`` in the pool.
+
+        ``exclusive`` names a group (``"generate"``, ``"segment"``): a job is refused while
+        another of its group runs, so there is one generation at a time. ``quiet`` jobs (preview
+        refreshes) stay out of the status bar.
+        """
+        if exclusive and any(h.exclusive == exclusive for h, _ in self._jobs):
             self.message.emit(f"{label}: wait for the running task to finish or cancel it")
             return None
         handle = TaskHandle(label, exclusive, self)
+        handle.quiet = quiet
         job = _Runnable(fn, handle.state, handle.signals)
         self._jobs.append((handle, job))
         handle.ended.connect(lambda h=handle: self._forget(h))
         self.pool.start(job)
-        self.activeChanged.emit(handle)
+        if not quiet:
+            self.activeChanged.emit(handle)
         return handle
 
     def active(self) -> list[TaskHandle]:
@@ -142,7 +152,9 @@ class TaskRunner(QObject):
     def _forget(self, handle: TaskHandle) -> None:
         self._jobs = [(h, j) for h, j in self._jobs if h is not handle]
         handle.deleteLater()
-        self.activeChanged.emit(self._jobs[-1][0] if self._jobs else None)
+        if not handle.quiet:
+            shown = [h for h, _ in self._jobs if not h.quiet]
+            self.activeChanged.emit(shown[-1] if shown else None)
 
 
 def frozen_copy(scene: Scene) -> Scene:
@@ -231,7 +243,7 @@ class PreviewRefresher(QObject):
         self._pending = None
         scene = frozen_copy(self._scene_fn())
         render, revision = self._render, self.revision
-        handle = self._runner.submit("preview", lambda state: render(scene, frame))
+        handle = self._runner.submit("preview", lambda state: render(scene, frame), quiet=True)
         assert handle is not None
         self._running = (handle, revision, frame)
         handle.finished.connect(lambda img: self._on_done(revision, frame, img, prefetching))

@@ -1,0 +1,151 @@
+"""Starting the editor: the Qt application, its look, what opens first, and screenshot mode.
+
+``run()`` is what ``levitor-studio`` (no sub-command) calls. With no project it opens the bundled
+example if it is installed, else an empty window. ``screenshot=`` renders the full window once
+the preview of the chosen frame has arrived, saves it and exits 0 (README picture, packaging
+smoke test, bug reports); it needs no display. Torch is never imported on the way.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+EXAMPLE_GLOB = "examples/*/*.levitor"
+
+
+def example_project() -> Path | None:
+    """The bundled example project, if this installation has one."""
+    roots = [Path(__file__).resolve().parents[2] / "resources"]
+    try:
+        import resources  # the repository's resources package, when installed alongside
+
+        roots.append(Path(resources.__file__).parent)
+    except ImportError:
+        pass
+    for root in roots:
+        found = sorted(root.glob(EXAMPLE_GLOB))
+        if found:
+            return found[0]
+    return None
+
+
+def _style(app: object) -> None:
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    app.setStyle("Fusion")
+    pal = QPalette()
+    base, window, text = QColor(30, 30, 34), QColor(45, 45, 50), QColor(225, 225, 228)
+    for role, color in (
+        (QPalette.ColorRole.Window, window),
+        (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.Base, base),
+        (QPalette.ColorRole.AlternateBase, window),
+        (QPalette.ColorRole.Text, text),
+        (QPalette.ColorRole.Button, window),
+        (QPalette.ColorRole.ButtonText, text),
+        (QPalette.ColorRole.ToolTipBase, base),
+        (QPalette.ColorRole.ToolTipText, text),
+        (QPalette.ColorRole.Highlight, QColor(64, 130, 210)),
+        (QPalette.ColorRole.HighlightedText, QColor("white")),
+        (QPalette.ColorRole.PlaceholderText, QColor(130, 130, 135)),
+    ):
+        pal.setColor(role, color)
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(120, 120, 125))
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(120, 120, 125))
+    app.setPalette(pal)
+
+
+def application() -> object:
+    """The process's ``QApplication``, created and styled on first use."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("LeviTor Studio")
+        app.setOrganizationName("levitor-studio")
+        _style(app)
+    return app
+
+
+def wait_for_preview(window: object, timeout_ms: int = 15000) -> bool:
+    """Run the event loop until the preview of the current frame is shown (or time runs out)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    refresher = window.preview  # type: ignore[attr-defined]
+    doc = window.doc  # type: ignore[attr-defined]
+    if refresher is None or refresher.cached(doc.frame) is not None:
+        return True
+    loop = QEventLoop()
+    arrived: list[bool] = []
+    refresher.ready.connect(lambda f, _img: f == doc.frame and (arrived.append(True), loop.quit()))
+    refresher.failed.connect(lambda _m: loop.quit())
+    QTimer.singleShot(timeout_ms, loop.quit)
+    window.view.refresh_image()  # type: ignore[attr-defined]
+    if not arrived:
+        loop.exec()
+    return bool(arrived)
+
+
+def run(
+    project: str | None = None,
+    screenshot: str | None = None,
+    image: str | None = None,
+    frame: int | None = None,
+) -> int:
+    """Open the editor; return the process exit code.
+
+    Parameters
+    ----------
+    project
+        A ``.levitor`` project, a tracks ``.json`` or an image to start a new project from.
+    screenshot
+        Save a PNG of the whole window and exit instead of running interactively.
+    image
+        An image to start a new project from (same as passing it as ``project``).
+    frame
+        The playhead's frame for the screenshot.
+    """
+    if screenshot and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = application()
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    target = project or image or (str(example_project() or "") or None)
+    if target is not None and not window.open_path(target, ask=False):
+        if screenshot:
+            print(
+                f"levitor-studio: error: {getattr(window, 'last_error', target)}", file=sys.stderr
+            )
+            window.doc.undo_stack.setClean()
+            window.close()
+            return 2
+    if frame is not None:
+        window.doc.set_frame(frame)
+    window.show()
+    if screenshot:
+        return _screenshot(window, Path(screenshot))
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, window.offer_recovery)
+    return int(app.exec())  # type: ignore[attr-defined]
+
+
+def _screenshot(window: object, out: Path) -> int:
+    if not out.parent.resolve().is_dir():
+        print(f"levitor-studio: error: {out.parent}: output folder does not exist", file=sys.stderr)
+        return 2
+    wait_for_preview(window)
+    pixmap = window.grab()  # type: ignore[attr-defined]
+    ok = pixmap.save(str(out), "PNG")
+    window.doc.undo_stack.setClean()  # type: ignore[attr-defined]
+    window.close()  # type: ignore[attr-defined]
+    if not ok:
+        print(f"levitor-studio: error: {out}: cannot write the screenshot", file=sys.stderr)
+        return 2
+    return 0

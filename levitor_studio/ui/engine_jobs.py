@@ -1,0 +1,119 @@
+"""The functions the editor runs on worker threads, each over a frozen copy of the scene.
+
+They only call the engine, the model's file I/O and backends through their public functions, so
+the editor does exactly what the command line does. Each takes a
+:class:`~levitor_studio.tasks.state.TaskState` where the work is long enough to report progress.
+The engine is imported inside the functions: the window appears before it is loaded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..model.errors import InputError
+from ..model.scene import Scene
+from ..plugin_host.protocols import GenerationRequest, Prompt
+from ..tasks.state import TaskState
+
+
+def preview_frame(scene: Scene, t: int) -> NDArray[np.uint8]:
+    """The preview composite of frame ``t`` (the engine's CPU renderer)."""
+    from ..engine import render_frame
+
+    return render_frame(scene, t)
+
+
+def control_points(scene: Scene) -> list[list[list[int]]]:
+    """The control points the model will be given, one ``[row, col, id, depth]`` list per frame."""
+    from ..engine import kmeans_points, render_masks
+
+    labels, depth = render_masks(scene)
+    ratios = {
+        i + 1: o.points_ratio for i, o in enumerate(scene.objects) if o.points_ratio is not None
+    }
+    frames = kmeans_points(
+        labels, depth, len(scene.objects), scene.settings.points_ratio, label_ratios=ratios
+    )
+    return [np.asarray(f).astype(int).tolist() for f in frames]
+
+
+def segment(
+    segmenter: Any, image: NDArray[np.uint8], needs_image: bool, prompt: Prompt, task: TaskState
+) -> NDArray[np.bool_]:
+    """The best mask the segmenter finds for ``prompt`` (embedding the image first if needed)."""
+    if needs_image:
+        task.set_progress(0.1, "analysing the image")
+        segmenter.set_image(image, task)
+    task.check()
+    task.set_progress(0.5, "segmenting")
+    candidates = segmenter.segment(prompt)
+    if not candidates or not candidates[0].mask.any():
+        raise InputError("the segmenter found nothing there; try a tighter box or more clicks")
+    return np.asarray(candidates[0].mask, dtype=bool)
+
+
+def estimate_depth(estimator: Any, scene: Scene, task: TaskState) -> NDArray[np.float32]:
+    """A pseudo-depth map of the scene's image (the heuristic uses the object masks)."""
+    task.set_progress(0.05, "estimating depth")
+    masks = [o.mask for o in scene.objects]
+    try:
+        depth = estimator.estimate(scene.image, task=task, masks=masks)
+    except TypeError:
+        depth = estimator.estimate(scene.image, task)
+    return np.asarray(depth, dtype=np.float32)
+
+
+def build_request(scene: Scene) -> GenerationRequest:
+    """The generator's request: first frame, conditioning tensor, settings and the signal."""
+    from .. import engine
+
+    signal: Any = None
+    conditioning = np.zeros((scene.frames, 3, scene.height, scene.width), dtype=np.float32)
+    builder = getattr(engine, "build_signal", None) if _has(engine, "build_signal") else None
+    if builder is not None:
+        signal = builder(scene)
+        conditioning = np.asarray(getattr(signal, "tensor", conditioning), dtype=np.float32)
+    else:
+        signal = {"points": control_points(scene)}
+    return GenerationRequest(
+        first_frame=scene.image,
+        conditioning=conditioning,
+        settings=scene.settings,
+        fps=scene.fps,
+        scene=scene,
+        signal=signal,
+    )
+
+
+def _has(module: Any, name: str) -> bool:
+    try:
+        getattr(module, name)
+    except AttributeError:
+        return False
+    return True
+
+
+def generate(generator: Any, scene: Scene, task: TaskState) -> NDArray[np.uint8]:
+    """Frames ``(F, H, W, 3)`` from the chosen generator; progress and cancel through ``task``."""
+    task.set_progress(0.0, "building the control signal")
+    request = build_request(scene)
+    task.check()
+    frames = np.asarray(generator.generate(request, task), dtype=np.uint8)
+    if frames.ndim != 4 or frames.shape[0] != scene.frames:
+        raise InputError(f"the generator returned {frames.shape}, not {scene.frames} frames")
+    return frames
+
+
+def export_video(
+    scene: Scene, frames: NDArray[np.uint8] | None, path: str, task: TaskState
+) -> Path:
+    """Write the generated clip (or the CPU preview when nothing was generated)."""
+    from ..engine import export_frames, render_preview
+
+    if frames is None:
+        frames = render_preview(scene, task=task)
+    return Path(export_frames(frames, path, fps=scene.fps, task=task))

@@ -1,0 +1,294 @@
+"""File handling of the main window: new, open, recent, save, import/export, autosave, recovery.
+
+A mixin of :class:`~levitor_studio.ui.main_window.MainWindow`. Reading and writing go through
+the model's ``load_project`` / ``save_project`` and the tracks functions; every failure is a
+message, never a traceback. Unsaved work is autosaved to a recovery file (on a worker thread,
+from a frozen copy) and offered back after a crash; closing with unsaved changes asks first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from ..model.errors import LevitorError
+from ..plugin_host.protocols import DEPTH, SEGMENTER
+from ..tasks.runner import frozen_copy
+from .document import Document
+from .recovery import Recovery, RecoveryFile, find_recoveries
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
+PROJECT_FILTER = "LeviTor projects (*.levitor)"
+MAX_RECENT = 8
+
+
+class FileActions:
+    """Open/save/recent/autosave behaviour; expects the attributes :class:`MainWindow` sets."""
+
+    doc: Document | None
+
+    def init_files(self) -> None:
+        self.recovery = RecoveryFile()
+        self._autosaved_index = -1
+        self.autosave_timer = QTimer(self)  # type: ignore[arg-type]
+        self.autosave_timer.setInterval(self.prefs.autosave_s * 1000)  # type: ignore[attr-defined]
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.start()
+        self.refresh_recent()
+
+    # -- asking the user (separate so tests can answer) ------------------------------------
+
+    def ask_save_changes(self) -> str:
+        """``"save"``, ``"discard"`` or ``"cancel"`` for unsaved changes."""
+        box = QMessageBox.question(
+            self,  # type: ignore[arg-type]
+            "Unsaved changes",
+            "Save the changes to this project before closing it?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        return {
+            QMessageBox.StandardButton.Save: "save",
+            QMessageBox.StandardButton.Discard: "discard",
+        }.get(box, "cancel")
+
+    def ask_recover(self, found: Recovery) -> bool:
+        answer = QMessageBox.question(
+            self,  # type: ignore[arg-type]
+            "Recover unsaved work",
+            f"LeviTor Studio did not close cleanly. Recover {found.describe()}?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def error(self, text: str) -> None:
+        """A failure the user must see: status bar and a non-blocking message box."""
+        self.show_message(text)  # type: ignore[attr-defined]
+        box = QMessageBox(QMessageBox.Icon.Warning, "LeviTor Studio", text, parent=self)  # type: ignore[call-overload]
+        box.setModal(False)
+        box.show()
+        self.last_error = text
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current document (saved, discarded or clean)."""
+        if self.doc is None or not self.doc.is_dirty():
+            return True
+        answer = self.ask_save_changes()
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    # -- opening -------------------------------------------------------------------------
+
+    def new_from_image(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "New project from image",
+            "",  # type: ignore[arg-type]
+            "Images (" + " ".join(f"*{s}" for s in sorted(IMAGE_SUFFIXES)) + ")",
+        )
+        if path:
+            self.open_path(path)
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", PROJECT_FILTER)  # type: ignore[arg-type]
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str | Path, ask: bool = True) -> bool:
+        """Open a project, a tracks file or an image (a new project); False with a message."""
+        p = Path(path)
+        if ask and not self.maybe_save():
+            return False
+        suffix = p.suffix.lower()
+        try:
+            if suffix == ".json":
+                return self._import_tracks(p)
+            if suffix in IMAGE_SUFFIXES:
+                from ..api import new_scene
+
+                self.set_document(Document(new_scene(p)))  # type: ignore[attr-defined]
+                self.show_message(
+                    f"New project from {p.name}: estimate depth with Edit ▸ Estimate Depth"
+                )  # type: ignore[attr-defined]
+                return True
+            from ..model.project_io import load_project
+
+            scene = load_project(p)
+        except LevitorError as exc:
+            self.error(str(exc))
+            return False
+        except OSError as exc:
+            self.error(f"{p}: {exc.strerror or exc}")
+            return False
+        self.set_document(Document(scene, path=p))  # type: ignore[attr-defined]
+        self.add_recent(p)
+        return True
+
+    def _import_tracks(self, p: Path) -> bool:
+        from ..model.tracks_io import import_tracks
+
+        work = self.work  # type: ignore[attr-defined]
+        segmenter, depth = work.backend(SEGMENTER), work.backend(DEPTH)
+        handle = work.run_file_job(
+            "import tracks",
+            lambda task: import_tracks(p, segmenter=segmenter, depth_estimator=depth),
+        )
+        if handle is None:
+            return False
+        handle.finished.connect(lambda scene: self.set_document(Document(scene)))  # type: ignore[attr-defined]
+        return True
+
+    def import_tracks_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import tracks", "", "Tracks (*.json)")  # type: ignore[arg-type]
+        if path and self.maybe_save():
+            try:
+                self._import_tracks(Path(path))
+            except LevitorError as exc:
+                self.error(str(exc))
+
+    # -- saving --------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        doc = self.doc
+        if doc is None:
+            return False
+        if doc.path is None or doc.path.suffix.lower() != ".levitor":
+            return self.save_as()
+        return self.save_to(doc.path)
+
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, "Save project", "", PROJECT_FILTER)  # type: ignore[arg-type]
+        if not path:
+            return False
+        if not path.lower().endswith(".levitor"):
+            path += ".levitor"
+        return self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> bool:
+        from ..model.project_io import save_project
+
+        doc = self.doc
+        assert doc is not None
+        try:
+            save_project(doc.scene, path)
+        except (LevitorError, OSError) as exc:
+            self.error(f"Could not save {path.name}: {exc}")
+            return False
+        doc.set_path(path)
+        doc.undo_stack.setClean()
+        self.recovery.discard()
+        self.add_recent(path)
+        self.show_message(f"Saved {path}")  # type: ignore[attr-defined]
+        return True
+
+    def _ask_output(self, title: str, filt: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, title, "", filt)  # type: ignore[arg-type]
+        return path
+
+    def export_video_dialog(self) -> None:
+        path = self._ask_output("Export video", "Video (*.mp4 *.gif)")
+        if path:
+            self.work.export_video(path)  # type: ignore[attr-defined]
+
+    def export_tracks_dialog(self) -> None:
+        from ..model.tracks_io import export_tracks
+
+        path = self._ask_output("Export tracks", "Tracks (*.json)")
+        if path:
+            scene = frozen_copy(self.doc.scene)  # type: ignore[union-attr]
+            h = self.work.run_file_job("export tracks", lambda task: export_tracks(scene, path))  # type: ignore[attr-defined]
+            if h is not None:
+                h.finished.connect(lambda _r: self.show_message(f"Wrote {path}"))  # type: ignore[attr-defined]
+
+    def export_signal_dialog(self) -> None:
+        path = self._ask_output("Export control signal", "Control signal (*.npz)")
+        if not path:
+            return
+        try:
+            from .. import engine
+
+            export = engine.export_signal
+        except AttributeError:
+            self.error(
+                "Exporting the control signal needs the engine's signal module, "
+                "which is not installed in this build"
+            )
+            return
+        scene = frozen_copy(self.doc.scene)  # type: ignore[union-attr]
+        h = self.work.run_file_job("export signal", lambda task: export(scene, path))  # type: ignore[attr-defined]
+        if h is not None:
+            h.finished.connect(lambda _r: self.show_message(f"Wrote {path}"))  # type: ignore[attr-defined]
+
+    # -- recent files, autosave, recovery ---------------------------------------------------
+
+    def recent_files(self) -> list[str]:
+        value: Any = self.settings.value("recent", [])  # type: ignore[attr-defined]
+        items = [value] if isinstance(value, str) else list(value or [])
+        return [p for p in items if p]
+
+    def add_recent(self, path: Path) -> None:
+        items = [str(path.resolve())] + [p for p in self.recent_files() if p != str(path.resolve())]
+        self.settings.setValue("recent", items[:MAX_RECENT])  # type: ignore[attr-defined]
+        self.refresh_recent()
+
+    def refresh_recent(self) -> None:
+        menu = self.recent_menu  # type: ignore[attr-defined]
+        menu.clear()
+        for p in self.recent_files():
+            menu.addAction(Path(p).name, lambda p=p: self.open_path(p)).setStatusTip(p)
+        menu.setEnabled(bool(self.recent_files()))
+
+    def autosave(self) -> None:
+        doc = self.doc
+        if doc is None or not doc.is_dirty() or doc.undo_stack.index() == self._autosaved_index:
+            return
+        self._autosaved_index = doc.undo_stack.index()
+        scene, original = frozen_copy(doc.scene), doc.path
+        self.runner.submit(
+            "autosave", lambda task: self.recovery.write(scene, original), quiet=True
+        )  # type: ignore[attr-defined]
+
+    def offer_recovery(self) -> bool:
+        """Offer the newest recovery file left by a crashed session; True if one was opened."""
+        found = find_recoveries(exclude=self.recovery)
+        if not found or not self.ask_recover(found[0]):
+            return False
+        from ..model.project_io import load_project
+
+        try:
+            scene = load_project(found[0].project)
+        except LevitorError as exc:
+            self.error(f"The recovery file cannot be read: {exc}")
+            return False
+        doc = Document(scene, path=found[0].original)
+        self.set_document(doc)  # type: ignore[attr-defined]
+        doc.undo_stack.resetClean()  # recovered work is unsaved until the user saves it
+        self.update_title()  # type: ignore[attr-defined]
+        for r in found:
+            r.discard()
+        return True
+
+    # -- drag and drop -------------------------------------------------------------------
+
+    def _dropped(self, ev: Any) -> Path | None:
+        urls = ev.mimeData().urls() if ev.mimeData().hasUrls() else []
+        if len(urls) != 1 or not urls[0].isLocalFile():
+            return None
+        p = Path(urls[0].toLocalFile())
+        ok = p.suffix.lower() in IMAGE_SUFFIXES | {".levitor", ".json"}
+        return p if ok else None
+
+    def dragEnterEvent(self, ev: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if self._dropped(ev) is not None:
+            ev.acceptProposedAction()
+
+    def dropEvent(self, ev: QDropEvent) -> None:  # noqa: N802 - Qt override
+        p = self._dropped(ev)
+        if p is not None:
+            ev.acceptProposedAction()
+            self.open_path(p)

@@ -1,0 +1,310 @@
+"""Mouse tools of the image view: select, box, include/exclude clicks, brush, add key, depth.
+
+:class:`ToolViewBox` routes pyqtgraph's click, drag and wheel events to :class:`ToolController`,
+which turns them into model commands on the document; whatever a tool does not consume falls
+back to pyqtgraph's pan (left/middle drag) and zoom (wheel). The ``*_at`` methods take working
+pixel coordinates and are the one code path for the mouse and for tests. A drag or a run of
+wheel steps on one key pushes with one merge key, so it is one undo step.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QPen
+from PySide6.QtWidgets import QGraphicsRectItem
+
+from ..model.commands import MoveKeyframe, SetKeyframe, SetObjectMask
+from ..model.depth_units import Z_MAX, Z_MIN
+from ..model.keyframes import Easing, Keyframe
+from .overlays import depth_readout, paint_disc, to_frame0
+
+if TYPE_CHECKING:
+    from .image_view import ImageView
+
+HIT_PX = 9.0  # how close (screen pixels) a click must be to grab a key
+WHEEL_STEP = 1.06  # depth factor per wheel notch (up = nearer)
+
+
+class Tool(StrEnum):
+    SELECT = "select"
+    BOX = "box"
+    CLICKS = "clicks"
+    BRUSH = "brush"
+    KEY = "key"
+
+
+class ToolViewBox(pg.ViewBox):
+    """A view box that offers its mouse events to the active tool first."""
+
+    def __init__(self, tools: ToolController) -> None:
+        super().__init__(lockAspect=True, invertY=True, enableMenu=False)
+        self._tools = tools
+
+    def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802 - Qt override
+        p = self.mapToView(ev.pos())
+        if self._tools.click_at(p.x(), p.y(), ev.button(), ev.modifiers()):
+            ev.accept()
+        else:
+            super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev: Any, axis: Any = None) -> None:  # noqa: N802 - Qt override
+        p = self.mapToView(ev.pos())
+        phase = "start" if ev.isStart() else "finish" if ev.isFinish() else "move"
+        start = self.mapToView(ev.buttonDownPos())
+        if self._tools.drag_at(
+            phase, start.x(), start.y(), p.x(), p.y(), ev.button(), ev.modifiers()
+        ):
+            ev.accept()
+        else:
+            super().mouseDragEvent(ev, axis)
+
+    def wheelEvent(self, ev: Any, axis: Any = None) -> None:  # noqa: N802 - Qt override
+        p = self.mapToView(ev.pos())
+        steps = ev.delta() / 120.0
+        if self._tools.wheel_at(p.x(), p.y(), steps, ev.modifiers()):
+            ev.accept()
+        else:
+            super().wheelEvent(ev, axis)
+
+
+class ToolController:
+    """Turns pointer gestures into document commands for the active :class:`Tool`."""
+
+    def __init__(self, view: ImageView) -> None:
+        self.view = view
+        self.tool = Tool.SELECT
+        self.brush_radius = 8.0
+        self._drag: dict[str, Any] | None = None
+        self._wheel_key: tuple[int, int] | None = None
+        self._wheel_merge = ""
+        self._wheel_idle = QTimer()
+        self._wheel_idle.setSingleShot(True)
+        self._wheel_idle.setInterval(700)
+        self._wheel_idle.timeout.connect(self._end_wheel)
+
+    def build_items(self) -> None:
+        self.band = QGraphicsRectItem()
+        self.band.setPen(QPen(QColor(255, 255, 255), 0, Qt.PenStyle.DashLine))
+        self.band.setBrush(QColor(255, 255, 255, 30))
+        self.band.setZValue(50)
+        self.band.hide()
+        self.view.vb.addItem(self.band, ignoreBounds=True)
+        self.prompt_marks = pg.ScatterPlotItem(size=11, pxMode=True, symbol="+")
+        self.prompt_marks.setZValue(51)
+        self.view.vb.addItem(self.prompt_marks, ignoreBounds=True)
+
+    @property
+    def doc(self) -> Any:
+        return self.view.doc
+
+    def set_tool(self, tool: Tool) -> None:
+        self.tool = Tool(tool)
+        self._drag = None
+        self.band.hide()
+        if self.tool is not Tool.CLICKS:
+            self.set_prompt_marks([])
+
+    def set_prompt_marks(self, clicks: list[tuple[float, float, int]]) -> None:
+        self.prompt_marks.setData(
+            [{"pos": (x, y), "pen": pg.mkPen("g" if pos else "r", width=3)} for x, y, pos in clicks]
+        )
+
+    # -- hit tests -----------------------------------------------------------------------
+
+    def key_at(self, x: float, y: float) -> tuple[int, int] | None:
+        """The visible keyframe ``(uid, frame)`` nearest to ``(x, y)`` within the grab radius."""
+        px = self.view.vb.viewPixelSize()
+        radius = HIT_PX * max(px[0], px[1], 1e-6)
+        best: tuple[float, tuple[int, int]] | None = None
+        for obj in self.doc.scene.objects:
+            if not obj.visible:
+                continue
+            for k in obj.keyframes:
+                d = float(np.hypot(k.x - x, k.y - y))
+                if d <= radius and (best is None or d < best[0]):
+                    best = (d, (obj.uid, k.frame))
+        return best[1] if best else None
+
+    def object_at(self, x: float, y: float) -> int | None:
+        """The nearest (smallest depth) visible object under ``(x, y)`` at the playhead."""
+        scene, frame = self.doc.scene, self.doc.frame
+        hits = []
+        for obj in scene.objects:
+            if not obj.visible:
+                continue
+            path = scene.trajectory(obj)
+            fx, fy = to_frame0(path, frame, x, y)
+            ix, iy = int(np.floor(fx)), int(np.floor(fy))
+            if 0 <= iy < scene.height and 0 <= ix < scene.width and obj.mask[iy, ix]:
+                hits.append((path[frame, 2], obj.uid))
+        return min(hits)[1] if hits else None
+
+    def _editable(self, uid: int) -> bool:
+        obj = self.doc.scene.object(uid)
+        if obj.locked:
+            self.doc.message.emit(f"{obj.name} is locked; unlock it in the Objects panel")
+            return False
+        return True
+
+    # -- gestures ------------------------------------------------------------------------
+
+    def click_at(self, x: float, y: float, button: Any, modifiers: Any = None) -> bool:
+        doc, tool = self.doc, self.tool
+        mods = modifiers or Qt.KeyboardModifier.NoModifier
+        if tool is Tool.CLICKS:
+            positive = button == Qt.MouseButton.LeftButton and not (
+                mods & Qt.KeyboardModifier.ShiftModifier
+            )
+            self.view.promptClicked.emit(x, y, 1 if positive else 0)
+            return True
+        if button != Qt.MouseButton.LeftButton or tool in (Tool.BOX, Tool.BRUSH):
+            return False
+        hit = self.key_at(x, y)
+        if hit is not None:
+            doc.select_key(*hit)
+            self.show_readout(*hit)
+            return True
+        if tool is Tool.KEY:
+            return self.add_key_at(x, y)
+        uid = self.object_at(x, y)
+        doc.select_key(None)
+        doc.select(uid)
+        self.view.hide_depth_readout()
+        return True
+
+    def add_key_at(self, x: float, y: float) -> bool:
+        """Key the selected object (or the one under the cursor) at the playhead at ``(x, y)``."""
+        doc = self.doc
+        uid = doc.selected_uid if doc.selected_uid is not None else self.object_at(x, y)
+        if uid is None:
+            doc.message.emit("Select an object first, then click where it should be")
+            return True
+        if not self._editable(uid):
+            return True
+        obj = doc.scene.object(uid)
+        z = float(doc.scene.trajectory(obj)[doc.frame, 2])
+        old = obj.key_at(doc.frame)
+        key = Keyframe(doc.frame, float(x), float(y), z, old.ease if old else Easing.SMOOTH)
+        if doc.push(SetKeyframe(uid, key)):
+            doc.select_key(uid, doc.frame)
+            self.show_readout(uid, doc.frame)
+        return True
+
+    def drag_at(
+        self, phase: str, x0: float, y0: float, x: float, y: float, button: Any, modifiers: Any
+    ) -> bool:
+        """One step of a drag; ``phase`` is ``start``, ``move`` or ``finish``."""
+        if phase == "start":
+            self._drag = self._begin(x0, y0, button, modifiers)
+        drag = self._drag
+        if drag is None:
+            return False
+        drag["step"](x0, y0, x, y)
+        if phase == "finish":
+            drag.get("finish", lambda *a: None)(x0, y0, x, y)
+            self._drag = None
+        return True
+
+    def _begin(self, x0: float, y0: float, button: Any, modifiers: Any) -> dict[str, Any] | None:
+        doc, tool = self.doc, self.tool
+        left = button == Qt.MouseButton.LeftButton
+        if tool is Tool.BOX and left:
+            return {"step": self._band_step, "finish": self._band_finish}
+        if tool is Tool.BRUSH and button in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            uid = doc.selected_uid
+            if uid is None:
+                doc.message.emit("Select an object to paint its mask")
+                return None
+            if not self._editable(uid):
+                return None
+            erase = not left or bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+            merge = doc.gesture_key("brush")
+            return {"step": lambda a, b, x, y: self._paint(uid, x, y, not erase, merge)}
+        if tool in (Tool.SELECT, Tool.KEY) and left:
+            hit = self.key_at(x0, y0)
+            if hit is None or not self._editable(hit[0]):
+                return None
+            doc.select_key(*hit)
+            key = doc.scene.object(hit[0]).key_at(hit[1])
+            merge = doc.gesture_key("key-drag")
+            if modifiers & Qt.KeyboardModifier.ShiftModifier:
+                return {"step": lambda a, b, x, y: self._depth_drag(hit, key.z, y - b, merge)}
+            return {"step": lambda a, b, x, y: self._move_key(hit, key, x - a, y - b, merge)}
+        return None
+
+    def _band_step(self, x0: float, y0: float, x: float, y: float) -> None:
+        self.band.setRect(QRectF(min(x0, x), min(y0, y), abs(x - x0), abs(y - y0)))
+        self.band.show()
+
+    def _band_finish(self, x0: float, y0: float, x: float, y: float) -> None:
+        self.band.hide()
+        w, h = self.doc.scene.size
+        box = (
+            max(min(x0, x), 0.0),
+            max(min(y0, y), 0.0),
+            min(max(x0, x), float(w)),
+            min(max(y0, y), float(h)),
+        )
+        if box[2] - box[0] < 3 or box[3] - box[1] < 3:
+            self.doc.message.emit("The box is too small: drag around the object")
+            return
+        self.view.boxDrawn.emit(box)
+
+    def _move_key(
+        self, hit: tuple[int, int], key: Keyframe, dx: float, dy: float, merge: str
+    ) -> None:
+        uid, frame = hit
+        self.doc.push(MoveKeyframe(uid, frame, key.moved(x=key.x + dx, y=key.y + dy)), merge)
+
+    def _depth_drag(self, hit: tuple[int, int], z0: float, dy: float, merge: str) -> None:
+        # dragging up brings the key nearer, 100 screen-ish pixels ≈ a factor of e
+        z = float(np.clip(z0 * np.exp(dy / 100.0), Z_MIN, Z_MAX))
+        self.set_key_depth(hit, z, merge)
+
+    def set_key_depth(self, hit: tuple[int, int], z: float, merge: str | None) -> None:
+        uid, frame = hit
+        key = self.doc.scene.object(uid).key_at(frame)
+        if key is not None and self.doc.push(SetKeyframe(uid, key.moved(z=z)), merge):
+            self.show_readout(uid, frame)
+
+    def _paint(self, uid: int, x: float, y: float, value: bool, merge: str) -> None:
+        scene = self.doc.scene
+        obj = scene.object(uid)
+        fx, fy = to_frame0(scene.trajectory(obj), self.doc.frame, x, y)
+        mask = paint_disc(obj.mask, fx, fy, self.brush_radius, value)
+        if not np.array_equal(mask, obj.mask):
+            self.doc.push(SetObjectMask(uid, mask), merge)
+
+    def wheel_at(self, x: float, y: float, steps: float, modifiers: Any = None) -> bool:
+        """Wheel over a key changes its depth (up = nearer); elsewhere it zooms."""
+        if self.tool not in (Tool.SELECT, Tool.KEY):
+            return False
+        hit = self.key_at(x, y)
+        if hit is None or not self._editable(hit[0]):
+            return False
+        if hit != self._wheel_key:
+            self._wheel_key = hit
+            self._wheel_merge = self.doc.gesture_key("wheel-depth")
+        self._wheel_idle.start()
+        self.doc.select_key(*hit)
+        key = self.doc.scene.object(hit[0]).key_at(hit[1])
+        z = float(np.clip(key.z / WHEEL_STEP**steps, Z_MIN, Z_MAX))
+        self.set_key_depth(hit, z, self._wheel_merge)
+        return True
+
+    def _end_wheel(self) -> None:
+        self._wheel_key = None
+
+    def show_readout(self, uid: int, frame: int) -> None:
+        scene = self.doc.scene
+        obj = scene.object(uid)
+        key = obj.key_at(frame)
+        if key is None:
+            return
+        text, warn = depth_readout(scene, obj, key.z)
+        self.view.show_depth_readout(text, warn, key.x, key.y)

@@ -1,0 +1,290 @@
+"""The image view: the frame at the playhead with every authoring overlay (pyqtgraph).
+
+Shows the preview composite, the source image or the generated clip; each object's mask tinted
+in its colour and placed for the playhead's frame, its motion path with a tick per frame and
+numbered keyframes, optional onion-skin outlines of neighbouring frames and the control points
+the model will be given. It owns no scene data: it redraws from the :class:`Document` on its
+signals. Mouse tools live in :mod:`.image_tools`; this module only draws.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from numpy.typing import NDArray
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtWidgets import QGraphicsPathItem, QVBoxLayout, QWidget
+
+from ..tasks.runner import PreviewRefresher
+from .document import Document
+from .image_tools import Tool, ToolController, ToolViewBox
+from .overlays import mask_path, placement
+
+ONION_SPAN = 3  # frames drawn either side of the playhead
+DISPLAYS = ("preview", "source", "generated")
+
+
+class _ObjectOverlay:
+    """The graphics items of one object; rebuilt when the object changes."""
+
+    def __init__(self, vb: pg.ViewBox) -> None:
+        self.tint = QGraphicsPathItem()
+        self.ghosts = [QGraphicsPathItem() for _ in range(2 * ONION_SPAN)]
+        self.line = pg.PlotDataItem()
+        self.ticks = pg.ScatterPlotItem(size=4, pxMode=True)
+        self.keys = pg.ScatterPlotItem(size=13, pxMode=True, symbol="o")
+        self.labels: list[pg.TextItem] = []
+        self.path: NDArray[np.float64] | None = None
+        for item in (self.tint, *self.ghosts):
+            vb.addItem(item, ignoreBounds=True)
+        for item in (self.line, self.ticks, self.keys):
+            vb.addItem(item, ignoreBounds=True)
+
+    def remove(self, vb: pg.ViewBox) -> None:
+        for item in (self.tint, *self.ghosts, self.line, self.ticks, self.keys, *self.labels):
+            vb.removeItem(item)
+
+
+class ImageView(QWidget):
+    """The central editing view of a :class:`Document`."""
+
+    readout = Signal(str, bool)  # depth read-out text, warning
+    boxDrawn = Signal(object)  # (x0, y0, x1, y1) in working pixels
+    promptClicked = Signal(float, float, int)  # x, y, 1 include / 0 exclude
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = document
+        self.display = "preview"
+        self.show_masks = True
+        self.show_paths = True
+        self.onion = False
+        self.show_points = False
+        self._preview: PreviewRefresher | None = None
+        self._generated: NDArray[np.uint8] | None = None
+        self._points: list[list[list[float]]] | None = None
+        self._overlays: dict[int, _ObjectOverlay] = {}
+
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground(QColor(38, 38, 42))
+        self.tools = ToolController(self)
+        self.vb = ToolViewBox(self.tools)
+        self.graphics.addItem(self.vb)
+        self.frame_item = pg.ImageItem(axisOrder="row-major")
+        self.vb.addItem(self.frame_item)
+        self.point_items = pg.ScatterPlotItem(size=9, pxMode=True, symbol="s")
+        self.point_items.setZValue(20)
+        self.vb.addItem(self.point_items, ignoreBounds=True)
+        self.depth_label = pg.TextItem("", anchor=(0, 1.2), fill=QColor(20, 20, 24, 210))
+        self.depth_label.setZValue(40)
+        self.depth_label.hide()
+        self.vb.addItem(self.depth_label, ignoreBounds=True)
+        self.tools.build_items()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.graphics)
+
+        document.sceneChanged.connect(self._on_scene_changed)
+        document.frameChanged.connect(self._on_frame)
+        document.selectionChanged.connect(lambda _uid: self.redraw_overlays())
+        document.keySelectionChanged.connect(lambda _key: self.redraw_overlays())
+        self.reset_scene()
+
+    # -- set-up ------------------------------------------------------------------------
+
+    def set_preview(self, refresher: PreviewRefresher | None) -> None:
+        self._preview = refresher
+        if refresher is not None:
+            refresher.ready.connect(self._on_preview_ready)
+        self.refresh_image()
+
+    def reset_scene(self) -> None:
+        """A new scene was loaded: rebuild everything and fit it in view."""
+        for ov in self._overlays.values():
+            ov.remove(self.vb)
+        self._overlays.clear()
+        self._generated = None
+        self._points = None
+        scene = self.doc.scene
+        self.frame_item.setImage(scene.image, autoLevels=False, levels=(0, 255))
+        self.vb.setRange(
+            xRange=(0, scene.width), yRange=(0, scene.height), padding=0.02, disableAutoRange=True
+        )
+        self.redraw_overlays()
+        self.refresh_image()
+
+    def set_tool(self, tool: Tool) -> None:
+        self.tools.set_tool(tool)
+
+    def set_display(self, mode: str) -> None:
+        if mode not in DISPLAYS:
+            raise ValueError(mode)
+        self.display = mode
+        self.refresh_image()
+
+    def set_option(self, name: str, on: bool) -> None:
+        """Toggle ``show_masks``, ``show_paths``, ``onion`` or ``show_points``."""
+        setattr(self, name, on)
+        self.redraw_overlays()
+
+    def set_generated(self, frames: NDArray[np.uint8] | None) -> None:
+        self._generated = frames
+        if frames is not None:
+            self.display = "generated"
+        self.refresh_image()
+
+    def set_control_points(self, points: list[list[list[float]]] | None) -> None:
+        self._points = points
+        self._place_points()
+
+    # -- image -------------------------------------------------------------------------
+
+    def current_image(self) -> NDArray[np.uint8]:
+        return np.asarray(self.frame_item.image)
+
+    def refresh_image(self) -> None:
+        scene, frame = self.doc.scene, self.doc.frame
+        if self.display == "generated" and self._generated is not None:
+            self._show(self._generated[min(frame, len(self._generated) - 1)])
+        elif self.display == "preview" and self._preview is not None:
+            self._preview.request(frame)
+        else:
+            self._show(scene.image)
+
+    def _show(self, image: NDArray[np.uint8]) -> None:
+        self.frame_item.setImage(image, autoLevels=False, levels=(0, 255))
+
+    def _on_preview_ready(self, frame: int, image: Any) -> None:
+        if self.display == "preview" and frame == self.doc.frame:
+            self._show(image)
+
+    def _on_scene_changed(self, what: str) -> None:
+        if self._preview is not None:
+            self._preview.invalidate()
+        if what in ("timing", "settings") or what.startswith(("keys:", "object:", "objects")):
+            self._generated = None if what != "settings" else self._generated
+        self.redraw_overlays()
+        self.refresh_image()
+
+    def _on_frame(self, _frame: int) -> None:
+        self._place_for_frame()
+        self.refresh_image()
+
+    # -- overlays ----------------------------------------------------------------------
+
+    def overlay(self, uid: int) -> _ObjectOverlay:
+        return self._overlays[uid]
+
+    def redraw_overlays(self) -> None:
+        """Rebuild the per-object items from the scene (after an edit or selection change)."""
+        scene, doc = self.doc.scene, self.doc
+        uids = {o.uid for o in scene.objects}
+        for uid in [u for u in self._overlays if u not in uids]:
+            self._overlays.pop(uid).remove(self.vb)
+        for z_order, obj in enumerate(scene.objects):
+            ov = self._overlays.get(obj.uid)
+            if ov is None:
+                ov = self._overlays[obj.uid] = _ObjectOverlay(self.vb)
+            selected = obj.uid == doc.selected_uid
+            color = QColor(*obj.color)
+            outline = mask_path(obj.mask)
+            ov.tint.setPath(outline)
+            fill = QColor(color)
+            fill.setAlpha(110 if selected else 70)
+            ov.tint.setBrush(QBrush(fill))
+            ov.tint.setPen(QPen(color.lighter(130) if selected else color, 0))
+            ov.tint.setZValue(5 + z_order)
+            ov.tint.setVisible(self.show_masks and obj.visible)
+            for ghost in ov.ghosts:
+                ghost.setPath(outline)
+                ghost.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+                ghost.setZValue(4)
+            ov.path = scene.trajectory(obj)
+            self._draw_path(obj.uid, ov, color, selected, obj.visible)
+        self._place_for_frame()
+
+    def _draw_path(
+        self, uid: int, ov: _ObjectOverlay, color: QColor, selected: bool, visible: bool
+    ) -> None:
+        assert ov.path is not None
+        obj = self.doc.scene.object(uid)
+        show = self.show_paths and visible and (bool(obj.keyframes) or selected)
+        xs, ys = ov.path[:, 0], ov.path[:, 1]
+        ov.line.setData(xs, ys, pen=pg.mkPen(color, width=2.5 if selected else 1.5))
+        ov.ticks.setData(xs, ys, brush=pg.mkBrush(color), pen=pg.mkPen(20, 20, 20))
+        sel_key = self.doc.selected_key
+        spots = [
+            {
+                "pos": (k.x, k.y),
+                "brush": pg.mkBrush("w" if sel_key == (uid, k.frame) else color),
+                "pen": pg.mkPen(20, 20, 20, width=1.5),
+                "data": k.frame,
+            }
+            for k in obj.keyframes
+        ]
+        ov.keys.setData(spots)
+        for item in ov.labels:
+            self.vb.removeItem(item)
+        ov.labels = []
+        for i, k in enumerate(obj.keyframes):
+            label = pg.TextItem(str(i + 1), color="w", anchor=(-0.35, 1.1))
+            label.setPos(k.x, k.y)
+            label.setZValue(31)
+            self.vb.addItem(label, ignoreBounds=True)
+            ov.labels.append(label)
+        for item in (ov.line, ov.ticks, ov.keys, *ov.labels):
+            item.setVisible(show)
+        ov.line.setZValue(28)
+        ov.ticks.setZValue(29)
+        ov.keys.setZValue(30)
+
+    def _place_for_frame(self) -> None:
+        frame = self.doc.frame
+        for uid, ov in self._overlays.items():
+            if ov.path is None:
+                continue
+            ov.tint.setTransform(placement(ov.path, frame))
+            visible = self.doc.scene.object(uid).visible
+            for i, ghost in enumerate(ov.ghosts):
+                offset = i - ONION_SPAN + (1 if i >= ONION_SPAN else 0)
+                f = frame + offset
+                on = self.onion and visible and 0 <= f < len(ov.path)
+                ghost.setVisible(on)
+                if on:
+                    fade = 1.0 - (abs(offset) - 1) / ONION_SPAN
+                    c = QColor(120, 200, 255) if offset > 0 else QColor(255, 140, 120)
+                    c.setAlphaF(0.85 * fade)
+                    ghost.setPen(QPen(c, 0))
+                    ghost.setTransform(placement(ov.path, f))
+        self._place_points()
+
+    def _place_points(self) -> None:
+        pts = self._points
+        if not self.show_points or not pts or self.doc.frame >= len(pts):
+            self.point_items.setData([])
+            return
+        colors = {i + 1: o.color for i, o in enumerate(self.doc.scene.objects)}
+        spots = [
+            {
+                "pos": (col + 0.5, row + 0.5),
+                "brush": pg.mkBrush(*colors.get(int(pid), (200, 200, 200)), 230),
+                "pen": pg.mkPen("k"),
+                "size": 6 + depth / 32.0,
+            }
+            for row, col, pid, depth in pts[self.doc.frame]
+        ]
+        self.point_items.setData(spots)
+
+    def show_depth_readout(self, text: str, warn: bool, x: float, y: float) -> None:
+        self.depth_label.setColor(QColor(255, 120, 90) if warn else QColor(235, 235, 235))
+        self.depth_label.setText(text)
+        self.depth_label.setPos(x, y)
+        self.depth_label.show()
+        self.readout.emit(text, warn)
+
+    def hide_depth_readout(self) -> None:
+        self.depth_label.hide()

@@ -1,0 +1,264 @@
+"""The inspector: the selected key, the selected object, the scene and the generation settings.
+
+Key: frame, x, y, depth (spin box and slider, with the depth read-out and its "no depth"
+warning) and easing. Object: points ratio. Scene: size, frames, fps, field of view. Generation:
+every :class:`GenerationSettings` field, with a reset to the generator's defaults. Each field
+pushes one model command when committed; a slider drag is one undo step. Values are re-read
+from the scene on every change, so a refused edit snaps back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..model.commands import (
+    MoveKeyframe,
+    SetGenerationSettings,
+    SetObjectProperties,
+    SetSceneTiming,
+    set_easing,
+)
+from ..model.depth_units import Z_MIN
+from ..model.keyframes import Easing
+from ..model.scene import GenerationSettings
+from .document import Document
+from .overlays import depth_readout
+
+SLIDER_STEPS = 1000
+
+
+def _spin(lo: float, hi: float, decimals: int = 0, step: float = 1.0) -> Any:
+    box = QSpinBox() if decimals == 0 else QDoubleSpinBox()
+    if decimals:
+        box.setDecimals(decimals)
+        box.setSingleStep(step)
+    box.setRange(lo, hi)  # type: ignore[arg-type]
+    box.setKeyboardTracking(False)  # commit on Enter / focus out, not per keystroke
+    return box
+
+
+class Inspector(QScrollArea):
+    """Property editor bound to the document's selection."""
+
+    def __init__(
+        self, document: Document, generators: list[str] | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.doc = document
+        self._syncing = False
+        self._slider_merge: str | None = None
+        body = QWidget()
+        col = QVBoxLayout(body)
+
+        self.key_box = QGroupBox("Keyframe")
+        f = QFormLayout(self.key_box)
+        self.k_frame = _spin(0, 1023)
+        self.k_x = _spin(-4096, 4096, 1)
+        self.k_y = _spin(-4096, 4096, 1)
+        self.k_z = _spin(Z_MIN, 1.0, 3, 0.01)
+        self.k_slider = QSlider(Qt.Orientation.Horizontal)
+        self.k_slider.setRange(1, SLIDER_STEPS)
+        self.k_ease = QComboBox()
+        self.k_ease.addItems([e.value for e in Easing])
+        self.k_readout = QLabel()
+        self.k_readout.setWordWrap(True)
+        for label, w in (
+            ("Frame", self.k_frame),
+            ("X", self.k_x),
+            ("Y", self.k_y),
+            ("Depth", self.k_z),
+            ("", self.k_slider),
+            ("Easing", self.k_ease),
+            ("", self.k_readout),
+        ):
+            f.addRow(label, w)
+        self.k_frame.valueChanged.connect(lambda v: self._edit_key(frame=int(v)))
+        self.k_x.valueChanged.connect(lambda v: self._edit_key(x=float(v)))
+        self.k_y.valueChanged.connect(lambda v: self._edit_key(y=float(v)))
+        self.k_z.valueChanged.connect(lambda v: self._edit_key(z=float(v)))
+        self.k_slider.sliderPressed.connect(self._slider_start)
+        self.k_slider.valueChanged.connect(self._slider_moved)
+        self.k_slider.sliderReleased.connect(lambda: setattr(self, "_slider_merge", None))
+        self.k_ease.currentTextChanged.connect(self._edit_ease)
+
+        self.obj_box = QGroupBox("Object")
+        f = QFormLayout(self.obj_box)
+        self.o_ratio = _spin(0.0, 10.0, 2, 0.1)
+        self.o_ratio.setSpecialValueText("scene default")
+        self.o_ratio.valueChanged.connect(self._edit_ratio)
+        f.addRow("Points ratio", self.o_ratio)
+
+        scene_box = QGroupBox("Scene")
+        f = QFormLayout(scene_box)
+        self.s_size = QLabel()
+        self.s_frames = _spin(2, 1024)
+        self.s_fps = _spin(0.5, 240.0, 1)
+        self.s_fov = _spin(1.0, 170.0, 1)
+        for label, w in (
+            ("Size", self.s_size),
+            ("Frames", self.s_frames),
+            ("FPS", self.s_fps),
+            ("Field of view (°)", self.s_fov),
+        ):
+            f.addRow(label, w)
+        self.s_frames.valueChanged.connect(lambda v: self._timing(frames=int(v)))
+        self.s_fps.valueChanged.connect(lambda v: self._timing(fps=float(v)))
+        self.s_fov.valueChanged.connect(lambda v: self._timing(fov=float(v)))
+
+        gen_box = QGroupBox("Generation")
+        f = QFormLayout(gen_box)
+        self.g: dict[str, Any] = {}
+        specs: dict[str, Any] = {
+            "generator": QComboBox(),
+            "seed": _spin(0, 2**31 - 1),
+            "steps": _spin(1, 500),
+            "motion_bucket": _spin(1, 255),
+            "control_scale": _spin(0, 10, 2, 0.1),
+            "points_ratio": _spin(0.01, 10, 2, 0.1),
+            "guidance_min": _spin(0, 30, 2, 0.1),
+            "guidance_max": _spin(0, 30, 2, 0.1),
+            "noise_aug": _spin(0, 1, 3, 0.01),
+            "fps_id": _spin(0, 60),
+            "control_mode": QComboBox(),
+            "use_ids": QCheckBox(),
+            "use_depth": QCheckBox(),
+        }
+        specs["generator"].addItems(generators or ["preview"])
+        specs["control_mode"].addItems(["multi", "single"])
+        for name, w in specs.items():
+            f.addRow(name.replace("_", " ").capitalize(), w)
+            self.g[name] = w
+            if isinstance(w, QComboBox):
+                w.currentTextChanged.connect(lambda v, n=name: self._gen(n, v))
+            elif isinstance(w, QCheckBox):
+                w.toggled.connect(lambda v, n=name: self._gen(n, bool(v)))
+            else:
+                w.valueChanged.connect(lambda v, n=name: self._gen(n, v))
+        reset = QPushButton("Reset to defaults")
+        reset.clicked.connect(self.reset_generation)
+        f.addRow(reset)
+
+        for box in (self.key_box, self.obj_box, scene_box, gen_box):
+            col.addWidget(box)
+        col.addStretch(1)
+        self.setWidget(body)
+        self.setWidgetResizable(True)
+        for sig in (document.sceneChanged, document.keySelectionChanged, document.selectionChanged):
+            sig.connect(lambda *_: self.sync())
+        self.sync()
+
+    # -- reading the model ---------------------------------------------------------------
+
+    def _key(self) -> tuple[int, Any] | None:
+        sel = self.doc.selected_key
+        if sel is None:
+            return None
+        try:
+            key = self.doc.scene.object(sel[0]).key_at(sel[1])
+        except KeyError:
+            return None
+        return (sel[0], key) if key is not None else None
+
+    def sync(self) -> None:
+        self._syncing = True
+        scene = self.doc.scene
+        hit = self._key()
+        self.key_box.setEnabled(hit is not None)
+        if hit is not None:
+            uid, key = hit
+            self.k_frame.setMaximum(scene.frames - 1)
+            self.k_frame.setValue(key.frame)
+            self.k_x.setValue(key.x)
+            self.k_y.setValue(key.y)
+            self.k_z.setValue(key.z)
+            if self._slider_merge is None:
+                self.k_slider.setValue(round(key.z * SLIDER_STEPS))
+            self.k_ease.setCurrentText(key.ease.value)
+            text, warn = depth_readout(scene, scene.object(uid), key.z)
+            self.k_readout.setText(text)
+            self.k_readout.setStyleSheet("color: #ff785a;" if warn else "")
+        else:
+            self.k_readout.setText("Select a keyframe on the image or the timeline")
+            self.k_readout.setStyleSheet("")
+        uid = self.doc.selected_uid
+        self.obj_box.setEnabled(uid is not None)
+        if uid is not None:
+            self.obj_box.setTitle(f"Object — {scene.object(uid).name}")
+            self.o_ratio.setValue(scene.object(uid).points_ratio or 0.0)
+        self.s_size.setText(f"{scene.width} × {scene.height}")
+        self.s_frames.setValue(scene.frames)
+        self.s_fps.setValue(scene.fps)
+        self.s_fov.setValue(scene.fov)
+        for name, w in self.g.items():
+            value = getattr(scene.settings, name)
+            if isinstance(w, QComboBox):
+                if w.findText(str(value)) < 0:
+                    w.addItem(str(value))
+                w.setCurrentText(str(value))
+            elif isinstance(w, QCheckBox):
+                w.setChecked(bool(value))
+            else:
+                w.setValue(value)
+        self._syncing = False
+
+    # -- writing the model ---------------------------------------------------------------
+
+    def _edit_key(self, merge: str | None = None, **changes: Any) -> None:
+        hit = self._key()
+        if self._syncing or hit is None:
+            return
+        uid, key = hit
+        if not self.doc.push(MoveKeyframe(uid, key.frame, key.moved(**changes)), merge):
+            self.sync()
+        elif "frame" in changes:
+            self.doc.select_key(uid, changes["frame"])
+
+    def _slider_start(self) -> None:
+        self._slider_merge = self.doc.gesture_key("depth-slider")
+
+    def _slider_moved(self, value: int) -> None:
+        self._edit_key(merge=self._slider_merge, z=value / SLIDER_STEPS)
+
+    def _edit_ease(self, text: str) -> None:
+        hit = self._key()
+        if not self._syncing and hit is not None and text != hit[1].ease.value:
+            self.doc.push(set_easing(self.doc.scene, hit[0], hit[1].frame, Easing(text)))
+
+    def _edit_ratio(self, value: float) -> None:
+        uid = self.doc.selected_uid
+        if not self._syncing and uid is not None:
+            self.doc.push(SetObjectProperties(uid, points_ratio=value if value > 0 else None))
+
+    def _timing(self, **changes: Any) -> None:
+        if not self._syncing and not self.doc.push(SetSceneTiming(**changes)):
+            self.sync()
+
+    def _gen(self, name: str, value: Any) -> None:
+        if self._syncing or getattr(self.doc.scene.settings, name) == value:
+            return
+        if not self.doc.push(SetGenerationSettings({name: value})):
+            self.sync()
+
+    def reset_generation(self) -> None:
+        defaults = GenerationSettings(generator=self.doc.scene.settings.generator)
+        changes = {f.name: getattr(defaults, f.name) for f in fields(GenerationSettings)}
+        changes = {k: v for k, v in changes.items() if getattr(self.doc.scene.settings, k) != v}
+        if changes:
+            self.doc.push(SetGenerationSettings(changes))

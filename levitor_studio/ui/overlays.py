@@ -1,0 +1,84 @@
+"""Vector overlays of the image view: mask outlines, per-frame object placement, read-outs.
+
+Masks become ``QPainterPath`` outlines once per mask edit; placing an object at a frame is then a
+``QTransform`` (translate + perspective scale about the anchor, ``scene-model.md``), so tinting
+and onion-skinning cost nothing per frame. :func:`depth_readout` is the one sentence the image
+view and the inspector both show while depth is being changed.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QPainterPath, QPolygonF, QTransform
+
+from ..model.depth_units import NO_DEPTH_FROM, channel_value, in_no_depth_band
+from ..model.scene import Scene, SceneObject
+
+
+def mask_path(mask: NDArray[np.bool_]) -> QPainterPath:
+    """The outline of a binary mask (holes included) in pixel-edge coordinates."""
+    path = QPainterPath()
+    path.setFillRule(path.fillRule().OddEvenFill)
+    if not mask.any():
+        return path
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    for contour in contours:
+        pts = contour.reshape(-1, 2).astype(np.float64) + 0.5  # pixel centres
+        if len(pts) < 3:
+            # a one- or two-pixel sliver: its bounding square keeps it visible
+            x0, y0 = pts.min(axis=0) - 0.5
+            x1, y1 = pts.max(axis=0) + 0.5
+            path.addRect(float(x0), float(y0), float(x1 - x0), float(y1 - y0))
+            continue
+        path.addPolygon(QPolygonF([QPointF(float(x), float(y)) for x, y in pts]))
+        path.closeSubpath()
+    return path
+
+
+def placement(path: NDArray[np.float64], frame: int) -> QTransform:
+    """Frame-0 pixels → pixels at ``frame``: ``anchor_t + s_t (p − anchor_0)``, ``s_t = z0/z_t``."""
+    ax0, ay0, z0 = path[0]
+    axt, ayt, zt = path[min(max(frame, 0), len(path) - 1)]
+    s = float(z0 / zt)
+    return QTransform().translate(float(axt), float(ayt)).scale(s, s).translate(-ax0, -ay0)
+
+
+def apparent_scale(scene: Scene, obj: SceneObject, z: float) -> float:
+    """How much larger than at rest the object looks at depth ``z``."""
+    return scene.rest_depth(obj) / z
+
+
+def depth_readout(scene: Scene, obj: SceneObject, z: float) -> tuple[str, bool]:
+    """``("depth 0.420 · scale 1.19× · signal 2", warn)`` for a key of ``obj`` at depth ``z``."""
+    warn = in_no_depth_band(z)
+    text = f"depth {z:.3f} · scale {apparent_scale(scene, obj, z):.2f}× · signal {channel_value(z)}"
+    if warn:
+        text += f"  ⚠ z > {NO_DEPTH_FROM:.2f}: the model reads this as 'no depth'"
+    return text, warn
+
+
+def to_frame0(path: NDArray[np.float64], frame: int, x: float, y: float) -> tuple[float, float]:
+    """Inverse of :func:`placement`: where a point seen at ``frame`` lies on the frame-0 mask."""
+    inverted, ok = placement(path, frame).inverted()
+    p = inverted.map(QPointF(x, y)) if ok else QPointF(x, y)
+    return p.x(), p.y()
+
+
+def paint_disc(
+    mask: NDArray[np.bool_], x: float, y: float, radius: float, value: bool
+) -> NDArray[np.bool_]:
+    """A copy of ``mask`` with a filled disc set to ``value`` (the brush)."""
+    out = mask.copy()
+    h, w = out.shape
+    r = max(radius, 0.5)
+    x0, x1 = max(int(np.floor(x - r)), 0), min(int(np.ceil(x + r)) + 1, w)
+    y0, y1 = max(int(np.floor(y - r)), 0), min(int(np.ceil(y + r)) + 1, h)
+    if x0 >= x1 or y0 >= y1:
+        return out
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    disc = (xx + 0.5 - x) ** 2 + (yy + 0.5 - y) ** 2 <= r * r
+    out[y0:y1, x0:x1][disc] = value
+    return out

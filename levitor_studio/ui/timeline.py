@@ -1,0 +1,304 @@
+"""The timeline: frame ruler, playhead, one row of keyframes per object, transport controls.
+
+Click or drag anywhere on the ruler or rows to scrub; drag a key to retime it (one undo step),
+Alt-drag to copy it; Space plays/pauses at the scene's fps (looping optional), ←/→ step,
+Home/End jump, I inserts a key at the playhead for the selected object, Delete removes the
+selected key. It paints from the :class:`Document` and owns no scene data.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import QWidget
+
+from ..model.commands import DeleteKeyframe, MoveKeyframe, SetKeyframe
+from ..model.keyframes import Easing, Keyframe
+from .document import Document
+
+NAME_W = 132
+RULER_H = 24
+ROW_H = 24
+BG = QColor(34, 34, 38)
+ROW_BG = (QColor(44, 44, 49), QColor(40, 40, 45))
+GRID = QColor(60, 60, 66)
+TEXT = QColor(200, 200, 205)
+PLAYHEAD = QColor(235, 80, 70)
+
+
+class TimelineWidget(QWidget):
+    """The painted ruler and key rows; transport lives in :class:`Playback`."""
+
+    playToggled = Signal()
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = document
+        self.has_generated = False
+        self._press: dict[str, object] | None = None
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(False)
+        self.setMinimumHeight(RULER_H + 2 * ROW_H)
+        for sig in (document.sceneChanged, document.frameChanged, document.selectionChanged):
+            sig.connect(lambda *_: self.update())
+        document.keySelectionChanged.connect(lambda *_: self.update())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(800, RULER_H + ROW_H * max(len(self.doc.scene.objects), 2) + 6)
+
+    # -- geometry ------------------------------------------------------------------------
+
+    def cell(self) -> float:
+        return max((self.width() - NAME_W - 10) / self.doc.scene.frames, 1.0)
+
+    def x_of(self, frame: int) -> float:
+        return NAME_W + (frame + 0.5) * self.cell()
+
+    def frame_at(self, x: float) -> int:
+        f = int((x - NAME_W) // self.cell())
+        return min(max(f, 0), self.doc.scene.frames - 1)
+
+    def row_at(self, y: float) -> int | None:
+        row = int((y - RULER_H) // ROW_H)
+        return row if y >= RULER_H and row < len(self.doc.scene.objects) else None
+
+    def key_hit(self, x: float, y: float) -> tuple[int, int] | None:
+        row = self.row_at(y)
+        if row is None or x < NAME_W:
+            return None
+        obj = self.doc.scene.objects[row]
+        frame = self.frame_at(x)
+        return (obj.uid, frame) if obj.key_at(frame) is not None else None
+
+    # -- painting ------------------------------------------------------------------------
+
+    def paintEvent(self, _ev: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        scene, doc = self.doc.scene, self.doc
+        w, h, cell = self.width(), self.height(), self.cell()
+        p.fillRect(self.rect(), BG)
+        font = QFont(self.font())
+        font.setPointSizeF(8.5)
+        p.setFont(font)
+        for row, obj in enumerate(scene.objects):
+            y = RULER_H + row * ROW_H
+            bg = ROW_BG[row % 2].lighter(118) if obj.uid == doc.selected_uid else ROW_BG[row % 2]
+            p.fillRect(QRectF(0, y, w, ROW_H), bg)
+            p.fillRect(QRectF(8, y + 7, 10, 10), QColor(*obj.color))
+            p.setPen(TEXT if obj.visible else TEXT.darker(170))
+            p.drawText(QRectF(24, y, NAME_W - 28, ROW_H), Qt.AlignmentFlag.AlignVCenter, obj.name)
+        step = max(1, int(round(28 / cell)))
+        for f in range(scene.frames):
+            x = self.x_of(f)
+            p.setPen(QPen(GRID, 1))
+            p.drawLine(QPointF(x, RULER_H), QPointF(x, h))
+            if f % step == 0:
+                p.setPen(TEXT)
+                p.drawText(QRectF(x - 20, 2, 40, RULER_H - 6), Qt.AlignmentFlag.AlignCenter, str(f))
+        if self.has_generated:
+            p.fillRect(
+                QRectF(self.x_of(0) - cell / 2, RULER_H - 4, cell * scene.frames, 3),
+                QColor(90, 200, 120),
+            )
+        sel = doc.selected_key
+        for row, obj in enumerate(scene.objects):
+            yc = RULER_H + row * ROW_H + ROW_H / 2
+            keys = obj.keyframes
+            if len(keys) > 1:
+                p.setPen(QPen(QColor(*obj.color).darker(140), 2))
+                p.drawLine(
+                    QPointF(self.x_of(keys[0].frame), yc), QPointF(self.x_of(keys[-1].frame), yc)
+                )
+            for k in keys:
+                self._diamond(
+                    p, self.x_of(k.frame), yc, QColor(*obj.color), sel == (obj.uid, k.frame)
+                )
+        ghost = self._press.get("ghost") if self._press else None
+        if isinstance(ghost, tuple):
+            row, frame = ghost
+            self._diamond(
+                p,
+                self.x_of(frame),
+                RULER_H + row * ROW_H + ROW_H / 2,
+                QColor(255, 255, 255, 120),
+                False,
+            )
+        x = self.x_of(doc.frame)
+        p.setPen(QPen(PLAYHEAD, 2))
+        p.drawLine(QPointF(x, RULER_H - 2), QPointF(x, h))
+        p.fillRect(QRectF(x - 13, 2, 26, RULER_H - 6), PLAYHEAD)
+        p.setPen(QColor("white"))
+        p.drawText(QRectF(x - 13, 2, 26, RULER_H - 6), Qt.AlignmentFlag.AlignCenter, str(doc.frame))
+        p.end()
+
+    @staticmethod
+    def _diamond(p: QPainter, x: float, y: float, color: QColor, selected: bool) -> None:
+        r = 6.5 if selected else 5.5
+        poly = QPolygonF(
+            [QPointF(x, y - r), QPointF(x + r, y), QPointF(x, y + r), QPointF(x - r, y)]
+        )
+        p.setBrush(QColor("white") if selected else color)
+        p.setPen(QPen(QColor(15, 15, 15), 1.2))
+        p.drawPolygon(poly)
+
+    # -- mouse ---------------------------------------------------------------------------
+
+    def mousePressEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return
+        pos = ev.position()
+        hit = self.key_hit(pos.x(), pos.y())
+        row = self.row_at(pos.y())
+        if hit is not None:
+            uid, frame = hit
+            self.doc.select_key(uid, frame)
+            copy = bool(ev.modifiers() & Qt.KeyboardModifier.AltModifier)
+            self._press = {
+                "key": hit,
+                "now": frame,
+                "copy": copy,
+                "row": row,
+                "merge": self.doc.gesture_key("retime"),
+            }
+            return
+        if row is not None and pos.x() < NAME_W:
+            self.doc.select(self.doc.scene.objects[row].uid)
+        self._press = {"scrub": True}
+        self.doc.set_frame(self.frame_at(pos.x()))
+
+    def mouseMoveEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        press = self._press
+        if press is None:
+            return
+        target = self.frame_at(ev.position().x())
+        if "scrub" in press:
+            self.doc.set_frame(target)
+            return
+        uid, origin = press["key"]  # type: ignore[misc]
+        obj = self.doc.scene.object(uid)
+        if press["copy"]:
+            press["ghost"] = (press["row"], target)
+            press["target"] = target
+            self.update()
+            return
+        now = press["now"]
+        if target == now or obj.key_at(target) is not None or obj.locked:
+            return
+        key = obj.key_at(now)  # type: ignore[arg-type]
+        assert key is not None
+        if self.doc.push(MoveKeyframe(uid, now, key.moved(frame=target)), press["merge"]):  # type: ignore[arg-type]
+            press["now"] = target
+            self.doc.select_key(uid, target)
+
+    def mouseReleaseEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        press, self._press = self._press, None
+        if press and press.get("copy") and "target" in press:
+            uid, origin = press["key"]  # type: ignore[misc]
+            target = press["target"]
+            obj = self.doc.scene.object(uid)
+            if target != origin and obj.key_at(target) is None:  # type: ignore[arg-type]
+                key = obj.key_at(origin)
+                assert key is not None
+                cmd = SetKeyframe(uid, key.moved(frame=target))
+                cmd.label = "Copy keyframe"
+                if self.doc.push(cmd):
+                    self.doc.select_key(uid, target)  # type: ignore[arg-type]
+        self.update()
+
+    # -- keyboard ------------------------------------------------------------------------
+
+    def keyPressEvent(self, ev: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        key = ev.key()
+        if key == Qt.Key.Key_Space:
+            self.playToggled.emit()
+        elif key == Qt.Key.Key_Left:
+            self.doc.set_frame(self.doc.frame - 1)
+        elif key == Qt.Key.Key_Right:
+            self.doc.set_frame(self.doc.frame + 1)
+        elif key == Qt.Key.Key_Home:
+            self.doc.set_frame(0)
+        elif key == Qt.Key.Key_End:
+            self.doc.set_frame(self.doc.scene.frames - 1)
+        elif key == Qt.Key.Key_I:
+            insert_key(self.doc)
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            delete_selection(self.doc)
+        else:
+            super().keyPressEvent(ev)
+
+
+def insert_key(doc: Document) -> bool:
+    """Key the selected object at the playhead where it currently is (I)."""
+    uid = doc.selected_uid
+    if uid is None:
+        doc.message.emit("Select an object to insert a keyframe")
+        return False
+    obj = doc.scene.object(uid)
+    if obj.locked:
+        doc.message.emit(f"{obj.name} is locked")
+        return False
+    x, y, z = doc.scene.trajectory(obj)[doc.frame]
+    old = obj.key_at(doc.frame)
+    key = Keyframe(doc.frame, float(x), float(y), float(z), old.ease if old else Easing.SMOOTH)
+    if doc.push(SetKeyframe(uid, key)):
+        doc.select_key(uid, doc.frame)
+        return True
+    return False
+
+
+def delete_selection(doc: Document) -> bool:
+    """Delete the selected key, or else the selected object."""
+    from ..model.commands import RemoveObject
+
+    sel = doc.selected_key
+    if sel is not None and doc.scene.object(sel[0]).key_at(sel[1]) is not None:
+        ok = doc.push(DeleteKeyframe(*sel))
+        doc.select_key(None)
+        return ok
+    if doc.selected_uid is not None:
+        ok = doc.push(RemoveObject(doc.selected_uid))
+        doc.select(None)
+        return ok
+    doc.message.emit("Nothing selected to delete")
+    return False
+
+
+class Playback(QTimer):
+    """Plays the playhead at the scene's fps; stops at the end unless looping."""
+
+    playingChanged = Signal(bool)
+
+    def __init__(self, document: Document) -> None:
+        super().__init__(document)
+        self.doc = document
+        self.loop = True
+        self.timeout.connect(self._tick)
+
+    def toggle(self) -> None:
+        if self.isActive():
+            self.stop()
+        else:
+            if self.doc.frame >= self.doc.scene.frames - 1 and not self.loop:
+                self.doc.set_frame(0)
+            self.start(max(int(round(1000.0 / self.doc.scene.fps)), 1))
+        self.playingChanged.emit(self.isActive())
+
+    def _tick(self) -> None:
+        last = self.doc.scene.frames - 1
+        if self.doc.frame < last:
+            self.doc.set_frame(self.doc.frame + 1)
+        elif self.loop:
+            self.doc.set_frame(0)
+        else:
+            self.stop()
+            self.playingChanged.emit(False)

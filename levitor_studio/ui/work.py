@@ -1,0 +1,207 @@
+"""Long work the editor starts: segmentation, depth, control points, generation, export.
+
+Every job runs through the window's :class:`TaskRunner` on a frozen copy of the scene, reports
+progress to the status bar, can be cancelled there, and comes back as a model command pushed on
+the undo stack (masks, depth) or as a cache (generated frames, control points). Backends are
+created through the plugin host with the user's preferences; a backend that cannot run becomes a
+one-line message.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+from PySide6.QtCore import QObject, Signal
+
+from ..model.commands import AddObject, SetDepthMap, SetObjectMask, new_object
+from ..model.errors import LevitorError
+from ..plugin_host import create_backend
+from ..plugin_host.protocols import DEPTH, GENERATOR, SEGMENTER, Prompt
+from ..tasks.runner import TaskHandle, TaskRunner, frozen_copy
+from . import engine_jobs
+
+if TYPE_CHECKING:
+    from .document import Document
+    from .preferences import Preferences
+
+
+class WorkController(QObject):
+    """Starts background jobs for the current document and applies their results."""
+
+    generated = Signal(object)  # (F, H, W, 3) uint8 or None
+    pointsReady = Signal(object)  # per-frame control points
+    objectAdded = Signal(int)  # uid made by the box / clicks tools
+
+    def __init__(self, runner: TaskRunner, prefs: Preferences, parent: QObject | None = None):
+        super().__init__(parent)
+        self.runner = runner
+        self.prefs = prefs
+        self.doc: Document | None = None
+        self.frames: NDArray[np.uint8] | None = None
+        self._backends: dict[tuple[str, str, tuple[tuple[str, str], ...]], Any] = {}
+        self._segmenter_image: int | None = None
+        self._clicks: list[tuple[float, float, int]] = []
+        self._clicks_uid: int | None = None
+        self._clicks_merge = ""
+
+    def set_document(self, doc: Document) -> None:
+        self.doc = doc
+        self.frames = None
+        self._segmenter_image = None
+        self.reset_clicks()
+        doc.sceneChanged.connect(self._on_scene_changed)
+
+    def _on_scene_changed(self, what: str) -> None:
+        if what != "settings" and self.frames is not None:
+            self.frames = None  # the generated clip no longer matches the scene
+            self.generated.emit(None)
+
+    def backend(self, kind: str) -> Any:
+        backend_id = self.prefs.backends.get(kind, "")
+        options = self.prefs.options_for(backend_id)
+        key = (kind, backend_id, tuple(sorted(options.items())))
+        if key not in self._backends:
+            self._backends[key] = create_backend(kind, backend_id, options)
+            if kind == SEGMENTER:
+                self._segmenter_image = None
+        return self._backends[key]
+
+    def _message(self, text: str) -> None:
+        assert self.doc is not None
+        self.doc.message.emit(text)
+
+    def _start(self, label: str, fn: Any, exclusive: str | None = None) -> TaskHandle | None:
+        handle = self.runner.submit(label, fn, exclusive=exclusive)
+        if handle is not None:
+            handle.failed.connect(lambda msg: self._message(f"{label}: {msg}"))
+            handle.cancelled.connect(lambda: self._message(f"{label}: cancelled"))
+        return handle
+
+    # -- segmentation --------------------------------------------------------------------
+
+    def segment_box(self, box: tuple[float, float, float, float]) -> TaskHandle | None:
+        """Make a new object from a box, through the active segmenter."""
+        self.reset_clicks()
+        return self._segment(Prompt(box=box), None, "")
+
+    def add_click(self, x: float, y: float, positive: int) -> TaskHandle | None:
+        """Add an include/exclude click to the current click selection and re-segment."""
+        if not self._clicks and not positive:
+            self._message("Start a click selection with an include click (left button)")
+            return None
+        self._clicks.append((x, y, positive))
+        if self._clicks_uid is None:
+            assert self.doc is not None
+            self._clicks_merge = self.doc.gesture_key("clicks")
+        return self._segment(
+            Prompt(clicks=tuple(self._clicks)), self._clicks_uid, self._clicks_merge
+        )
+
+    def reset_clicks(self) -> None:
+        self._clicks = []
+        self._clicks_uid = None
+
+    def _segment(self, prompt: Prompt, uid: int | None, merge: str) -> TaskHandle | None:
+        doc = self.doc
+        assert doc is not None
+        try:
+            segmenter = self.backend(SEGMENTER)
+        except LevitorError as exc:
+            self._message(str(exc))
+            return None
+        image = doc.scene.image
+        needs = self._segmenter_image != id(image)
+        self._segmenter_image = id(image)
+        handle = self._start(
+            "segmentation",
+            lambda task: engine_jobs.segment(segmenter, image, needs, prompt, task),
+            exclusive="segment",
+        )
+        if handle is None:
+            return None
+        handle.failed.connect(lambda _m: setattr(self, "_segmenter_image", None))
+        handle.finished.connect(lambda mask: self._apply_mask(mask, uid, merge, prompt))
+        return handle
+
+    def _apply_mask(
+        self, mask: NDArray[np.bool_], uid: int | None, merge: str, prompt: Prompt
+    ) -> None:
+        doc = self.doc
+        assert doc is not None
+        if uid is not None and any(o.uid == uid for o in doc.scene.objects):
+            doc.push(SetObjectMask(uid, mask), merge)
+            return
+        obj = new_object(doc.scene, mask)
+        if doc.push(AddObject(obj), merge or None):
+            if prompt.clicks:
+                self._clicks_uid = obj.uid
+            doc.select(obj.uid)
+            self.objectAdded.emit(obj.uid)
+
+    # -- depth, control points, generation, export --------------------------------------------
+
+    def estimate_depth(self) -> TaskHandle | None:
+        doc = self.doc
+        assert doc is not None
+        try:
+            estimator = self.backend(DEPTH)
+        except LevitorError as exc:
+            self._message(str(exc))
+            return None
+        scene = frozen_copy(doc.scene)
+        handle = self._start(
+            "depth", lambda task: engine_jobs.estimate_depth(estimator, scene, task), "depth"
+        )
+        if handle is not None:
+            handle.finished.connect(lambda depth: doc.push(SetDepthMap(depth)))
+        return handle
+
+    def compute_points(self) -> TaskHandle | None:
+        assert self.doc is not None
+        scene = frozen_copy(self.doc.scene)
+        handle = self._start("control points", lambda task: engine_jobs.control_points(scene))
+        if handle is not None:
+            handle.finished.connect(self.pointsReady)
+        return handle
+
+    def generate(self) -> TaskHandle | None:
+        doc = self.doc
+        assert doc is not None
+        gen_id = doc.scene.settings.generator
+        try:
+            generator = create_backend(GENERATOR, gen_id, self.prefs.options_for(gen_id))
+        except LevitorError as exc:
+            self._message(str(exc))
+            return None
+        scene = frozen_copy(doc.scene)
+        handle = self._start(
+            f"generate ({gen_id})",
+            lambda task: engine_jobs.generate(generator, scene, task),
+            exclusive="generate",
+        )
+        if handle is not None:
+            handle.finished.connect(self._on_generated)
+        return handle
+
+    def _on_generated(self, frames: NDArray[np.uint8]) -> None:
+        self.frames = frames
+        self.generated.emit(frames)
+        self._message(f"Generated {len(frames)} frames")
+
+    def export_video(self, path: str) -> TaskHandle | None:
+        assert self.doc is not None
+        scene, frames = frozen_copy(self.doc.scene), self.frames
+        handle = self._start(
+            "export video",
+            lambda task: engine_jobs.export_video(scene, frames, path, task),
+            "export",
+        )
+        if handle is not None:
+            handle.finished.connect(lambda p: self._message(f"Wrote {p}"))
+        return handle
+
+    def run_file_job(self, label: str, fn: Any) -> TaskHandle | None:
+        """A file export or import in the background; the caller connects ``finished``."""
+        return self._start(label, fn, "export")
