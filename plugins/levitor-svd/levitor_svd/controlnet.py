@@ -121,16 +121,17 @@ class LeviTorControlNetModel(ModelMixin, AttentionMixin, ConfigMixin):
         self.time_embedding = TimestepEmbedding(c0, temb)
         self.add_time_proj = Timesteps(addition_time_embed_dim, True, downscale_freq_shift=0)
         self.add_embedding = TimestepEmbedding(projection_class_embeddings_input_dim, temb)
+
+        # Same construction as diffusers' UNet encoder, so the parameter names line up with the
+        # UNet's and from_unet can copy them one to one. Registration order follows the released
+        # checkpoint's, so state_dict() lists tensors in the file's order too.
+        self.down_blocks = nn.ModuleList()
+        self.controlnet_down_blocks = nn.ModuleList([_zero_conv(c0)])
         self.controlnet_cond_embedding = ControlNetConditioningEmbedding(
             conditioning_embedding_channels=c0,
             conditioning_channels=conditioning_channels,
             block_out_channels=tuple(conditioning_embedding_out_channels),
         )
-
-        # Same construction as diffusers' UNet encoder, so the parameter names line up with the
-        # UNet's and from_unet can copy them one to one.
-        self.down_blocks = nn.ModuleList()
-        self.controlnet_down_blocks = nn.ModuleList([_zero_conv(c0)])
         out_ch = c0
         for i, block_type in enumerate(down_block_types):
             in_ch, out_ch = out_ch, block_out_channels[i]
@@ -152,6 +153,7 @@ class LeviTorControlNetModel(ModelMixin, AttentionMixin, ConfigMixin):
             )
             skips = layers[i] + (0 if last else 1)
             self.controlnet_down_blocks.extend(_zero_conv(out_ch) for _ in range(skips))
+        self.controlnet_mid_block = _zero_conv(block_out_channels[-1])
         self.mid_block = UNetMidBlockSpatioTemporal(
             block_out_channels[-1],
             temb_channels=temb,
@@ -159,7 +161,6 @@ class LeviTorControlNetModel(ModelMixin, AttentionMixin, ConfigMixin):
             cross_attention_dim=cross[-1],
             num_attention_heads=heads[-1],
         )
-        self.controlnet_mid_block = _zero_conv(block_out_channels[-1])
 
     @classmethod
     def from_unet(

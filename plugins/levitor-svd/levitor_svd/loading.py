@@ -21,6 +21,9 @@ def _offline() -> None:
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ.setdefault("DIFFUSERS_VERBOSITY", "error")
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
 
 
 def check_against_config(model: Any, weights: Weights, strict: bool) -> None:
@@ -75,18 +78,21 @@ def load_pipeline(layout: Layout, device: str, dtype_name: str) -> Any:
         "image_encoder": (CLIPVisionModelWithProjection, True),
         "controlnet": (LeviTorControlNetModel, False),
     }
-    parts: dict[str, Any] = {}
+    # Check every component first, so that a bad folder is refused before anything is loaded.
     for name, (cls, is_transformers) in models.items():
         weights = layout.weights[name]
         try:
-            check_against_config(
-                _meta_model(cls, weights.folder, is_transformers), weights, name == "controlnet"
-            )
-            kwargs: dict[str, Any] = {"use_safetensors": True, "variant": weights.variant}
-            kwargs["dtype" if is_transformers else "torch_dtype"] = dtype
+            model = _meta_model(cls, weights.folder, is_transformers)
+        except Exception as exc:
+            raise InputError(f"{weights.folder / 'config.json'}: unusable ({exc})") from None
+        check_against_config(model, weights, strict=name == "controlnet")
+    parts: dict[str, Any] = {}
+    for name, (cls, is_transformers) in models.items():
+        weights = layout.weights[name]
+        kwargs: dict[str, Any] = {"use_safetensors": True, "variant": weights.variant}
+        kwargs["dtype" if is_transformers else "torch_dtype"] = dtype
+        try:
             parts[name] = cls.from_pretrained(weights.folder, **kwargs)
-        except InputError:
-            raise
         except Exception as exc:  # a loader error deep inside diffusers/transformers
             raise InputError(f"{weights.folder / weights.name}: cannot be loaded ({exc})") from None
     try:
