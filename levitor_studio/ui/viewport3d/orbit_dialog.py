@@ -1,0 +1,126 @@
+"""The orbit tool's dialog: object A, centre object B, radius, start angle, turns, frame range,
+direction. It checks the choice with :func:`~levitor_studio.engine.orbit.orbit_keyframes` before
+closing, so a refused orbit shows its one-line reason and the dialog stays open."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QWidget,
+)
+
+from ...engine.orbit import orbit_keyframes
+from ...model.errors import InputError
+from ..document import Document
+
+
+class OrbitDialog(QDialog):
+    """Parameters of one orbit; read :attr:`uid_a`, :attr:`uid_b` and :meth:`parameters`."""
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Orbit")
+        self.document = document
+        scene = document.scene
+        form = QFormLayout(self)
+        self.a_box = QComboBox(self)
+        self.b_box = QComboBox(self)
+        for obj in scene.objects:
+            self.a_box.addItem(obj.name, obj.uid)
+            self.b_box.addItem(obj.name, obj.uid)
+        selected = document.selected_uid
+        if selected is not None:
+            self.a_box.setCurrentIndex(self.a_box.findData(selected))
+        if self.b_box.count() > 1 and self.b_box.currentIndex() == self.a_box.currentIndex():
+            self.b_box.setCurrentIndex(1 if self.a_box.currentIndex() == 0 else 0)
+        # the minimum of each spin box stands for "automatic": from where A already is
+        self.radius = QDoubleSpinBox(self)
+        self.radius.setRange(0.0, 10.0 * max(scene.size))
+        self.radius.setSpecialValueText("from A's position")
+        self.radius.setSuffix(" px")
+        self.depth_radius = QDoubleSpinBox(self)
+        self.depth_radius.setRange(0.0, 10.0 * max(scene.size))
+        self.depth_radius.setSpecialValueText("same as radius")
+        self.depth_radius.setSuffix(" px")
+        self.start = QDoubleSpinBox(self)
+        self.start.setRange(-361.0, 360.0)
+        self.start.setValue(-361.0)
+        self.start.setSpecialValueText("from A's position")
+        self.start.setSuffix("°")
+        self.start.setToolTip("0° right of the centre, 90° behind it, 180° left, 270° in front")
+        self.turns = QDoubleSpinBox(self)
+        self.turns.setRange(0.05, 20.0)
+        self.turns.setSingleStep(0.25)
+        self.turns.setValue(1.0)
+        self.first = QSpinBox(self)
+        self.last = QSpinBox(self)
+        for box in (self.first, self.last):
+            box.setRange(0, scene.frames - 1)
+        self.last.setValue(scene.frames - 1)
+        self.direction = QComboBox(self)
+        self.direction.addItem("right → behind → left → front", 1)
+        self.direction.addItem("right → front → left → behind", -1)
+        self.every = QSpinBox(self)
+        self.every.setRange(1, max(scene.frames - 1, 1))
+        self.every.setSuffix(" frames")
+        form.addRow("Object", self.a_box)
+        form.addRow("Around", self.b_box)
+        form.addRow("Radius", self.radius)
+        form.addRow("Depth radius", self.depth_radius)
+        form.addRow("Start angle", self.start)
+        form.addRow("Turns", self.turns)
+        form.addRow("First frame", self.first)
+        form.addRow("Last frame", self.last)
+        form.addRow("Direction", self.direction)
+        form.addRow("Key every", self.every)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #d55e00")
+        self.error.setWordWrap(True)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    @property
+    def uid_a(self) -> int:
+        return int(self.a_box.currentData())
+
+    @property
+    def uid_b(self) -> int:
+        return int(self.b_box.currentData())
+
+    def parameters(self) -> dict[str, object]:
+        """Keyword arguments of :func:`orbit_keyframes` after the two object ids."""
+        depth = self.depth_radius.value()
+        radius = self.radius.value()
+        start = self.start.value()
+        return {
+            "radius": radius if radius > 0 else None,
+            "start_angle": None if start == self.start.minimum() else start,
+            "turns": self.turns.value(),
+            "frame_start": self.first.value(),
+            "frame_end": self.last.value(),
+            "direction": int(self.direction.currentData()),
+            "depth_radius": depth if depth > 0 else None,
+            "key_every": self.every.value(),
+        }
+
+    def accept(self) -> None:
+        if self.a_box.count() < 2:
+            self.error.setText("the orbit needs two objects")
+            return
+        try:
+            orbit_keyframes(self.document.scene, self.uid_a, self.uid_b, **self.parameters())  # type: ignore[arg-type]
+        except InputError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()

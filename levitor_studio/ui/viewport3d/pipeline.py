@@ -1,0 +1,321 @@
+"""The 3D viewport's VTK scene for one :class:`~levitor_studio.model.scene.Scene`: no Qt.
+
+:class:`ViewportPipeline` owns a renderer in a given render window and keeps its actors in step
+with the scene: the frame-0 depth cloud (full density at rest, a fixed random subset while the
+view moves), one cloud per object at the playhead frame, each object's path with frame ticks, one
+handle per keyframe, the image camera's frustum, a ground grid and axes. It also answers the
+questions the mouse asks: which handle is under a display position, and which world ray a
+display position stands for. The Qt widget drives it; tests and the benchmark drive it directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# the OpenGL factory overrides: without them vtkRenderWindow is an abstract, non-drawing stub
+import vtkmodules.vtkRenderingOpenGL2  # noqa: F401
+from numpy.typing import NDArray
+from vtkmodules.vtkCommonCore import vtkCommand
+from vtkmodules.vtkCommonDataModel import vtkPolyData
+from vtkmodules.vtkFiltersSources import vtkSphereSource
+from vtkmodules.vtkRenderingAnnotation import vtkAxesActor
+from vtkmodules.vtkRenderingCore import vtkActor, vtkGlyph3DMapper, vtkRenderer, vtkRenderWindow
+
+from ...engine.camera import PinholeCamera
+from ...engine.render import MaskRenderer
+from ...model.errors import InputError
+from ...model.scene import Scene
+from . import actors as A
+from . import geometry as G
+from .presets import apply_preset
+
+#: points drawn while the view moves; the full cloud comes back when it stops
+LOD_BUDGET = 120_000
+#: handle radius on screen, in pixels
+HANDLE_PX = 7.0
+#: colours (RGB 0..1 / 0..255)
+HIDDEN_TINT = np.array([200, 0, 200], np.float64)
+HIDDEN_TICK = (90, 90, 90)
+
+
+@dataclass
+class ObjectActors:
+    """One object's cloud, path line and frame ticks."""
+
+    cloud: vtkPolyData = field(default_factory=vtkPolyData)
+    path: vtkPolyData = field(default_factory=vtkPolyData)
+    ticks: vtkPolyData = field(default_factory=vtkPolyData)
+    actors: list[vtkActor] = field(default_factory=list)
+    data: G.Cloud | None = None
+
+
+class ViewportPipeline:
+    """Actors of one scene at one playhead frame, in ``render_window``'s new renderer."""
+
+    def __init__(self, scene: Scene, render_window: vtkRenderWindow, lod_budget: int = LOD_BUDGET):
+        self.scene = scene
+        self.window = render_window
+        self.lod_budget = lod_budget
+        self.frame = 0
+        self.gain = 1.0
+        self.tint = False
+        self.interacting = False
+        self.selected_key: tuple[int, int] | None = None
+        self.display = G.DepthDisplay.of_scene(scene)
+        self.renderer = vtkRenderer()
+        self.renderer.SetBackground(0.13, 0.14, 0.16)
+        # near points of a pseudo-depth scene sit at ~1/255 of the far ones: keep them unclipped
+        self.renderer.SetNearClippingPlaneTolerance(2e-4)
+        render_window.AddRenderer(self.renderer)
+        self.background = vtkPolyData()
+        self.background_lod = vtkPolyData()
+        self.background_actor = A.cloud_actor(self.background)
+        self.background_lod_actor = A.cloud_actor(self.background_lod, point_size=3.0)
+        self.frustum = vtkPolyData()
+        self.grid = vtkPolyData()
+        self.handles = vtkPolyData()
+        self.handle_keys: list[tuple[int, int]] = []
+        self.handle_world = np.zeros((0, 3))
+        self.objects: dict[int, ObjectActors] = {}
+        self.axes = vtkAxesActor()
+        self.axes.SetShaftTypeToLine()
+        self.axes.AxisLabelsOff()
+        self._labels: dict[int, NDArray[np.int32]] = {}
+        self._mask_renderer: MaskRenderer | None = None
+        self._build_static_actors()
+        self.renderer.AddObserver(vtkCommand.StartEvent, self._resize_handles)
+        self.rebuild()
+        apply_preset(self, "image")
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build_static_actors(self) -> None:
+        for actor in (self.background_actor, self.background_lod_actor):
+            self.renderer.AddActor(actor)
+        self.renderer.AddActor(A.line_actor(self.frustum, (0.95, 0.85, 0.3), 1.5))
+        self.renderer.AddActor(A.line_actor(self.grid, (0.35, 0.37, 0.4)))
+        self.renderer.AddActor(self.axes)
+        sphere = vtkSphereSource()
+        sphere.SetThetaResolution(16)
+        sphere.SetPhiResolution(12)
+        mapper = vtkGlyph3DMapper()
+        mapper.SetInputData(self.handles)
+        mapper.SetSourceConnection(sphere.GetOutputPort())
+        mapper.SetScaleArray("scale")
+        mapper.SetScaleModeToScaleByMagnitude()
+        mapper.SetColorModeToDirectScalars()
+        self.handle_actor = vtkActor()
+        self.handle_actor.SetMapper(mapper)
+        self.renderer.AddActor(self.handle_actor)
+
+    def camera_model(self) -> PinholeCamera:
+        return PinholeCamera.of_scene(self.scene)
+
+    def far(self) -> float:
+        return float(self.display.to_display(float(self.scene.depth_map().max())))
+
+    def rebuild(self) -> None:
+        """Rebuild everything (new depth, masks, objects, size or exaggeration)."""
+        self.display = G.DepthDisplay.of_scene(self.scene, self.gain)
+        self._mask_renderer = None
+        self._labels.clear()
+        cloud = G.background_cloud(self.scene, self.display, G.objects_footprint(self.scene))
+        A.set_cloud(self.background, cloud.points, cloud.colors)
+        sub = A.lod_indices(len(cloud.points), self.lod_budget)
+        A.set_cloud(self.background_lod, cloud.points[sub], cloud.colors[sub])
+        self.background_points = cloud.points
+        cam = self.camera_model()
+        far = self.far()
+        pts, lines = A.frustum_lines(cam, far)
+        A.set_polylines(self.frustum, pts, lines)
+        half_w = cam.width / 2.0 * far / cam.focal
+        ground = float(cam.height / 2.0 * far / cam.focal)
+        if len(cloud.points):
+            ground = max(ground, float(cloud.points[:, 1].max()))
+        gpts, glines = A.grid_lines((-half_w, half_w), (0.0, far), ground)
+        A.set_polylines(self.grid, gpts, glines)
+        length = 0.08 * far
+        self.axes.SetTotalLength(length, length, length)
+        for entry in self.objects.values():
+            for actor in entry.actors:
+                self.renderer.RemoveActor(actor)
+        self.objects = {}
+        for obj in self.scene.objects:
+            entry = ObjectActors()
+            rgb = tuple(c / 255.0 for c in obj.color)
+            entry.actors = [
+                A.cloud_actor(entry.cloud),
+                A.line_actor(entry.path, rgb, 2.0),  # type: ignore[arg-type]
+                A.cloud_actor(entry.ticks, point_size=6.0),
+            ]
+            entry.actors[2].GetProperty().SetRenderPointsAsSpheres(True)
+            for actor in entry.actors:
+                actor.SetVisibility(obj.visible)
+                self.renderer.AddActor(actor)
+            self.objects[obj.uid] = entry
+        self.refresh_objects()
+        self._apply_lod()
+
+    def _labels_at(self, frame: int) -> NDArray[np.int32] | None:
+        """The engine's label map of ``frame`` (cached until the scene changes)."""
+        if frame not in self._labels:
+            try:
+                if self._mask_renderer is None:
+                    self._mask_renderer = MaskRenderer(self.scene)
+                self._labels[frame] = self._mask_renderer.frame(frame)[0]
+            except InputError:
+                return None
+        return self._labels[frame]
+
+    def refresh_objects(self) -> None:
+        """Object clouds, paths, ticks and handles after a keyframe edit."""
+        self._mask_renderer = None
+        self._labels.clear()
+        for obj in self.scene.objects:
+            entry = self.objects.get(obj.uid)
+            if entry is None:
+                continue
+            path = G.path_world(self.scene, obj, self.display)
+            ticks = np.tile(np.array(obj.color, np.uint8), (len(path), 1))
+            if self.tint:
+                labels = [self._labels_at(t) for t in range(self.scene.frames)]
+                if all(lab is not None for lab in labels):
+                    ids = self.scene.instance_ids()[obj.uid]
+                    px = np.floor(self.scene.trajectory(obj)[:, :2] + 0.5).astype(np.intp)
+                    for t, lab in enumerate(labels):
+                        x, y = px[t]
+                        inside = 0 <= x < self.scene.width and 0 <= y < self.scene.height
+                        if lab is not None and inside and lab[y, x] != ids:
+                            ticks[t] = HIDDEN_TICK
+            A.set_polylines(entry.path, path, [np.arange(len(path), dtype=np.int64)])
+            A.set_cloud(entry.ticks, path.astype(np.float32), ticks)
+            entry.data = None
+        self._refresh_clouds(force=True)
+        self.refresh_handles()
+
+    def _refresh_clouds(self, force: bool = False) -> None:
+        labels = self._labels_at(self.frame) if self.tint else None
+        for obj in self.scene.objects:
+            entry = self.objects.get(obj.uid)
+            if entry is None or not obj.mask.any():
+                continue
+            cloud = G.object_cloud(self.scene, obj, self.frame, self.display)
+            colors = cloud.colors
+            if labels is not None:
+                hidden = G.hidden_pixels(self.scene, obj, self.frame, labels, cloud)
+                mixed = colors.astype(np.float64)
+                mixed[hidden] = 0.35 * mixed[hidden] + 0.65 * HIDDEN_TINT
+                colors = mixed.astype(np.uint8)
+            if force or entry.data is None or len(entry.data.points) != len(cloud.points):
+                A.set_cloud(entry.cloud, cloud.points, colors)
+            else:
+                A.set_points(entry.cloud, cloud.points)
+                A.set_colors(entry.cloud, colors)
+            entry.data = G.Cloud(cloud.points, colors, cloud.pixels)
+
+    def refresh_handles(self) -> None:
+        keys = [(o, k) for o in self.scene.objects if o.visible for k in o.keyframes]
+        self.handle_keys = [(o.uid, k.frame) for o, k in keys]
+        world = [G.key_world(self.scene, k, self.display) for _, k in keys]
+        self.handle_world = np.asarray(world, np.float64).reshape(-1, 3)
+        colors = np.array([o.color for o, _ in keys], np.uint8).reshape(-1, 3)
+        if self.selected_key in self.handle_keys:
+            colors[self.handle_keys.index(self.selected_key)] = (255, 255, 255)
+        A.set_cloud(self.handles, self.handle_world.astype(np.float32), colors)
+        A.add_array(self.handles, "scale", np.ones(len(keys)))
+
+    def _resize_handles(self, *_: object) -> None:
+        """Keep handles a constant size on screen, whatever the view (before each render)."""
+        n = len(self.handle_world)
+        if n == 0:
+            return
+        cam = self.renderer.GetActiveCamera()
+        dist = np.abs(
+            (self.handle_world - cam.GetPosition()) @ np.array(cam.GetDirectionOfProjection())
+        )
+        w, h = self.renderer.GetSize()
+        span = w if cam.GetUseHorizontalViewAngle() else h
+        per_px = 2.0 * np.tan(np.radians(cam.GetViewAngle()) / 2.0) / max(span, 1)
+        if cam.GetParallelProjection():
+            radius = np.full(n, 2.0 * cam.GetParallelScale() / max(h, 1) * HANDLE_PX)
+        else:
+            radius = np.maximum(dist, 1e-9) * per_px * HANDLE_PX
+        arr = self.handles.GetPointData().GetArray("scale")
+        for i, r in enumerate(radius):
+            arr.SetValue(i, float(r))
+        arr.Modified()
+        self.handles.Modified()
+
+    # -- state changes ---------------------------------------------------------------------
+
+    def set_frame(self, frame: int) -> None:
+        self.frame = int(frame)
+        self._refresh_clouds()
+
+    def set_gain(self, gain: float) -> None:
+        self.gain = float(gain)
+        self.rebuild()
+
+    def set_tint(self, on: bool) -> None:
+        self.tint = bool(on)
+        self.refresh_objects()
+
+    def set_selected_key(self, key: tuple[int, int] | None) -> None:
+        self.selected_key = key
+        self.refresh_handles()
+
+    def set_interacting(self, on: bool) -> None:
+        self.interacting = bool(on)
+        self._apply_lod()
+
+    def _apply_lod(self) -> None:
+        lod = self.interacting and self.background.GetNumberOfPoints() > self.lod_budget
+        self.background_actor.SetVisibility(not lod)
+        self.background_lod_actor.SetVisibility(lod)
+
+    # -- questions from the mouse ----------------------------------------------------------
+
+    def world_to_display(self, point: NDArray[np.float64]) -> tuple[float, float]:
+        self.renderer.SetWorldPoint(float(point[0]), float(point[1]), float(point[2]), 1.0)
+        self.renderer.WorldToDisplay()
+        x, y, _ = self.renderer.GetDisplayPoint()
+        return (float(x), float(y))
+
+    def view_ray(self, x: float, y: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """World origin and direction of the line of sight through display pixel ``(x, y)``."""
+        ends = []
+        for depth in (0.0, 1.0):
+            self.renderer.SetDisplayPoint(x, y, depth)
+            self.renderer.DisplayToWorld()
+            p = np.array(self.renderer.GetWorldPoint(), np.float64)
+            ends.append(p[:3] / p[3])
+        return ends[0], ends[1] - ends[0]
+
+    def pick_handle(
+        self, x: float, y: float, tolerance: float = HANDLE_PX + 3
+    ) -> tuple[int, int] | None:
+        """The key whose handle is drawn nearest display ``(x, y)``, within ``tolerance`` px."""
+        best, best_d = None, tolerance
+        for key, p in zip(self.handle_keys, self.handle_world, strict=True):
+            dx, dy = self.world_to_display(p)
+            d = float(np.hypot(dx - x, dy - y))
+            if d <= best_d:
+                best, best_d = key, d
+        return best
+
+    def bounds_of(self, uid: int | None) -> tuple[float, ...]:
+        """Bounds ``(x0, x1, y0, y1, z0, z1)`` of an object's cloud and path, else of all."""
+        parts: list[NDArray[np.float64]] = []
+        if uid is not None and uid in self.objects:
+            entry = self.objects[uid]
+            if entry.data is not None:
+                parts.append(entry.data.points.astype(np.float64))
+            obj = self.scene.object(uid)
+            parts.append(G.path_world(self.scene, obj, self.display))
+        if not parts:
+            parts = [self.background_points.astype(np.float64), np.zeros((1, 3))]
+        pts = np.vstack(parts)
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        return (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
