@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from ..model.scene import Scene
 from .overlay import draw_points
-from .render import placements
+from .render import Placement, placement
 
 #: pixels around a mask that are inpainted too (segmenters often miss an object's last pixel)
 INPAINT_MARGIN = 2
@@ -42,10 +42,12 @@ class _Layer:
         rows = np.flatnonzero(mask.any(axis=1))
         cols = np.flatnonzero(mask.any(axis=0))
         pad = 3
-        self.y0, self.x0 = max(int(rows[0]) - pad, 0), max(int(cols[0]) - pad, 0)
+        y0, x0 = max(int(rows[0]) - pad, 0), max(int(cols[0]) - pad, 0)
         y1, x1 = min(int(rows[-1]) + pad + 1, h), min(int(cols[-1]) + pad + 1, w)
-        m = mask[self.y0 : y1, self.x0 : x1].astype(np.float32)
-        rgb = image[self.y0 : y1, self.x0 : x1]
+        #: the layer's box in the source frame, ``(y0, y1, x0, x1)``
+        self.box = (y0, y1, x0, x1)
+        m = mask[y0:y1, x0:x1].astype(np.float32)
+        rgb = image[y0:y1, x0:x1]
         # blurring the premultiplied colour keeps background out of the soft edge
         rgba = np.dstack([rgb * m[..., None], m])
         self.rgba = cv2.GaussianBlur(rgba, (0, 0), EDGE_SIGMA)
@@ -76,47 +78,80 @@ class PreviewRenderer:
             np.float32
         )
         self.layers = [_Layer(self.source_f, m) for m in masks]
+        self._placements: dict[int, tuple[object, Placement]] = {}
 
-    def frame(self, scene: Scene, t: int) -> NDArray[np.uint8]:
-        """Frame ``t`` of ``scene`` (whose masks and image this renderer was built from)."""
-        every = placements(scene)
-        places = [every[i] for i in self.keep]
+    def placements(self, scene: Scene) -> list[Placement]:
+        """Placements of the kept objects, recomputed only for objects whose keys changed."""
+        out = []
+        for i in self.keep:
+            obj = scene.objects[i]
+            key = (tuple(obj.keyframes), scene.frames)
+            cached = self._placements.get(i)
+            if cached is None or cached[0] != key:
+                cached = (key, placement(scene, obj, i + 1))
+                self._placements[i] = cached
+            out.append(cached[1])
+        return out
+
+    def frame(
+        self, scene: Scene, t: int, places: list[Placement] | None = None
+    ) -> NDArray[np.uint8]:
+        """Frame ``t`` of ``scene`` (whose image, depth and masks this renderer was built from)."""
+        places = self.placements(scene) if places is None else places
         moved = [not p.at_rest(t) for p in places]
         if not any(moved):
             return self.source.copy()
         h, w = self.source.shape[:2]
-        comp = self.background_f.copy()
-        touched = np.zeros((h, w), dtype=bool)
-        for i, layer in enumerate(self.layers):
-            if moved[i]:
-                ys, xs = (
-                    slice(layer.y0, layer.y0 + layer.rgba.shape[0]),
-                    slice(layer.x0, layer.x0 + layer.rgba.shape[1]),
-                )
-                touched[ys, xs] |= self.hole[ys, xs]
+        dest = [
+            _dest_box(layer, p.affine(t), h, w)
+            for layer, p in zip(self.layers, places, strict=True)
+        ]
+        # only the window around moved objects (old place and new) differs from the source
+        boxes = [layer.box for layer, m in zip(self.layers, moved, strict=True) if m]
+        boxes += [b for b, m in zip(dest, moved, strict=True) if m and b is not None]
+        wy0, wx0 = min(b[0] for b in boxes), min(b[2] for b in boxes)
+        wy1, wx1 = max(b[1] for b in boxes), max(b[3] for b in boxes)
+        comp = self.background_f[wy0:wy1, wx0:wx1].copy()
+        touched = np.zeros(comp.shape[:2], dtype=bool)
+        for layer, m in zip(self.layers, moved, strict=True):
+            if m:
+                y0, y1, x0, x1 = layer.box
+                touched[y0 - wy0 : y1 - wy0, x0 - wx0 : x1 - wx0] |= self.hole[y0:y1, x0:x1]
         # far to near; for equal depths the earlier object ends on top, as in the mask renderer
         order = sorted(range(len(places)), key=lambda i: (-places[i].depth(t), -i))
         for i in order:
-            box = self._composite(comp, self.layers[i], places[i].affine(t), places[i].depth(t))
-            if box is not None and moved[i]:
-                y0, y1, x0, x1, alpha = box
-                touched[y0:y1, x0:x1] |= alpha > 0
-        out = np.where(touched[..., None], comp, self.source_f)
-        return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+            box = dest[i]
+            if box is None:
+                continue
+            y0, y1, x0, x1 = max(box[0], wy0), min(box[1], wy1), max(box[2], wx0), min(box[3], wx1)
+            if y1 <= y0 or x1 <= x0:
+                continue
+            alpha = self._composite(comp, (y0, y1, x0, x1), (wy0, wx0), i, places[i], t)
+            if moved[i]:
+                touched[y0 - wy0 : y1 - wy0, x0 - wx0 : x1 - wx0] |= alpha > 0
+        out = self.source.copy()
+        region = out[wy0:wy1, wx0:wx1]
+        blended = np.clip(np.rint(comp), 0, 255).astype(np.uint8)
+        np.copyto(region, blended, where=touched[..., None])
+        return out
 
     def _composite(
-        self, comp: NDArray[np.float32], layer: _Layer, affine: NDArray[np.float64], z: float
-    ) -> tuple[int, int, int, int, NDArray[np.float32]] | None:
-        h, w = comp.shape[:2]
-        lh, lw = layer.rgba.shape[:2]
-        s = float(affine[0, 0])
-        tx = s * layer.x0 + float(affine[0, 2])
-        ty = s * layer.y0 + float(affine[1, 2])
-        x0, y0 = max(int(np.floor(tx - s)), 0), max(int(np.floor(ty - s)), 0)
-        x1, y1 = min(int(np.ceil(tx + s * lw)) + 1, w), min(int(np.ceil(ty + s * lh)) + 1, h)
-        if x1 <= x0 or y1 <= y0:
-            return None
+        self,
+        comp: NDArray[np.float32],
+        box: tuple[int, int, int, int],
+        origin: tuple[int, int],
+        index: int,
+        place: Placement,
+        t: int,
+    ) -> NDArray[np.float32]:
+        """Composite layer ``index`` over ``comp`` (a window at ``origin``) inside ``box``."""
+        layer = self.layers[index]
+        y0, y1, x0, x1 = box
+        a = place.affine(t)
+        s = float(a[0, 0])
         # pixel centres: layer pixel u sits at frame x = s * u + tx
+        tx = s * layer.box[2] + float(a[0, 2])
+        ty = s * layer.box[0] + float(a[1, 2])
         m = np.array([[s, 0.0, tx - x0], [0.0, s, ty - y0]], dtype=np.float64)
         warped = cv2.warpAffine(
             layer.rgba,
@@ -126,15 +161,28 @@ class PreviewRenderer:
             borderMode=cv2.BORDER_CONSTANT,
             borderValue=(0.0, 0.0, 0.0, 0.0),
         )
-        visible = (self.occluder[y0:y1, x0:x1] > np.float32(z)).astype(np.float32)
+        visible = (self.occluder[y0:y1, x0:x1] > np.float32(place.depth(t))).astype(np.float32)
         if not visible.all():
             # soften the occluder's silhouette by a pixel instead of a hard stair-step
             visible = cv2.blur(visible, (3, 3)) * visible
-        alpha = np.clip(warped[..., 3] * visible, 0.0, 1.0)
-        win = comp[y0:y1, x0:x1]
+        alpha: NDArray[np.float32] = np.clip(warped[..., 3] * visible, 0.0, 1.0)
+        win = comp[y0 - origin[0] : y1 - origin[0], x0 - origin[1] : x1 - origin[1]]
         win *= (1.0 - alpha)[..., None]
         win += warped[..., :3] * visible[..., None]
-        return y0, y1, x0, x1, alpha
+        return alpha
+
+
+def _dest_box(
+    layer: _Layer, affine: NDArray[np.float64], h: int, w: int
+) -> tuple[int, int, int, int] | None:
+    """The frame box ``(y0, y1, x0, x1)`` a layer can touch under ``affine``, or None."""
+    ly0, ly1, lx0, lx1 = layer.box
+    s = float(affine[0, 0])
+    tx, ty = s * lx0 + float(affine[0, 2]), s * ly0 + float(affine[1, 2])
+    x0, y0 = max(int(np.floor(tx - s)), 0), max(int(np.floor(ty - s)), 0)
+    x1 = min(int(np.ceil(tx + s * (lx1 - lx0))) + 1, w)
+    y1 = min(int(np.ceil(ty + s * (ly1 - ly0))) + 1, h)
+    return None if x1 <= x0 or y1 <= y0 else (y0, y1, x0, x1)
 
 
 def _fingerprint(scene: Scene) -> tuple[Any, ...]:
@@ -197,11 +245,14 @@ def render_preview(
     may cancel between frames.
     """
     renderer = preview_renderer(scene)
+    places = renderer.placements(scene)
     out = np.empty((scene.frames, scene.height, scene.width, 3), dtype=np.uint8)
     for t in range(scene.frames):
         if task is not None:
             task.check()
-        out[t] = render_frame(scene, t, points[t] if points is not None else None, renderer)
+        out[t] = renderer.frame(scene, t, places)
+        if points is not None:
+            draw_points(out[t], points[t], scene)
         if task is not None:
             task.set_progress((t + 1) / scene.frames, f"preview frame {t + 1}/{scene.frames}")
             task.set_partial((t, out[t]))

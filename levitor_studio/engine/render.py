@@ -78,6 +78,17 @@ class Placement:
         return np.asarray(xy, np.float64) @ a[:, :2].T + a[:, 2]
 
 
+def placement(scene: Scene, obj: SceneObject, instance_id: int) -> Placement:
+    """One object's per-frame placement; :class:`InputError` if a depth leaves (0, 1]."""
+    path = scene.trajectory(obj)
+    z = path[:, 2]
+    bad = np.flatnonzero(~((z > 0.0) & (z <= 1.0)))
+    if bad.size:
+        t = int(bad[0])
+        raise InputError(f"object {obj.name!r}: depth {z[t]:.4g} at frame {t} is outside (0, 1]")
+    return Placement(obj.uid, instance_id, path)
+
+
 def placements(scene: Scene) -> list[Placement]:
     """Per-frame placement of every object, in object order (for the preview and the 3D view).
 
@@ -86,23 +97,23 @@ def placements(scene: Scene) -> list[Placement]:
     InputError
         If an interpolated depth leaves (0, 1].
     """
-    ids = scene.instance_ids()
-    out = []
-    for obj in scene.objects:
-        path = scene.trajectory(obj)
-        z = path[:, 2]
-        bad = np.flatnonzero(~((z > 0.0) & (z <= 1.0)))
-        if bad.size:
-            t = int(bad[0])
-            raise InputError(
-                f"object {obj.name!r}: depth {z[t]:.4g} at frame {t} is outside (0, 1]"
-            )
-        out.append(Placement(obj.uid, ids[obj.uid], path))
-    return out
+    return [placement(scene, obj, i + 1) for i, obj in enumerate(scene.objects)]
+
+
+def mask_box(mask: NDArray[np.bool_]) -> tuple[int, int, int, int] | None:
+    """Bounding box ``(y0, y1, x0, x1)`` of a mask, None when empty."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(mask[rows[0] : rows[-1] + 1].any(axis=0))
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
 
 
 def card_coverage(
-    mask: NDArray[np.bool_], place: Placement, t: int
+    mask: NDArray[np.bool_],
+    place: Placement,
+    t: int,
+    box: tuple[int, int, int, int] | None = None,
 ) -> tuple[tuple[int, int, int, int], NDArray[np.bool_]] | None:
     """Rasterise an object's card at frame ``t`` by inverse nearest-neighbour mapping.
 
@@ -114,6 +125,8 @@ def card_coverage(
         Its placement.
     t
         Frame number.
+    box
+        The mask's bounding box, when the caller has it (saves a pass over the mask).
 
     Returns
     -------
@@ -122,11 +135,10 @@ def card_coverage(
         pixels in it; None when nothing of the card lands in the frame.
     """
     h, w = mask.shape
-    rows = np.flatnonzero(mask.any(axis=1))
-    cols = np.flatnonzero(mask.any(axis=0))
-    if rows.size == 0:
+    box = mask_box(mask) if box is None else box
+    if box is None:
         return None
-    sy0, sy1, sx0, sx1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+    sy0, sy1, sx0, sx1 = box
     s = place.scale(t)
     (ax, ay), (bx, by) = place.anchor(t), place.anchor0
 
@@ -148,8 +160,7 @@ def card_coverage(
         return None
     crop = mask[np.clip(src_y, 0, h - 1)[:, None], np.clip(src_x, 0, w - 1)[None, :]]
     cover = crop & ok_y[:, None] & ok_x[None, :]
-    box = (dy0, dy0 + src_y.size, dx0, dx0 + src_x.size)
-    return box, cover
+    return (dy0, dy0 + src_y.size, dx0, dx0 + src_x.size), cover
 
 
 def static_labels(scene: Scene) -> NDArray[np.int32]:
@@ -160,11 +171,13 @@ def static_labels(scene: Scene) -> NDArray[np.int32]:
         seg = np.asarray(scene.segments)
         if seg.shape != labels.shape:
             raise InputError(f"segment map is {seg.shape[1]}×{seg.shape[0]}, not {scene.size}")
-        values, inverse = np.unique(seg, return_inverse=True)
-        inverse = inverse.reshape(seg.shape).astype(np.int32)
-        # compact renumbering that keeps 0 = none whether or not 0 occurs in the map
-        first = 1 if values[0] == 0 else 0
-        labels = np.where(seg != 0, inverse - first + 1 + n, 0).astype(np.int32)
+        if seg.size and int(seg.min()) < 0:
+            raise InputError("segment labels must be non-negative (0 = none)")
+        # compact renumbering through a lookup table (np.unique would sort every pixel)
+        present = np.bincount(seg.ravel().astype(np.intp)) > 0
+        present[0] = False
+        lut = np.where(present, np.cumsum(present) + n, 0).astype(np.int32)
+        labels = lut[seg]
     for i, obj in enumerate(scene.objects):
         labels[obj.mask] = i + 1
     return labels
@@ -174,8 +187,8 @@ def _label_above(
     obj: SceneObject, background: NDArray[np.int32], occupied: NDArray[np.bool_]
 ) -> int:
     """The most common static label just above the object's top pixel, else around it."""
-    ys, xs = np.nonzero(obj.mask)
-    ty, tx = int(ys[0]), int(xs[0])
+    ty = int(np.flatnonzero(obj.mask.any(axis=1))[0])
+    tx = int(np.flatnonzero(obj.mask[ty])[0])  # the first object pixel in raster order
     w = background.shape[1]
     band = background[
         max(ty - _ABOVE_ROWS, 0) : ty,
@@ -204,6 +217,7 @@ class MaskRenderer:
                 raise InputError(f"object {obj.name!r} has an empty mask: select it again")
         self.placements = placements(scene)
         self.masks = [obj.mask for obj in scene.objects]
+        self.boxes = [mask_box(m) for m in self.masks]
         labels = static_labels(scene)
         occupied = labels <= len(scene.objects)
         occupied &= labels > 0
@@ -217,11 +231,18 @@ class MaskRenderer:
 
     def frame(self, t: int) -> tuple[NDArray[np.int32], NDArray[np.float32]]:
         """Label and pseudo-depth maps of frame ``t``."""
-        labels = self.labels.copy()
-        depth = self.depth.copy()
+        labels = np.empty_like(self.labels)
+        depth = np.empty_like(self.depth)
+        self.frame_into(t, labels, depth)
+        return labels, depth
+
+    def frame_into(self, t: int, labels: NDArray[np.int32], depth: NDArray[np.float32]) -> None:
+        """Write frame ``t`` into ``labels`` and ``depth`` (``(H, W)`` each)."""
+        np.copyto(labels, self.labels)
+        np.copyto(depth, self.depth)
         zbuf = self.occluder.copy()
-        for mask, place in zip(self.masks, self.placements, strict=True):
-            hit = card_coverage(mask, place, t)
+        for mask, box, place in zip(self.masks, self.boxes, self.placements, strict=True):
+            hit = card_coverage(mask, place, t, box)
             if hit is None:
                 continue
             (y0, y1, x0, x1), cover = hit
@@ -231,7 +252,6 @@ class MaskRenderer:
             win[visible] = z
             labels[y0:y1, x0:x1][visible] = place.instance_id
             depth[y0:y1, x0:x1][visible] = z
-        return labels, depth
 
 
 def render_masks(scene: Scene) -> tuple[NDArray[np.int32], NDArray[np.float32]]:
@@ -258,5 +278,5 @@ def render_masks(scene: Scene) -> tuple[NDArray[np.int32], NDArray[np.float32]]:
     labels = np.empty((scene.frames, scene.height, scene.width), dtype=np.int32)
     depth = np.empty((scene.frames, scene.height, scene.width), dtype=np.float32)
     for t in range(scene.frames):
-        labels[t], depth[t] = renderer.frame(t)
+        renderer.frame_into(t, labels[t], depth[t])
     return labels, depth
