@@ -139,3 +139,22 @@ def test_preview_generator_renders_from_the_scene() -> None:
     request.scene = None
     with pytest.raises(InputError, match="needs the scene"):
         PreviewGenerator({}).generate(request)
+
+
+def test_objects_with_empty_masks_are_skipped_by_the_preview() -> None:
+    scene, _ = pole_scene()
+    scene.objects.append(SceneObject(2, "empty", (0, 0, 0), np.zeros((H, W), bool), []))
+    np.testing.assert_array_equal(render_frame(scene, 0), scene.image)
+    assert (
+        render_frame(scene, 8)[24, 52].tolist() == render_frame(pole_scene()[0], 8)[24, 52].tolist()
+    )
+
+
+def test_engine_package_surface() -> None:
+    import levitor_studio.engine as engine
+
+    assert engine.render_frame is render_frame and engine.render_preview is render_preview
+    for name in ("render_masks", "placements", "export_frames", "PinholeCamera", "draw_points"):
+        assert name in engine.__all__ and callable(getattr(engine, name))
+    with pytest.raises(AttributeError):
+        _ = engine.no_such_function
