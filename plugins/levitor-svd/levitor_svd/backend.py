@@ -110,7 +110,7 @@ class LeviTorSVDGenerator:
             )
         s = request.settings
         guidance = float(getattr(s, "guidance_max", 3.0)) > 1.0
-        offload, need = self._plan_memory(device, dtype, frames, height, width, guidance)
+        offload, chunk, need = self._plan_memory(device, dtype, frames, height, width, guidance)
         if task is not None:
             task.check()
             task.set_progress(0.0, "loading LeviTor weights")
@@ -146,7 +146,7 @@ class LeviTorSVDGenerator:
             height=height,
             width=width,
             num_frames=frames,
-            decode_chunk_size=self.settings["decode_chunk"],
+            decode_chunk_size=chunk,
             # A CPU generator gives the same noise on every device, so a seed reproduces a take.
             generator=torch.Generator("cpu").manual_seed(seed),
             output_type="np",
@@ -163,7 +163,7 @@ class LeviTorSVDGenerator:
             "frames": frames,
             "height": height,
             "width": width,
-            "decode_chunk": self.settings["decode_chunk"],
+            "decode_chunk": chunk,
             "svd": str(self._layout.svd),
             "controlnet": str(self._layout.controlnet),
             "device": device,
@@ -199,27 +199,36 @@ class LeviTorSVDGenerator:
 
     def _plan_memory(
         self, device: str, dtype: str, frames: int, height: int, width: int, guidance: bool
-    ) -> tuple[bool, MemoryEstimate]:
+    ) -> tuple[bool, int, MemoryEstimate]:
+        """Offload and decode chunk for this run: the first plan that fits, best quality first.
+
+        Offload costs time but not quality, a smaller decode chunk costs temporal consistency, so
+        with ``auto`` settings the order is: no offload at chunk 16, offload at 16, then both at
+        8, 4, 2 and 1 frames. Explicit settings are kept as given.
+        """
         assert self._layout is not None
         size = 2 if dtype in ("fp16", "bf16") else 4
+        offloads = {"auto": [False, True], "none": [False], "model": [True]}[
+            self.settings["offload"] if device == "cuda" else "none"
+        ]
         chunk = self.settings["decode_chunk"]
-        whole = estimate(self._layout, frames, height, width, size, guidance, False, chunk)
-        split = estimate(self._layout, frames, height, width, size, guidance, True, chunk)
+        chunks = [c for c in (16, 8, 4, 2, 1) if c <= frames] if chunk == "auto" else [chunk]
         free = free_memory(device)
-        choice = self.settings["offload"] if device == "cuda" else "none"
-        if choice == "auto":
-            choice = "none" if whole.peak <= free or split.peak > free else "model"
-        need = split if choice == "model" else whole
-        if need.peak > free:
-            hint = "" if choice == "model" or device != "cuda" else "try offload=model, "
-            raise BackendUnavailable(
-                f"not enough memory on {device}: this run needs {need.describe()} but "
-                f"{free / GB:.1f} GB is free; {hint}lower decode-chunk or the clip size, or "
-                "close other programs using it"
-            )
-        if choice == "model" and importlib.util.find_spec("accelerate") is None:
-            raise BackendUnavailable("offload=model needs the accelerate package")
-        return choice == "model", need
+        plans = [(o, c) for c in chunks for o in offloads]
+        for offload, c in plans:
+            need = estimate(self._layout, frames, height, width, size, guidance, offload, c)
+            if need.peak <= free:
+                if offload and importlib.util.find_spec("accelerate") is None:
+                    raise BackendUnavailable("offload=model needs the accelerate package")
+                return offload, c, need
+        offload, c = plans[-1]
+        least = estimate(self._layout, frames, height, width, size, guidance, offload, c)
+        hint = "try offload=model, " if device == "cuda" and True not in offloads else ""
+        raise BackendUnavailable(
+            f"not enough memory on {device}: this run needs {least.describe()} but "
+            f"{free / GB:.1f} GB is free; {hint}use a shorter or smaller clip, or close other "
+            "programs using it"
+        )
 
     def _pipeline(self, device: str, dtype: str, offload: bool) -> Any:
         key = (device, dtype, offload)
@@ -264,10 +273,10 @@ def _parse(options: Mapping[str, str]) -> dict[str, Any]:
                 )
             out[spec.name] = value
     out["attention_slicing"] = str(options.get("attention-slicing", "")).lower() in TRUE
-    chunk = options.get("decode-chunk") or "16"
-    if not chunk.isdigit() or int(chunk) < 1:
-        raise InputError(f"decode-chunk must be a whole number of frames ≥ 1, not {chunk!r}")
-    out["decode_chunk"] = int(chunk)
+    chunk = options.get("decode-chunk") or "auto"
+    if chunk != "auto" and (not chunk.isdigit() or int(chunk) < 1):
+        raise InputError(f"decode-chunk must be auto or a number of frames ≥ 1, not {chunk!r}")
+    out["decode_chunk"] = chunk if chunk == "auto" else int(chunk)
     return out
 
 

@@ -4,9 +4,9 @@ The estimate is weights (tensor counts from the safetensors headers × the run's
 activations per phase (first-frame encoding, denoising, VAE decoding), each from the UNet and
 VAE configs and the clip size. With model CPU offload only the models of the current phase are
 on the device (the ControlNet and the UNet together while denoising, as they alternate every
-step). The activation factors below were measured by tracking live tensor bytes through the real
-architectures on the meta device (``bench/bench_svd.py``); they assume PyTorch's fused attention
-(SDPA), as diffusers uses by default. A GPU run should confirm them (``docs/benchmarks.md``).
+step). The activation factors below were measured by counting live tensor bytes through the
+real architectures under PyTorch's FakeTensorMode (``bench/bench_svd.py``), with fused attention
+(SDPA) as diffusers uses by default; a GPU run should confirm them (``docs/benchmarks.md``).
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from .folders import Layout
 
 GB = 1024**3
-#: live bytes while denoising ÷ (images × dtype bytes × (skip elements + c0·h·w))
-DENOISE_FACTOR = 3.0
-#: extra working set at the finest level, in multiples of the c0-channel hidden state
-WORKING_FACTOR = 16.0
-#: live bytes while decoding ÷ (frames in chunk × H × W × vae c0 × dtype bytes)
-DECODE_FACTOR = 6.0
+#: peak live activation bytes of one denoising step (ControlNet then UNet) divided by
+#: images × dtype bytes × c0 × h × w; measured 2.74 GB for SVD-XT at 16×288×512 fp16 with CFG
+#: (32 images, c0 = 320, latents 36×64), i.e. 62.3, rounded up
+DENOISE_FACTOR = 64.0
+#: peak live bytes of VAE decoding divided by frames in the chunk × H × W × vae c0 × dtype bytes;
+#: measured 7.88 GB for 16 frames at 288×512 fp16 (vae c0 = 128), i.e. 14.0
+DECODE_FACTOR = 14.0
 #: CUDA context, allocator slack and small buffers
 OVERHEAD = 0.6 * GB
 
@@ -41,19 +42,6 @@ class MemoryEstimate:
     def describe(self) -> str:
         parts = ", ".join(f"{k} {v / GB:.1f} GB" for k, v in self.phases.items())
         return f"about {self.peak / GB:.1f} GB ({parts})"
-
-
-def _skip_elements(unet: dict[str, object], h: int, w: int) -> int:
-    channels = list(unet["block_out_channels"])  # type: ignore[call-overload]
-    layers = unet["layers_per_block"]
-    per = [layers] * len(channels) if isinstance(layers, int) else list(layers)  # type: ignore[call-overload]
-    total = channels[0] * h * w
-    for i, c in enumerate(channels):
-        total += per[i] * c * h * w
-        if i < len(channels) - 1:
-            h, w = (h + 1) // 2, (w + 1) // 2
-            total += c * h * w
-    return total
 
 
 def estimate(
@@ -89,16 +77,13 @@ def estimate(
     h, w = height // 8, width // 8
     images = frames * (2 if guidance else 1)
     c0 = int(unet_cfg["block_out_channels"][0])
-    denoise_act = (
-        images
-        * dtype_bytes
-        * (DENOISE_FACTOR * _skip_elements(unet_cfg, h, w) + WORKING_FACTOR * c0 * h * w)
-    )
+    denoise_act = DENOISE_FACTOR * images * dtype_bytes * c0 * h * w
     chunk = max(1, min(decode_chunk, frames))
     vae_c0 = int(vae_cfg["block_out_channels"][0])
     decode_act = DECODE_FACTOR * chunk * height * width * vae_c0 * dtype_bytes
     decode_act += frames * 3 * height * width * 4  # decoded frames kept in fp32
-    encode_act = DECODE_FACTOR * height * width * vae_c0 * dtype_bytes
+    # SVD's VAE has force_upcast: the first frame is encoded in fp32.
+    encode_act = DECODE_FACTOR * height * width * vae_c0 * 4
 
     everything = sum(w_bytes.values())
     resident = {

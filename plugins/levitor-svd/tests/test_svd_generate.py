@@ -119,3 +119,22 @@ def test_decode_chunk_splits_vae_decoding(options, make_request) -> None:
     frames = chunked.generate(make_request())
     assert sizes == [2, 2] and frames.shape == (4, 64, 64, 3)
     assert chunked.last_record["decode_chunk"] == 2
+
+
+def test_auto_decode_chunk_shrinks_only_when_memory_is_short(
+    options, make_request, monkeypatch
+) -> None:
+    from levitor_svd.folders import check_folders
+    from levitor_svd.memory import estimate
+
+    layout = check_folders(options["svd"], options["controlnet"], prefer_fp16=False)
+    four, two = (estimate(layout, 4, 64, 64, 4, True, False, c).peak for c in (4, 2))
+    assert two < four
+    monkeypatch.setattr(backend_module, "free_memory", lambda device: (two + four) // 2)
+    short = LeviTorSVDGenerator(options)
+    assert short.generate(make_request()).shape == (4, 64, 64, 3)
+    assert short.last_record["decode_chunk"] == 2
+    monkeypatch.setattr(backend_module, "free_memory", lambda device: four)
+    roomy = LeviTorSVDGenerator(options)
+    roomy.generate(make_request())
+    assert roomy.last_record["decode_chunk"] == 4

@@ -127,7 +127,7 @@ def test_released_style_controlnet_config_loads_through_the_real_loader(tiny_cop
         ({"svd": ""}, "set the SVD-XT weights folder"),
         ({"controlnet": "/nonexistent/levitor"}, "ControlNet folder /nonexistent/levitor does not"),
         ({"device": "tpu"}, "device must be one of auto, cuda, cpu, not 'tpu'"),
-        ({"decode-chunk": "0"}, "decode-chunk must be a whole number"),
+        ({"decode-chunk": "0"}, "decode-chunk must be auto or a number of frames"),
     ],
 )
 def test_availability_explains_bad_options(options, reason: str, tiny_root: Path) -> None:
