@@ -85,7 +85,7 @@ class ViewportPipeline:
         self._labels: dict[int, NDArray[np.int32]] = {}
         self._mask_renderer: MaskRenderer | None = None
         self._build_static_actors()
-        self.renderer.AddObserver(vtkCommand.StartEvent, self._resize_handles)
+        self.renderer.AddObserver(vtkCommand.StartEvent, self._before_render)
         self.rebuild()
         apply_preset(self, "image")
 
@@ -226,7 +226,27 @@ class ViewportPipeline:
         A.set_cloud(self.handles, self.handle_world.astype(np.float32), colors)
         A.add_array(self.handles, "scale", np.ones(len(keys)))
 
-    def _resize_handles(self, *_: object) -> None:
+    def _before_render(self, *_: object) -> None:
+        self._resize_points()
+        self._resize_handles()
+
+    def _resize_points(self) -> None:
+        """Points as large as a scene pixel looks from the eye, so the image view has no gaps."""
+        cam = self.renderer.GetActiveCamera()
+        w, h = self.renderer.GetSize()
+        model = self.camera_model()
+        if cam.GetUseHorizontalViewAngle():
+            scale = w / model.width
+        else:
+            scale = h / model.height
+        # seen from a narrower angle (zoomed in) a scene pixel covers more of the screen
+        zoom = np.tan(np.radians(model.fov) / 2.0) / np.tan(np.radians(cam.GetViewAngle()) / 2.0)
+        size = float(np.clip(np.ceil(scale * zoom), 1.0, 8.0))
+        for actor in (self.background_actor, *(e.actors[0] for e in self.objects.values())):
+            actor.GetProperty().SetPointSize(size)
+        self.background_lod_actor.GetProperty().SetPointSize(min(size + 1.0, 8.0))
+
+    def _resize_handles(self) -> None:
         """Keep handles a constant size on screen, whatever the view (before each render)."""
         n = len(self.handle_world)
         if n == 0:

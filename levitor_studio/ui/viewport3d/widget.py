@@ -50,6 +50,15 @@ def _offscreen_platform() -> bool:
     return QGuiApplication.platformName() in ("offscreen", "minimal")
 
 
+def _offscreen_window() -> vtkRenderWindow:
+    """An off-screen render window; EGL where VTK has it, so no X connection outlives Qt's."""
+    try:
+        from vtkmodules.vtkRenderingOpenGL2 import vtkEGLRenderWindow
+    except ImportError:
+        return vtkRenderWindow()
+    return vtkEGLRenderWindow()
+
+
 class Viewport3DWidget(QWidget):
     """The scene in 3D: depth cloud, object clouds at the playhead, paths and key handles."""
 
@@ -67,7 +76,7 @@ class Viewport3DWidget(QWidget):
         self.interactor: ViewportInteractor | None = None
         self._label: QLabel | None = None
         if _offscreen_platform():
-            window = vtkRenderWindow()
+            window = _offscreen_window()
             window.SetOffScreenRendering(1)
             window.SetSize(480, 360)
             self._label = QLabel(self)
@@ -105,6 +114,8 @@ class Viewport3DWidget(QWidget):
         if self.interactor is not None:
             if self.interactor.isVisible():
                 self.render_window.Render()
+            return
+        if not self.isVisible():
             return
         self.render_window.Render()
         if self._label is not None:
