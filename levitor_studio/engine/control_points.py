@@ -22,16 +22,26 @@ from numpy.typing import NDArray
 from levitor_studio.model.depth_units import depth_to_channel
 from levitor_studio.model.errors import InputError
 
-from .kmeans_batch import lloyd_batched
 from .label_samples import LabelSamples, sample_labels
+from .point_chains import fit_problems, initial_centres, repeats
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 #: points of one frame: ``(n, 4)`` int64 rows ``[row, col, instance_id, depth_0_255]``
 FramePoints = IntArray
 
+__all__ = [
+    "MAX_ID",
+    "anchor_points",
+    "cluster_counts",
+    "control_points",
+    "kmeans_points",
+    "remap_ids",
+]
+
 SAMPLE_STEP = 10
 MAX_ID = 255
+MODES = ("multi", "single")
 
 
 def cluster_counts(area: IntArray, num_objects: int, height: int, width: int) -> IntArray:
@@ -70,26 +80,6 @@ def remap_ids(ids: IntArray, num_objects: int, max_id: int = MAX_ID) -> IntArray
     return np.where(ids > max_id, wrapped, ids)
 
 
-def _chunk_init(rows: IntArray, cols: IntArray, k: int) -> FloatArray:
-    """Midpoints of ``k`` equal chunks of the raster-ordered samples (the original's init)."""
-    step = rows.size // k
-    picks = step // 2 + step * np.arange(k)
-    return np.stack([rows[picks], cols[picks]], axis=1).astype(np.float64)
-
-
-def _all_centres_in(
-    centres: FloatArray, rows_seen: NDArray[np.bool_], cols_seen: NDArray[np.bool_]
-) -> bool:
-    """The original's ``point in samples`` for every centre: numpy's ``in`` is an element-wise
-    ``any``, true when some sample shares the row *or* the column value."""
-    for r, c in centres:
-        row_hit = r == int(r) and 0 <= r < rows_seen.size and rows_seen[int(r)]
-        col_hit = c == int(c) and 0 <= c < cols_seen.size and cols_seen[int(c)]
-        if not (row_hit or col_hit):
-            return False
-    return True
-
-
 def _points_per_label(
     samples: LabelSamples,
     k_pre: IntArray,
@@ -107,129 +97,44 @@ def _points_per_label(
     return np.where((kp == 0) | (n < kp), 0, k)
 
 
-def _pack(
-    samples: LabelSamples, problems: IntArray, inits: list[FloatArray]
-) -> tuple[FloatArray, IntArray, FloatArray, IntArray]:
-    counts = samples.count[problems]
-    offsets = np.zeros(problems.size + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
-    take = np.concatenate([np.arange(samples.offsets[p], samples.offsets[p + 1]) for p in problems])
-    points = np.stack([samples.rows[take], samples.cols[take]], axis=1).astype(np.float64)
-    centre_offsets = np.zeros(problems.size + 1, dtype=np.int64)
-    np.cumsum([c.shape[0] for c in inits], out=centre_offsets[1:])
-    return points, offsets, np.concatenate(inits), centre_offsets
+def _check_maps(labels: NDArray[np.integer], depth: NDArray[np.floating], num_objects: int) -> None:
+    if labels.ndim != 3 or labels.shape[0] < 1:
+        raise InputError(f"label maps must be (frames, height, width), got shape {labels.shape}")
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise InputError(f"label maps must hold integers, got {labels.dtype}")
+    if depth.shape != labels.shape:
+        raise InputError(f"depth maps are {depth.shape}, label maps {labels.shape}")
+    if labels.size and int(labels.min()) < 0:
+        raise InputError("label maps hold a negative label")
+    if num_objects < 0:
+        raise InputError(f"the object count must not be negative, got {num_objects}")
 
 
-def _initial_centres(
-    samples: LabelSamples, active: IntArray, k: IntArray, height: int, width: int
-) -> list[FloatArray]:
-    """Initial centres of every active problem, chained across frames as the original does.
-
-    A label's first frame starts from chunk midpoints and the fitted centres are kept; a later
-    frame keeps the kept centres if each shares a row or column value with one of its samples,
-    else it restarts from (and keeps) its own chunk midpoints.
-    """
-
-    def chunk(p: int) -> FloatArray:
-        sl = slice(samples.offsets[p], samples.offsets[p + 1])
-        return _chunk_init(samples.rows[sl], samples.cols[sl], int(k[p]))
-
-    by_label: dict[int, list[int]] = {}
-    for p in active.tolist():
-        by_label.setdefault(int(samples.label[p]), []).append(p)
-    first = np.array([ps[0] for ps in by_label.values()], dtype=np.int64)
-    fitted = _fit(samples, first, [chunk(int(p)) for p in first])
-
-    inits: dict[int, FloatArray] = {}
-    rows_seen = np.zeros(height, dtype=bool)
-    cols_seen = np.zeros(width, dtype=bool)
-    for ps, kept in zip(by_label.values(), fitted, strict=True):
-        inits[ps[0]] = kept
-        for p in ps[1:]:
-            sl = slice(samples.offsets[p], samples.offsets[p + 1])
-            rows_seen[:] = False
-            cols_seen[:] = False
-            rows_seen[samples.rows[sl]] = True
-            cols_seen[samples.cols[sl]] = True
-            if not _all_centres_in(kept, rows_seen, cols_seen):
-                kept = chunk(p)
-            inits[p] = kept
-    return [inits[int(p)] for p in active]
+def _check_ratio(what: str, ratio: float) -> None:
+    if not (np.isfinite(ratio) and ratio > 0):
+        raise InputError(f"{what} must be a positive number, got {ratio}")
 
 
-def _repeats(samples: LabelSamples, active: IntArray, inits: list[FloatArray]) -> IntArray:
-    """For each active problem, the first earlier one it repeats exactly (or itself)."""
-    rep = np.arange(active.size)
-    last: dict[int, int] = {}
-    rows, cols, off = samples.rows, samples.cols, samples.offsets
-    for i, p in enumerate(active.tolist()):
-        lab = int(samples.label[p])
-        j = last.get(lab)
-        last[lab] = i
-        if j is None:
-            continue
-        q = int(active[j])
-        if off[p + 1] - off[p] != off[q + 1] - off[q]:
-            continue
-        a, b = slice(off[p], off[p + 1]), slice(off[q], off[q + 1])
-        same_init = inits[i] is inits[j] or np.array_equal(inits[i], inits[j])
-        if same_init and np.array_equal(rows[a], rows[b]) and np.array_equal(cols[a], cols[b]):
-            rep[i] = rep[j]
-    return rep
-
-
-def _fit(samples: LabelSamples, problems: IntArray, inits: list[FloatArray]) -> list[FloatArray]:
-    """Batched K-means of some problems; the fitted centres of each, in order."""
-    if problems.size == 0:
-        return []
-    points, offsets, centres, centre_offsets = _pack(samples, problems, inits)
-    fitted = lloyd_batched(points, offsets, centres, centre_offsets)
-    return np.split(fitted, centre_offsets[1:-1])
-
-
-def kmeans_points(
-    labels: NDArray[np.integer],
+def _kmeans_table(
+    samples: LabelSamples,
     depth: NDArray[np.floating],
     num_objects: int,
-    ratio: float = 1.0,
-    label_ratios: Mapping[int, float] | None = None,
-    min_label: int = 1,
-) -> list[FramePoints]:
-    """The original demo's K-means control points for every frame (reference §5).
-
-    Parameters
-    ----------
-    labels
-        ``(F, H, W)`` rendered label maps (0 = none; objects are ``1..num_objects``).
-    depth
-        ``(F, H, W)`` rendered pseudo-depth maps, ``z`` in ``(0, 1]``.
-    num_objects
-        How many labels are user objects (they always get at least 3 points).
-    ratio
-        The "number of points" factor applied to the pre-ratio count of every label.
-    label_ratios
-        Per-label factors overriding ``ratio`` (an object's own points ratio).
-    min_label
-        Labels below this are left out (single-point mode clusters only static segments).
-
-    Returns
-    -------
-    list of numpy.ndarray
-        Per frame, ``(n, 4)`` int64 ``[row, col, label, depth_0_255]`` ordered by label, then
-        by cluster, as the original wrote them. Ids are the raw labels (see :func:`remap_ids`).
-    """
-    n_frames, height, width = labels.shape
-    samples = sample_labels(labels, SAMPLE_STEP)
+    ratio: float,
+    label_ratios: Mapping[int, float],
+    min_label: int,
+) -> tuple[IntArray, IntArray]:
+    """All K-means points as one ``(n, 4)`` table in output order, and each row's frame."""
+    _, height, width = depth.shape
     k_pre = cluster_counts(samples.area, num_objects, height, width)
-    k = _points_per_label(samples, k_pre, ratio, label_ratios or {})
+    k = _points_per_label(samples, k_pre, ratio, label_ratios)
     k[samples.label < min_label] = 0
     active = np.flatnonzero(k > 0)
-    inits = _initial_centres(samples, active, k, height, width)
+    inits = initial_centres(samples, active, k, height, width)
     # a label whose samples and initial centres repeat the previous frame's (a static segment
     # nothing passes over) gives the same centres: fit each distinct problem once
-    rep = _repeats(samples, active, inits)
+    rep = repeats(samples, active, inits)
     distinct = np.flatnonzero(rep == np.arange(active.size))
-    fitted = _fit(samples, active[distinct], [inits[i] for i in distinct])
+    fitted = fit_problems(samples, active[distinct], [inits[i] for i in distinct])
     slot_of = np.zeros(active.size, dtype=np.int64)
     slot_of[distinct] = np.arange(distinct.size)
     centres = np.concatenate([fitted[i] for i in slot_of[rep]] or [np.zeros((0, 2))])
@@ -242,5 +147,141 @@ def kmeans_points(
     if z.size and not (np.all(np.isfinite(z)) and float(z.min()) > 0):
         raise InputError("depth maps must hold pseudo-depths in (0, 1]; found zero or invalid")
     table = np.stack([rows, cols, label, depth_to_channel(z)], axis=1).astype(np.int64)
+    return table, frame
+
+
+def _split(table: IntArray, frame: IntArray, n_frames: int) -> list[FramePoints]:
+    """Rows sorted by frame (stable: in-frame order kept) cut into one array per frame."""
+    order = np.argsort(frame, kind="stable")
     per_frame = np.bincount(frame, minlength=n_frames)
-    return np.split(table, np.cumsum(per_frame)[:-1])
+    return list(np.split(table[order], np.cumsum(per_frame)[:-1]))
+
+
+def kmeans_points(
+    labels: NDArray[np.integer],
+    depth: NDArray[np.floating],
+    num_objects: int,
+    ratio: float = 1.0,
+    label_ratios: Mapping[int, float] | None = None,
+) -> list[FramePoints]:
+    """The original demo's K-means control points for every frame (reference §5).
+
+    Parameters
+    ----------
+    labels
+        ``(F, H, W)`` rendered label maps (0 = none; objects are ``1..num_objects``).
+    depth
+        ``(F, H, W)`` rendered pseudo-depth maps, ``z`` in ``(0, 1]``.
+    num_objects
+        How many labels are user objects (they always get at least 3 points).
+    ratio
+        The "number of points" factor applied to every label's pre-ratio count.
+    label_ratios
+        Per-label factors overriding ``ratio`` (an object's own points ratio).
+
+    Returns
+    -------
+    list of numpy.ndarray
+        Per frame, ``(n, 4)`` int64 ``[row, col, label, depth_0_255]`` ordered by label, then
+        by cluster, as the original wrote them. Ids are the raw labels (see :func:`remap_ids`).
+
+    Raises
+    ------
+    InputError
+        For maps of the wrong shape or type, a non-positive ratio or an invalid depth.
+    """
+    _check_maps(labels, depth, num_objects)
+    _check_ratio("the points ratio", ratio)
+    for lab, r in (label_ratios or {}).items():
+        _check_ratio(f"the points ratio of label {lab}", r)
+    samples = sample_labels(labels, SAMPLE_STEP)
+    table, frame = _kmeans_table(samples, depth, num_objects, ratio, label_ratios or {}, 1)
+    return _split(table, frame, labels.shape[0])
+
+
+def anchor_points(
+    anchors: NDArray[np.floating],
+    width: int,
+    height: int,
+    visible: NDArray[np.bool_] | None = None,
+) -> list[FramePoints]:
+    """Single-point control: one point per object per frame, at its anchor (the paper's setting).
+
+    Parameters
+    ----------
+    anchors
+        ``(F, N, 3)`` per frame and object ``(x, y, z)``: the interpolated key (the anchor's
+        position and the object's pseudo-depth). Object ``i`` has instance id ``i + 1``.
+    width, height
+        Frame size: anchors outside it give no point.
+    visible
+        Optional ``(F, N)``: False where the object is wholly hidden; no point is given there
+        (as K-means gives none for an absent label).
+
+    Returns
+    -------
+    list of numpy.ndarray
+        Per frame, ``(n, 4)`` int64 ``[int(y), int(x), id, depth_0_255]`` in object order.
+    """
+    anchors = np.asarray(anchors, dtype=np.float64)
+    if anchors.ndim != 3 or anchors.shape[2] != 3:
+        raise InputError(f"anchors must be (frames, objects, 3), got shape {anchors.shape}")
+    x, y, z = anchors[..., 0], anchors[..., 1], anchors[..., 2]
+    if not (np.all(np.isfinite(anchors)) and np.all(z > 0)):
+        raise InputError("anchor depths must lie in (0, 1] and positions must be finite")
+    keep = (x >= 0) & (y >= 0) & (x < width) & (y < height)
+    if visible is not None:
+        keep &= visible
+    frame, obj = np.nonzero(keep)
+    table = np.stack(
+        [np.trunc(y[keep]), np.trunc(x[keep]), obj + 1, depth_to_channel(z[keep])], axis=1
+    ).astype(np.int64)
+    return _split(table, frame.astype(np.int64), anchors.shape[0])
+
+
+def control_points(
+    labels: NDArray[np.integer],
+    depth: NDArray[np.floating],
+    num_objects: int,
+    *,
+    ratio: float = 1.0,
+    label_ratios: Mapping[int, float] | None = None,
+    mode: str = "multi",
+    anchors: NDArray[np.floating] | None = None,
+    use_ids: bool = True,
+    use_depth: bool = True,
+) -> list[FramePoints]:
+    """The points the model is given, per frame: K-means or single-point, ids fitted to 1..255.
+
+    ``mode="multi"`` is the original's K-means on every label (:func:`kmeans_points`).
+    ``mode="single"`` gives each object one point at its anchor (``anchors``, ``(F, N, 3)``
+    ``(x, y, z)``, required) while static segments keep their K-means points as anchors of the
+    background. Ids above :data:`MAX_ID` are remapped (:func:`remap_ids`); ``use_ids=False``
+    and ``use_depth=False`` zero the id or depth column (the paper's ablations).
+    """
+    if mode not in MODES:
+        raise InputError(f"control mode must be one of {', '.join(MODES)}, got {mode!r}")
+    _check_maps(labels, depth, num_objects)
+    _check_ratio("the points ratio", ratio)
+    for lab, r in (label_ratios or {}).items():
+        _check_ratio(f"the points ratio of label {lab}", r)
+    n_frames, height, width = labels.shape
+    samples = sample_labels(labels, SAMPLE_STEP)
+    min_label = 1 if mode == "multi" else num_objects + 1
+    table, frame = _kmeans_table(samples, depth, num_objects, ratio, label_ratios or {}, min_label)
+    if mode == "single":
+        if anchors is None or np.shape(anchors) != (n_frames, num_objects, 3):
+            raise InputError(f"single-point control needs ({n_frames}, {num_objects}, 3) anchors")
+        area = np.zeros((n_frames, num_objects + 1), dtype=np.int64)
+        known = min(samples.area.shape[1], num_objects + 1)
+        area[:, :known] = samples.area[:, :known]
+        singles = anchor_points(anchors, width, height, visible=area[:, 1:] > 0)
+        per_frame = [p.shape[0] for p in singles]
+        table = np.concatenate([*singles, table])
+        frame = np.concatenate([np.repeat(np.arange(n_frames), per_frame), frame])
+    table[:, 2] = remap_ids(table[:, 2], num_objects)
+    if not use_ids:
+        table[:, 2] = 0
+    if not use_depth:
+        table[:, 3] = 0
+    return _split(table, frame, n_frames)
