@@ -59,7 +59,7 @@ class LeviTorSVDPipeline(StableVideoDiffusionPipeline):
         self._interrupt = bool(value)
 
     @torch.no_grad()
-    def __call__(  # type: ignore[override]
+    def __call__(
         self,
         image: PIL.Image.Image,
         conditioning: torch.Tensor | np.ndarray,

@@ -55,10 +55,10 @@ def build_tiny_components(seed: int = 0) -> dict[str, object]:
     from .controlnet import LeviTorControlNetModel
 
     torch.manual_seed(seed)
-    unet = UNetSpatioTemporalConditionModel(**TINY_UNET)  # type: ignore[arg-type]
+    unet = UNetSpatioTemporalConditionModel(**TINY_UNET)
     vae = AutoencoderKLTemporalDecoder(
-        down_block_types=("DownEncoderBlock2D",) * 4,  # type: ignore[arg-type]
-        block_out_channels=(32, 32, 32, 32),  # type: ignore[arg-type]
+        down_block_types=("DownEncoderBlock2D",) * 4,
+        block_out_channels=(32, 32, 32, 32),
         layers_per_block=1,
         latent_channels=4,
     )
@@ -84,7 +84,7 @@ def build_tiny_components(seed: int = 0) -> dict[str, object]:
         "unet": unet,
         "vae": vae,
         "image_encoder": encoder,
-        "scheduler": EulerDiscreteScheduler(**SVD_SCHEDULER),  # type: ignore[arg-type]
+        "scheduler": EulerDiscreteScheduler(**SVD_SCHEDULER),
         "feature_extractor": CLIPImageProcessor(crop_size=224, size=224),
         "controlnet": controlnet,
     }
@@ -100,7 +100,7 @@ def save_tiny_folders(root: Path, variant: str | None = "fp16", seed: int = 0) -
 
     parts = build_tiny_components(seed)
     controlnet = parts.pop("controlnet")
-    pipe = StableVideoDiffusionPipeline(**parts)  # type: ignore[arg-type]
+    pipe = StableVideoDiffusionPipeline(**parts)
     if variant == "fp16":
         for name in ("unet", "vae", "image_encoder"):
             parts[name].half()  # type: ignore[attr-defined]
