@@ -160,17 +160,13 @@ class SamSegmenter:
         """Candidate masks for ``prompt`` (image pixels), best first by predicted IoU."""
         predictor = self._require_image()
         coords, labels, box = _prompt_arrays(prompt, self._image.shape[:2])  # type: ignore[union-attr]
-        single_click = box is None and len(prompt.clicks) == 1
-        runs = [True] if single_click else [False, True]  # multimask helps ambiguous prompts only
-        found: list[MaskCandidate] = []
-        for multimask in runs:
-            masks, scores, _ = predictor.predict(
-                point_coords=coords, point_labels=labels, box=box, multimask_output=multimask
-            )
-            found += [
-                MaskCandidate(np.asarray(m, dtype=bool), float(s))
-                for m, s in zip(masks, scores, strict=True)
-            ]
+        masks, scores = predictor.predict_all(coords, labels, box)
+        # a lone click is ambiguous: SAM's three alternatives answer it, its single-mask
+        # output (index 0) is trained for prompts that pin the object down
+        keep = (
+            range(1, len(masks)) if box is None and len(prompt.clicks) == 1 else range(len(masks))
+        )
+        found = [MaskCandidate(masks[i], float(scores[i])) for i in keep]
         found.sort(key=lambda c: -c.score)
         return found
 

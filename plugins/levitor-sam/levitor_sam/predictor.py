@@ -68,6 +68,45 @@ class CachingPredictor(SamPredictor):  # type: ignore[misc]
                 h.remove()
         self._image = image
 
+    def predict_all(
+        self,
+        coords: NDArray[np.float64] | None,
+        labels: NDArray[np.int64] | None,
+        box: NDArray[np.float64] | None,
+    ) -> tuple[NDArray[np.bool_], NDArray[np.float32]]:
+        """All of SAM's masks for one prompt, ``(4, H, W)``, with their predicted IoU.
+
+        ``predict`` returns either the single-mask answer or the three alternatives; the
+        decoder computes all four anyway, so one pass here serves both (half the cost of
+        calling ``predict`` twice). Index 0 is the single-mask answer.
+        """
+        import torch
+
+        if not self.is_image_set:
+            raise RuntimeError("no image set")
+        points = boxes = None
+        if coords is not None and labels is not None:
+            c = self.transform.apply_coords(coords, self.original_size)
+            points = (
+                torch.as_tensor(c, dtype=torch.float, device=self.device)[None],
+                torch.as_tensor(labels, dtype=torch.int, device=self.device)[None],
+            )
+        if box is not None:
+            b = self.transform.apply_boxes(box, self.original_size)
+            boxes = torch.as_tensor(b, dtype=torch.float, device=self.device)[None]
+        model = self.model
+        with torch.inference_mode():
+            sparse, dense = model.prompt_encoder(points=points, boxes=boxes, masks=None)
+            low_res, iou = model.mask_decoder.predict_masks(
+                image_embeddings=self.features,
+                image_pe=model.prompt_encoder.get_dense_pe(),
+                sparse_prompt_embeddings=sparse,
+                dense_prompt_embeddings=dense,
+            )
+            masks = model.postprocess_masks(low_res, self.input_size, self.original_size)
+            masks = masks > model.mask_threshold
+        return masks[0].cpu().numpy(), iou[0].float().cpu().numpy()
+
     def snapshot(self) -> tuple[Any, ...]:
         """What :meth:`restore` needs to bring this embedding back without the ViT pass."""
         return (self.features, self.original_size, self.input_size, self._image)

@@ -70,6 +70,25 @@ def test_box_prompt_gives_image_sized_masks_best_first(
     assert [c.score for c in one_click] == sorted((c.score for c in one_click), reverse=True)
 
 
+def test_candidates_are_segment_anythings_own_masks(sam: SamSegmenter, image: np.ndarray) -> None:
+    sam.set_image(image)
+    predictor = sam._require_image()
+    box = np.array([20.0, 8.0, 44.0, 34.0])
+    single, s1, _ = predictor.predict(box=box, multimask_output=False)
+    multi, s3, _ = predictor.predict(box=box, multimask_output=True)
+    expected = sorted(zip([*single, *multi], [*s1, *s3], strict=True), key=lambda t: -t[1])
+    found = sam.segment(Prompt(box=(20.0, 8.0, 44.0, 34.0)))
+    for cand, (mask, score) in zip(found, expected, strict=True):
+        np.testing.assert_array_equal(cand.mask, mask)
+        assert cand.score == pytest.approx(float(score), abs=1e-6)
+    click = np.array([[30.0, 20.0]])
+    multi, s3, _ = predictor.predict(click, np.array([1]), multimask_output=True)
+    found = sam.segment(Prompt(clicks=[(30.0, 20.0, 1)]))
+    order = np.argsort(-s3, kind="stable")
+    for cand, i in zip(found, order, strict=True):
+        np.testing.assert_array_equal(cand.mask, multi[i])
+
+
 def test_embedding_is_computed_once_per_image(sam: SamSegmenter, image: np.ndarray) -> None:
     calls = _count_embeddings(sam)
     sam.set_image(image)
