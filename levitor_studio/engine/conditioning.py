@@ -21,6 +21,8 @@ from numpy.typing import NDArray
 
 from levitor_studio.model.errors import InputError
 
+__all__ = ["DEFAULT_SIDE", "build_conditioning", "flatten_points", "gaussian_template"]
+
 TEMPLATE_SIZE = 200
 TEMPLATE_SIGMA = 40.0
 #: the demo's ``gaussian_r``: half-width of the pasted patch (a 20×20 patch)

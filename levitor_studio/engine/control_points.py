@@ -34,7 +34,7 @@ __all__ = [
     "MAX_ID",
     "anchor_points",
     "cluster_counts",
-    "control_points",
+    "compute_control_points",
     "kmeans_points",
     "remap_ids",
 ]
@@ -239,7 +239,7 @@ def anchor_points(
     return _split(table, frame.astype(np.int64), anchors.shape[0])
 
 
-def control_points(
+def compute_control_points(
     labels: NDArray[np.integer],
     depth: NDArray[np.floating],
     num_objects: int,

@@ -20,7 +20,7 @@ from levitor_studio.model.errors import InputError
 from levitor_studio.model.scene import GenerationSettings, Scene
 
 from .conditioning import DEFAULT_SIDE, build_conditioning
-from .control_points import FramePoints, control_points
+from .control_points import FramePoints, compute_control_points
 
 __all__ = ["ControlSignal", "build_signal", "scene_anchors", "signal_from_maps"]
 
@@ -110,7 +110,7 @@ def signal_from_maps(
     settings = settings or GenerationSettings()
     labels = np.asarray(labels)
     depth = np.asarray(depth)
-    points = control_points(
+    points = compute_control_points(
         labels,
         depth,
         num_objects,

@@ -12,7 +12,7 @@ from scenes import REFERENCE
 from levitor_studio.engine.control_points import (
     anchor_points,
     cluster_counts,
-    control_points,
+    compute_control_points,
     kmeans_points,
     remap_ids,
 )
@@ -171,7 +171,7 @@ def test_ids_above_255_are_remapped_not_overflowed() -> None:
 def test_control_points_with_300_segments_keeps_ids_in_range() -> None:
     labels = np.repeat(np.arange(1, 301, dtype=np.int32), 20).reshape(1, 60, 100)
     depth = np.full(labels.shape, 0.5, np.float32)
-    pts = control_points(labels, depth, 2)[0]
+    pts = compute_control_points(labels, depth, 2)[0]
     assert pts[:, 2].max() <= 255 and pts[:, 2].min() >= 1
     # the two 20-px objects have 2 samples, fewer than their 3 points: skipped (§5)
     assert set(pts[:, 2].tolist()) == set(range(3, 256))
@@ -179,9 +179,9 @@ def test_control_points_with_300_segments_keeps_ids_in_range() -> None:
 
 def test_switches_zero_the_id_and_depth_columns() -> None:
     labels, depth = moving_scene()
-    full = control_points(labels, depth, 1)
-    no_id = control_points(labels, depth, 1, use_ids=False)
-    no_depth = control_points(labels, depth, 1, use_depth=False)
+    full = compute_control_points(labels, depth, 1)
+    no_id = compute_control_points(labels, depth, 1, use_ids=False)
+    no_depth = compute_control_points(labels, depth, 1, use_depth=False)
     for a, b, c in zip(full, no_id, no_depth, strict=True):
         assert np.all(b[:, 2] == 0) and np.all(c[:, 3] == 0)
         np.testing.assert_array_equal(a[:, [0, 1, 3]], b[:, [0, 1, 3]])
@@ -195,8 +195,8 @@ def test_single_point_mode_puts_one_point_per_object_at_its_anchor() -> None:
     anchors = np.zeros((frames, 1, 3))
     anchors[:, 0] = [[15.7 + 6 * f, 20.2, 0.1] for f in range(frames)]
     anchors[5, 0, 0] = 95.0  # leaves the 80-px-wide frame: no point
-    pts = control_points(labels, depth, 1, mode="single", anchors=anchors)
-    multi = control_points(labels, depth, 1)
+    pts = compute_control_points(labels, depth, 1, mode="single", anchors=anchors)
+    multi = compute_control_points(labels, depth, 1)
     for f in range(frames):
         objs = pts[f][pts[f][:, 2] == 1]
         if f == 5:
@@ -224,9 +224,9 @@ def test_bad_input_is_a_clear_error() -> None:
     with pytest.raises(InputError, match="pseudo-depth"):
         kmeans_points(labels, np.zeros_like(depth), 1)
     with pytest.raises(InputError, match="control mode"):
-        control_points(labels, depth, 1, mode="many")
+        compute_control_points(labels, depth, 1, mode="many")
     with pytest.raises(InputError, match="anchors"):
-        control_points(labels, depth, 1, mode="single")
+        compute_control_points(labels, depth, 1, mode="single")
 
 
 def test_an_empty_clip_gives_no_points() -> None:
