@@ -41,6 +41,8 @@ __all__ = [
 
 SAMPLE_STEP = 10
 MAX_ID = 255
+#: largest label id accepted (per-label tables are indexed by id)
+MAX_LABEL = 1 << 20
 MODES = ("multi", "single")
 
 
@@ -106,6 +108,9 @@ def _check_maps(labels: NDArray[np.integer], depth: NDArray[np.floating], num_ob
         raise InputError(f"depth maps are {depth.shape}, label maps {labels.shape}")
     if labels.size and int(labels.min()) < 0:
         raise InputError("label maps hold a negative label")
+    if labels.size and int(labels.max()) > MAX_LABEL:
+        # per-label tables are indexed by id: renumber sparse ids compactly first
+        raise InputError(f"label ids above {MAX_LABEL} are not supported: renumber the segments")
     if num_objects < 0:
         raise InputError(f"the object count must not be negative, got {num_objects}")
 

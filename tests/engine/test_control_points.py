@@ -223,6 +223,8 @@ def test_bad_input_is_a_clear_error() -> None:
         kmeans_points(labels.astype(np.float32), depth, 1)
     with pytest.raises(InputError, match="pseudo-depth"):
         kmeans_points(labels, np.zeros_like(depth), 1)
+    with pytest.raises(InputError, match="renumber"):
+        kmeans_points(np.full((1, 4, 4), 1 << 30, np.int32), np.ones((1, 4, 4), np.float32), 0)
     with pytest.raises(InputError, match="control mode"):
         compute_control_points(labels, depth, 1, mode="many")
     with pytest.raises(InputError, match="anchors"):
