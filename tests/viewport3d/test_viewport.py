@@ -303,3 +303,30 @@ def test_mouse_drag_on_a_handle_goes_through_the_same_path(make_viewport, qtbot)
     assert scene.object(2).key_at(15) == Keyframe(
         before.frame, before.x, before.y, before.z, before.ease
     )
+
+
+def test_orbit_dialog_defaults_start_at_a_and_refusals_keep_it_open(qtbot) -> None:
+    from levitor_studio.ui.viewport3d.orbit_dialog import OrbitDialog
+
+    scene = orbit_scene()
+    doc = Document(scene)
+    doc.select(2)
+    dialog = OrbitDialog(doc)
+    qtbot.addWidget(dialog)
+    assert (dialog.uid_a, dialog.uid_b) == (2, 1)
+    params = dialog.parameters()
+    assert params["radius"] is None and params["start_angle"] is None
+    assert (params["frame_start"], params["frame_end"]) == (0, scene.frames - 1)
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    keys = orbit_keyframes(scene, 2, 1, **params)
+    a0 = scene.trajectory(scene.object(2))[0]
+    assert (keys[0].x, keys[0].y, keys[0].z) == pytest.approx(tuple(a0), abs=1e-9)
+
+    refused = OrbitDialog(doc)
+    qtbot.addWidget(refused)
+    refused.radius.setValue(30.0)
+    refused.start.setValue(45.0)
+    refused.accept()
+    assert refused.result() != refused.DialogCode.Accepted
+    assert "frame 0 shows the source image" in refused.error.text()

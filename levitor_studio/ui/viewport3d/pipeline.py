@@ -32,7 +32,7 @@ from . import geometry as G
 from .presets import apply_preset
 
 #: points drawn while the view moves; the full cloud comes back when it stops
-LOD_BUDGET = 120_000
+LOD_BUDGET = 100_000
 #: handle radius on screen, in pixels
 HANDLE_PX = 7.0
 #: colours (RGB 0..1 / 0..255)
@@ -69,19 +69,31 @@ class ViewportPipeline:
         # near points of a pseudo-depth scene sit at ~1/255 of the far ones: keep them unclipped
         self.renderer.SetNearClippingPlaneTolerance(2e-4)
         render_window.AddRenderer(self.renderer)
+        # VTK asks for 8× multisampling by default: on software OpenGL that alone costs ~30 ms a
+        # frame, and single-pixel points gain nothing from it
+        render_window.SetMultiSamples(0)
         self.background = vtkPolyData()
         self.background_lod = vtkPolyData()
         self.background_actor = A.cloud_actor(self.background)
-        self.background_lod_actor = A.cloud_actor(self.background_lod, point_size=3.0)
+        self.background_lod_actor = A.cloud_actor(self.background_lod)
         self.frustum = vtkPolyData()
         self.grid = vtkPolyData()
         self.handles = vtkPolyData()
         self.handle_keys: list[tuple[int, int]] = []
         self.handle_world = np.zeros((0, 3))
         self.objects: dict[int, ObjectActors] = {}
+        # axes in a corner overlay turned with the view: at the scene's scale they would dwarf
+        # near content or vanish beside the far wall
         self.axes = vtkAxesActor()
-        self.axes.SetShaftTypeToLine()
+        self.axes.SetShaftTypeToCylinder()
         self.axes.AxisLabelsOff()
+        self.axes_renderer = vtkRenderer()
+        self.axes_renderer.SetViewport(0.0, 0.0, 0.14, 0.2)
+        self.axes_renderer.SetLayer(1)
+        self.axes_renderer.InteractiveOff()
+        self.axes_renderer.AddActor(self.axes)
+        render_window.SetNumberOfLayers(2)
+        render_window.AddRenderer(self.axes_renderer)
         self._labels: dict[int, NDArray[np.int32]] = {}
         self._mask_renderer: MaskRenderer | None = None
         self._build_static_actors()
@@ -96,7 +108,6 @@ class ViewportPipeline:
             self.renderer.AddActor(actor)
         self.renderer.AddActor(A.line_actor(self.frustum, (0.95, 0.85, 0.3), 1.5))
         self.renderer.AddActor(A.line_actor(self.grid, (0.35, 0.37, 0.4)))
-        self.renderer.AddActor(self.axes)
         sphere = vtkSphereSource()
         sphere.SetThetaResolution(16)
         sphere.SetPhiResolution(12)
@@ -136,8 +147,6 @@ class ViewportPipeline:
             ground = max(ground, float(cloud.points[:, 1].max()))
         gpts, glines = A.grid_lines((-half_w, half_w), (0.0, far), ground)
         A.set_polylines(self.grid, gpts, glines)
-        length = 0.08 * far
-        self.axes.SetTotalLength(length, length, length)
         for entry in self.objects.values():
             for actor in entry.actors:
                 self.renderer.RemoveActor(actor)
@@ -229,6 +238,15 @@ class ViewportPipeline:
     def _before_render(self, *_: object) -> None:
         self._resize_points()
         self._resize_handles()
+        self._turn_axes()
+
+    def _turn_axes(self) -> None:
+        cam = self.renderer.GetActiveCamera()
+        axes_cam = self.axes_renderer.GetActiveCamera()
+        axes_cam.SetFocalPoint(0.0, 0.0, 0.0)
+        axes_cam.SetPosition(*(-4.0 * np.array(cam.GetDirectionOfProjection())))
+        axes_cam.SetViewUp(*cam.GetViewUp())
+        self.axes_renderer.ResetCameraClippingRange()
 
     def _resize_points(self) -> None:
         """Points as large as a scene pixel looks from the eye, so the image view has no gaps."""
@@ -236,15 +254,16 @@ class ViewportPipeline:
         w, h = self.renderer.GetSize()
         model = self.camera_model()
         if cam.GetUseHorizontalViewAngle():
-            scale = w / model.width
+            scale, half = w / model.width, model.width / 2.0 / model.focal
         else:
-            scale = h / model.height
+            scale, half = h / model.height, model.height / 2.0 / model.focal
         # seen from a narrower angle (zoomed in) a scene pixel covers more of the screen
-        zoom = np.tan(np.radians(model.fov) / 2.0) / np.tan(np.radians(cam.GetViewAngle()) / 2.0)
+        zoom = half / np.tan(np.radians(cam.GetViewAngle()) / 2.0)
         size = float(np.clip(np.ceil(scale * zoom), 1.0, 8.0))
         for actor in (self.background_actor, *(e.actors[0] for e in self.objects.values())):
             actor.GetProperty().SetPointSize(size)
-        self.background_lod_actor.GetProperty().SetPointSize(min(size + 1.0, 8.0))
+        # while moving, fragments cost more than the gaps between subset points are worth
+        self.background_lod_actor.GetProperty().SetPointSize(min(size, 2.0))
 
     def _resize_handles(self) -> None:
         """Keep handles a constant size on screen, whatever the view (before each render)."""
@@ -268,6 +287,11 @@ class ViewportPipeline:
         arr.Modified()
         self.handles.Modified()
 
+    def detach(self) -> None:
+        """Take this scene's renderers out of the render window."""
+        self.window.RemoveRenderer(self.axes_renderer)
+        self.window.RemoveRenderer(self.renderer)
+
     # -- state changes ---------------------------------------------------------------------
 
     def set_frame(self, frame: int) -> None:
@@ -290,8 +314,13 @@ class ViewportPipeline:
         self.interacting = bool(on)
         self._apply_lod()
 
+    @property
+    def has_lod(self) -> bool:
+        """Whether the cloud is large enough to draw a subset while the view moves."""
+        return self.background.GetNumberOfPoints() > self.lod_budget
+
     def _apply_lod(self) -> None:
-        lod = self.interacting and self.background.GetNumberOfPoints() > self.lod_budget
+        lod = self.interacting and self.has_lod
         self.background_actor.SetVisibility(not lod)
         self.background_lod_actor.SetVisibility(lod)
 

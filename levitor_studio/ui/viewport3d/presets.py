@@ -39,8 +39,6 @@ def apply_preset(pipe: ViewportPipeline, name: str) -> None:
     cam.SetParallelProjection(False)
     cam.SetUseHorizontalViewAngle(False)
     cam.SetViewAngle(30.0)
-    # seen from the eye the axes at the camera's origin would fill the view
-    pipe.axes.SetVisibility(name != "image")
     if name == "image":
         cam.SetPosition(0.0, 0.0, 0.0)
         cam.SetFocalPoint(0.0, 0.0, far / 2.0)

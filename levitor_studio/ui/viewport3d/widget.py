@@ -31,6 +31,8 @@ from .pipeline import ViewportPipeline
 from .presets import apply_preset, frame_bounds
 from .toolbar import ViewportToolbar
 
+#: after the playhead stops for this long the full-density cloud comes back
+_SCRUB_REST_MS = 250
 #: along-ray drags seen head-on: pseudo-depth doubles per this many pixels of vertical motion
 _PX_PER_DOUBLING = 120.0
 
@@ -98,6 +100,10 @@ class Viewport3DWidget(QWidget):
         document.sceneChanged.connect(self._on_scene_changed)
         document.frameChanged.connect(self._on_frame_changed)
         document.keySelectionChanged.connect(self._on_key_selected)
+        self._scrub_rest = QTimer(self)
+        self._scrub_rest.setSingleShot(True)
+        self._scrub_rest.setInterval(_SCRUB_REST_MS)
+        self._scrub_rest.timeout.connect(self._scrub_stopped)
         self.pipeline.set_frame(document.frame)
         self.request_render()
 
@@ -169,8 +175,17 @@ class Viewport3DWidget(QWidget):
         self.request_render()
 
     def _on_frame_changed(self, frame: int) -> None:
+        # scrubbing or playback is an interaction: the subset until the playhead rests
+        if self.pipeline.has_lod and self._drag is None:
+            self.pipeline.set_interacting(True)
+            self._scrub_rest.start()
         self.pipeline.set_frame(frame)
         self.request_render()
+
+    def _scrub_stopped(self) -> None:
+        if self._drag is None:
+            self.pipeline.set_interacting(False)
+            self.request_render()
 
     def _on_key_selected(self, key: tuple[int, int] | None) -> None:
         self.pipeline.set_selected_key(key)
