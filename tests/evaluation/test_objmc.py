@@ -240,3 +240,35 @@ def test_harness_with_the_preview_as_the_model() -> None:
     big = evaluate_scene(scene, Upscaled(), tracker)
     assert big.frames.shape == (6, 128, 192, 3)
     assert big.overall.objmc < 1.0 and big.overall.visible_fraction >= 0.9
+
+
+def test_eval_script_writes_table_report_and_video(tmp_path: Any, capsys: Any) -> None:
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    from levitor_studio import api
+
+    script = Path(__file__).resolve().parents[2] / "bench" / "eval_objmc.py"
+    spec = importlib.util.spec_from_file_location("eval_objmc", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    scene = moving_scene()
+    project = tmp_path / "moving.levitor"
+    api.save(scene, project)
+    report_path = tmp_path / "report.json"
+    argv = [str(project), str(project), "--json", str(report_path)]
+    assert module.main([*argv, "--save-videos", str(tmp_path), "--seed", "7"]) == 0
+    report = json.loads(report_path.read_text())
+    expected = evaluate_scene(scene, create_backend("generator", "preview", {}), create_tracker())
+    first = report["scenes"][0]
+    assert first["all"] == expected.overall.to_json()
+    assert [o["moving"] for o in first["objects"]] == [True, False]
+    assert first["settings"]["seed"] == 7 and first["output_size"] == [96, 64]
+    assert report["pooled"]["all"]["samples"] == 2 * expected.overall.samples
+    assert (tmp_path / "moving.objmc.mp4").stat().st_size > 0
+    table = capsys.readouterr().out
+    assert "| moving.levitor | **all** | 9 |" in table and "**pooled**" in table
+    assert module.main([str(tmp_path / "missing.levitor"), "--json", str(report_path)]) == 2
+    assert "missing.levitor" in capsys.readouterr().err
