@@ -29,7 +29,7 @@ from ...model.errors import InputError
 from ...model.scene import Scene
 from . import actors as A
 from . import geometry as G
-from .presets import apply_preset
+from .presets import apply_preset, fit_image_camera, in_image_pose
 
 #: points drawn while the view moves; the full cloud comes back when it stops
 LOD_BUDGET = 100_000
@@ -236,6 +236,8 @@ class ViewportPipeline:
         A.add_array(self.handles, "scale", np.ones(len(keys)))
 
     def _before_render(self, *_: object) -> None:
+        if in_image_pose(self):
+            fit_image_camera(self)
         self._resize_points()
         self._resize_handles()
         self._turn_axes()

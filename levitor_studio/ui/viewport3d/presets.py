@@ -31,7 +31,6 @@ def apply_preset(pipe: ViewportPipeline, name: str) -> None:
     if name not in PRESETS:
         raise ValueError(f"unknown camera preset {name!r}")
     cam = pipe.renderer.GetActiveCamera()
-    scene_cam = pipe.camera_model()
     far = pipe.far()
     x0, x1, y0, y1, z0, z1 = pipe.bounds_of(None)
     centre = np.array([(x0 + x1) / 2.0, (y0 + y1) / 2.0, (z0 + z1) / 2.0])
@@ -43,13 +42,7 @@ def apply_preset(pipe: ViewportPipeline, name: str) -> None:
         cam.SetPosition(0.0, 0.0, 0.0)
         cam.SetFocalPoint(0.0, 0.0, far / 2.0)
         cam.SetViewUp(0.0, -1.0, 0.0)
-        w, h = pipe.renderer.GetSize()
-        if w > 0 and h > 0 and w / h < scene_cam.width / scene_cam.height:
-            half = math.atan(scene_cam.width / 2.0 / scene_cam.focal)
-            cam.SetUseHorizontalViewAngle(True)
-            cam.SetViewAngle(math.degrees(2.0 * half))
-        else:
-            cam.SetViewAngle(scene_cam.fov)
+        fit_image_camera(pipe)
     elif name == "top":
         cam.SetFocalPoint(*centre)
         cam.SetPosition(*(centre + [0.0, -2.4 * size, 0.0]))
@@ -64,6 +57,35 @@ def apply_preset(pipe: ViewportPipeline, name: str) -> None:
         cam.SetPosition(*(centre + offset / np.linalg.norm(offset) * 2.4 * size))
         cam.SetViewUp(0.0, -1.0, 0.0)
     pipe.renderer.ResetCameraClippingRange()
+
+
+def in_image_pose(pipe: ViewportPipeline) -> bool:
+    """True while the view sits exactly at the scene camera (not orbited, panned or zoomed)."""
+    cam = pipe.renderer.GetActiveCamera()
+    focal = np.array(cam.GetFocalPoint())
+    return (
+        np.allclose(cam.GetPosition(), 0.0)
+        and np.allclose(focal[:2], 0.0)
+        and focal[2] > 0
+        and np.allclose(cam.GetViewUp(), (0.0, -1.0, 0.0))
+    )
+
+
+def fit_image_camera(pipe: ViewportPipeline) -> None:
+    """Match the scene camera's angle for the viewport's current shape (called on resize too).
+
+    A viewport wider than the image keeps the vertical field of view; a narrower one matches the
+    horizontal one, so the whole image always shows.
+    """
+    cam = pipe.renderer.GetActiveCamera()
+    model = pipe.camera_model()
+    w, h = pipe.renderer.GetSize()
+    if w > 0 and h > 0 and w / h < model.width / model.height:
+        cam.SetUseHorizontalViewAngle(True)
+        cam.SetViewAngle(math.degrees(2.0 * math.atan(model.width / 2.0 / model.focal)))
+    else:
+        cam.SetUseHorizontalViewAngle(False)
+        cam.SetViewAngle(model.fov)
 
 
 def frame_bounds(pipe: ViewportPipeline, uid: int | None) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -33,8 +34,12 @@ class ViewportToolbar(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(4, 2, 4, 2)
+        # two rows: a dock beside the image view is narrow
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(4, 2, 4, 2)
+        rows.setSpacing(2)
+        row = QHBoxLayout()
+        rows.addLayout(row)
         self.preset_buttons: dict[str, QToolButton] = {}
         for name in PRESETS:
             button = QToolButton(self)
@@ -48,12 +53,15 @@ class ViewportToolbar(QWidget):
         frame.setToolTip("Fit the selected object, or the whole scene, in the view")
         frame.clicked.connect(self.frameSelected.emit)
         row.addWidget(frame)
-        row.addSpacing(8)
+        row.addStretch(1)
+        row = QHBoxLayout()
+        rows.addLayout(row)
         row.addWidget(QLabel("Depth ×", self))
         self.gain_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.gain_slider.setRange(*_SLIDER_RANGE)
         self.gain_slider.setValue(0)
-        self.gain_slider.setMaximumWidth(140)
+        self.gain_slider.setMinimumWidth(90)
+        self.gain_slider.setMaximumWidth(160)
         self.gain_slider.setToolTip(
             "Depth exaggeration along the camera rays (the view through the image camera is "
             "unchanged)"

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage, QMouseEvent, QPixmap
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkRenderingCore import vtkRenderWindow, vtkWindowToImageFilter
 
@@ -83,6 +83,7 @@ class Viewport3DWidget(QWidget):
             window.SetSize(480, 360)
             self._label = QLabel(self)
             self._label.setMinimumSize(160, 120)
+            self._label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
             layout.addWidget(self._label, 1)
         else:
             self.interactor = ViewportInteractor(self)
@@ -127,7 +128,8 @@ class Viewport3DWidget(QWidget):
         if self._label is not None:
             img = self.grab_image()
             h, w, _ = img.shape
-            qimg = QImage(img.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888)
+            # QImage only wraps the buffer: copy before the bytes go away
+            qimg = QImage(img.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
             self._label.setPixmap(QPixmap.fromImage(qimg))
 
     def grab_image(self) -> NDArray[np.uint8]:
@@ -290,6 +292,14 @@ class Viewport3DWidget(QWidget):
             self.frame_selected()
             return
         super().keyPressEvent(event)  # type: ignore[arg-type]
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        if self._label is not None:
+            # the off-screen window follows the label it is shown in
+            size = self._label.size()
+            self.render_window.SetSize(max(size.width(), 16), max(size.height(), 16))
+            self.request_render()
 
     def closeEvent(self, event: object) -> None:  # noqa: N802 - Qt override
         if self.interactor is not None:
