@@ -123,11 +123,13 @@ def build_conditioning(
     dc = np.tile(np.arange(full), full)
     in_box = (dr[None, :] < h[:, None]) & (dc[None, :] < w[:, None])
     pix = ((frame * plane + y1 * width + x1)[:, None] + (dr * width + dc)[None, :])[in_box]
-    index = np.broadcast_to(np.arange(frame.size, dtype=np.int32)[:, None], in_box.shape)[in_box]
-    owner = np.full(n_frames * plane, -1, dtype=np.int32)
+    # 1-based point numbers, so that a lazily zeroed array can hold "no point yet"
+    index = np.broadcast_to(np.arange(1, frame.size + 1, dtype=np.int32)[:, None], in_box.shape)
+    index = index[in_box]
+    owner = np.zeros(n_frames * plane, dtype=np.int32)
     np.maximum.at(owner, pix, index)
     won = owner[pix] == index
-    pix, index = pix[won], index[won]
+    pix, index = pix[won], index[won] - 1
     value = _patch_bank(side)[h, w].reshape(frame.size, full * full)[in_box][won]
     support = value != 0
     # (F, 3, H, W) flat position of channel 0: skip the two other planes of earlier frames

@@ -66,7 +66,8 @@ def sample_labels(labels: NDArray[np.integer], step: int = 10) -> LabelSamples:
     max_label = int(labels.max()) if labels.size else 0
 
     # run starts: first column of every row, and every column where the label changes
-    change = np.ones(flat.shape, dtype=bool)
+    change = np.empty(flat.shape, dtype=bool)
+    change[:, 0] = True
     np.not_equal(flat[:, 1:], flat[:, :-1], out=change[:, 1:])
     starts = np.flatnonzero(change)
     run_label = flat.reshape(-1)[starts].astype(np.int64)
@@ -75,7 +76,8 @@ def sample_labels(labels: NDArray[np.integer], step: int = 10) -> LabelSamples:
     keep = run_label > 0
     starts, ends, run_label = starts[keep], ends[keep], run_label[keep]
     run_len = ends - starts
-    run_frame = starts // (height * width)
+    run_line = starts // width  # frame * height + row
+    run_frame = run_line // height
 
     n_keys = max_label + 1
     key = run_frame * n_keys + run_label
@@ -83,8 +85,10 @@ def sample_labels(labels: NDArray[np.integer], step: int = 10) -> LabelSamples:
     area = area.astype(np.int64).reshape(n_frames, n_keys)
 
     # group runs by (frame, label), raster order kept within each group (stable sort)
-    order = np.argsort(key, kind="stable")
-    starts, run_len, key = starts[order], run_len[order], key[order]
+    # (numpy's stable sort is a radix sort for 16-bit keys: several times faster)
+    small = key.astype(np.uint16) if n_frames * n_keys <= 1 << 16 else key
+    order = np.argsort(small, kind="stable")
+    starts, run_len, key, run_line = starts[order], run_len[order], key[order], run_line[order]
     group_first = np.ones(key.size, dtype=bool)
     group_first[1:] = key[1:] != key[:-1]
     group_id = np.cumsum(group_first) - 1
@@ -94,10 +98,12 @@ def sample_labels(labels: NDArray[np.integer], step: int = 10) -> LabelSamples:
     first = (-before) % step  # offset of the run's first sampled pixel
     per_run = np.maximum(0, (run_len - first + step - 1) // step)
     total = int(per_run.sum())
-    run_of = np.repeat(np.arange(per_run.size), per_run)
+    # a sample's column: its run's first sampled column, then every step-th (no int division
+    # over all samples: rows and columns come from the runs)
+    col0 = starts - run_line * width + first
     within = np.arange(total) - np.repeat(np.cumsum(per_run) - per_run, per_run)
-    flat_index = starts[run_of] + first[run_of] + step * within
-    pix = flat_index % (height * width)
+    rows = np.repeat(run_line % height, per_run)
+    cols = np.repeat(col0, per_run) + step * within
 
     group_keys = key[group_first]
     # every group has a sample: its first run starts at label pixel 0
@@ -108,7 +114,7 @@ def sample_labels(labels: NDArray[np.integer], step: int = 10) -> LabelSamples:
         frame=group_keys // n_keys,
         label=group_keys % n_keys,
         offsets=offsets,
-        rows=pix // width,
-        cols=pix % width,
+        rows=rows,
+        cols=cols,
         area=area,
     )
