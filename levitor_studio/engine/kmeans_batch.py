@@ -34,6 +34,14 @@ _CHUNK = 256
 _THREADS = 2
 
 
+def concat_ranges(starts: IntArray, lengths: IntArray) -> IntArray:
+    """``concatenate([arange(s, s + n) for s, n in zip(starts, lengths)])``, vectorised."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    shift = np.asarray(starts, dtype=np.int64) - (np.cumsum(lengths) - lengths)
+    result: IntArray = np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(shift, lengths)
+    return result
+
+
 def lloyd_batched(
     points: NDArray[np.floating],
     offsets: IntArray,
@@ -71,8 +79,8 @@ def lloyd_batched(
         raise ValueError("every problem needs between 1 and n_samples centres")
     # problems with more centres first: the samples that need centre j are then a prefix
     order = np.argsort(-k_in, kind="stable")
-    take_s = np.concatenate([np.arange(offsets[p], offsets[p + 1]) for p in order])
-    take_c = np.concatenate([np.arange(centre_offsets[p], centre_offsets[p + 1]) for p in order])
+    take_s = concat_ranges(offsets[:-1][order], n_in[order])
+    take_c = concat_ranges(centre_offsets[:-1][order], k_in[order])
     batch = _Batch(np.asarray(points, dtype=F32)[take_s], n_in[order], k_in[order])
     fitted = batch.run(np.asarray(centres, dtype=F32)[take_c], max_iter, tol)
     result = np.empty_like(fitted)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .kmeans_batch import lloyd_batched
+from .kmeans_batch import concat_ranges, lloyd_batched
 from .label_samples import LabelSamples
 
 IntArray = NDArray[np.int64]
@@ -46,7 +46,7 @@ def _pack(
     counts = samples.count[problems]
     offsets = np.zeros(problems.size + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
-    take = np.concatenate([np.arange(samples.offsets[p], samples.offsets[p + 1]) for p in problems])
+    take = concat_ranges(samples.offsets[problems], counts)
     points = np.stack([samples.rows[take], samples.cols[take]], axis=1).astype(np.float64)
     centre_offsets = np.zeros(problems.size + 1, dtype=np.int64)
     np.cumsum([c.shape[0] for c in inits], out=centre_offsets[1:])
