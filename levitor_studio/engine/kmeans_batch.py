@@ -11,10 +11,12 @@ arithmetic, because the released checkpoint was driven by those points and pixel
 with integer initial centres produce exact distance ties that only the same rounding breaks the
 same way: samples and centres are centred on the problem's mean, squared distances are
 ``‖c‖² − 2·fma(x₁, c₁, x₀·c₀)`` in float32 (the BLAS kernel's rounding), ties go to the lowest
-index, a problem stops when its labels repeat or its total squared centre shift is within
-``tol × mean feature variance``, and an empty cluster jumps to the sample farthest from its centre.
-Cluster sums are accumulated in float64 and rounded once, where scikit-learn's float32 sums
-depend on its thread count; either way the truncated centres agree (reference §5 allows 1 px).
+index, cluster sums are float32 running sums per OpenMP thread (static schedule over 256-sample
+chunks, two threads as on the machine that produced the reference) added at the end, a problem
+stops when its labels repeat or its total squared centre shift is within ``tol × mean feature
+variance``, and an empty cluster jumps to the sample farthest from its centre. On the reference
+fixture and the bundled example every centre equals scikit-learn's bit for bit; with another
+thread count only the last float32 bits of the sums differ (reference §5 allows 1 px).
 """
 
 from __future__ import annotations
