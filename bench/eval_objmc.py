@@ -66,6 +66,13 @@ class _Timed:
         return timed
 
 
+class _StillImage:
+    """A reference 'generator' that moves nothing: every frame is the first."""
+
+    def generate(self, request: Any, task: Any = None) -> np.ndarray:
+        return np.repeat(np.asarray(request.first_frame)[None], request.scene.frames, axis=0)
+
+
 def _fmt(value: float) -> str:
     return "—" if np.isnan(value) else f"{value:.2f}"
 
@@ -127,6 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--depth", default="heuristic", help="depth estimator for tracks .json inputs")
     p.add_argument("--json", default="objmc_report.json", metavar="PATH", help="report path")
     p.add_argument("--save-videos", metavar="DIR", help="write each take with its tracks as MP4")
+    p.add_argument(
+        "--still-baseline",
+        action="store_true",
+        help="also score a 'generator' that returns the still image (the error of no motion)",
+    )
     return p
 
 
@@ -191,6 +203,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "seconds": {"generate": round(gen_s, 3), "track": round(track_s, 3)},
             }
         )
+        if args.still_baseline:
+            still = evaluate_scene(scene, _StillImage(), tracker, args.intended)
+            rows.append(_row(name, "still image: all", still.overall, " | |"))
+            rows.append(_row(name, "still image: moving", still.moving, " | |"))
+            report["scenes"][-1]["still_baseline"] = {
+                "all": still.overall.to_json(),
+                "moving": still.moving.to_json(),
+            }
         if videos is not None:
             write_mp4(
                 _draw(ev, scene.width, scene.height),

@@ -31,6 +31,7 @@ __all__ = [
     "intended_tracks",
     "objmc",
     "pool",
+    "until_first_hidden",
 ]
 
 INTENDED_MODES = ("placement", "control")
@@ -213,9 +214,24 @@ def intended_tracks(scene: Scene, signal: Any = None, mode: str = "placement") -
     )
 
 
+def until_first_hidden(tracks: Tracks) -> Tracks:
+    """The tracks with each point hidden from its first hidden frame on.
+
+    A tracker that cannot find a point again after an occlusion (``reacquires = False``, as
+    Lucas–Kanade) is scored only on each point's first unbroken visible run; what it reports
+    after the point reappears would measure the tracker, not the generator.
+    """
+    visible = np.logical_and.accumulate(tracks.visible, axis=0)
+    return Tracks(tracks.xy, visible, tracks.owner, tracks.names, tracks.moving)
+
+
 @dataclass(frozen=True, eq=False)
 class SceneEvaluation:
-    """One scene's evaluation: frames, both tracks and the scores."""
+    """One scene's evaluation: frames, both tracks and the scores.
+
+    ``intended`` is what was scored: cut at each point's first hidden frame when the tracker
+    does not re-acquire points (:func:`until_first_hidden`).
+    """
 
     frames: NDArray[np.uint8]
     intended: Tracks
@@ -249,7 +265,8 @@ def evaluate_scene(
         A video generator (``generate(request, task) -> (F, H, W, 3)`` uint8), e.g. from
         ``plugin_host.create_backend("generator", id, options)``.
     tracker
-        A :class:`~levitor_studio.point_tracking.PointTracker`.
+        A :class:`~levitor_studio.point_tracking.PointTracker`; unless its ``reacquires``
+        attribute is true, points are scored only until they are first hidden.
     mode
         How intended tracks are formed (:func:`intended_tracks`).
     task
@@ -264,6 +281,8 @@ def evaluate_scene(
 
     signal = build_signal(scene)
     intended = intended_tracks(scene, signal, mode)
+    if not getattr(tracker, "reacquires", False):
+        intended = until_first_hidden(intended)
     request = GenerationRequest(
         first_frame=scene.image,
         conditioning=signal.tensor,

@@ -28,7 +28,12 @@ GROUP = "levitor_studio.point_trackers"
 
 @runtime_checkable
 class PointTracker(Protocol):
-    """Follows points through frames; constructed with options (strings), like backends."""
+    """Follows points through frames; constructed with options (strings), like backends.
+
+    A tracker that finds points again after an occlusion sets a class attribute
+    ``reacquires = True``; without it the harness scores each point only until it is first
+    hidden (:func:`levitor_studio.evaluation.until_first_hidden`).
+    """
 
     def track(
         self, frames: NDArray[np.uint8], queries: NDArray[np.floating]
@@ -66,6 +71,7 @@ class LucasKanadeTracker:
 
     id = "lk"
     label = "OpenCV pyramidal Lucas–Kanade (no weights)"
+    reacquires = False
 
     def __init__(self, options: Mapping[str, str] | None = None) -> None:
         opts = dict(options or {})

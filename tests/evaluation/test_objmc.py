@@ -13,7 +13,15 @@ from engine_scenes import keys, pole_scene
 from numpy.typing import NDArray
 
 from levitor_studio import point_tracking
-from levitor_studio.evaluation import Score, Tracks, evaluate_scene, intended_tracks, objmc, pool
+from levitor_studio.evaluation import (
+    Score,
+    Tracks,
+    evaluate_scene,
+    intended_tracks,
+    objmc,
+    pool,
+    until_first_hidden,
+)
 from levitor_studio.model.errors import BackendUnavailable, InputError
 from levitor_studio.model.scene import Scene, SceneObject
 from levitor_studio.plugin_host import create_backend
@@ -203,6 +211,37 @@ def test_intended_tracks_hidden_behind_an_occluder() -> None:
     np.testing.assert_array_equal(vis[on_pole], False)
 
 
+class Replay:
+    """A perfect 'tracker': it returns given tracks, all visible."""
+
+    def __init__(self, tracks: Tracks, reacquires: bool) -> None:
+        self.tracks, self.reacquires = tracks, reacquires
+
+    def track(
+        self, frames: NDArray[np.uint8], queries: NDArray[np.floating]
+    ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+        np.testing.assert_allclose(queries, self.tracks.xy[0], atol=1e-9)
+        return self.tracks.xy, np.ones(self.tracks.visible.shape, dtype=bool)
+
+
+def test_points_scored_until_first_hidden_unless_the_tracker_reacquires() -> None:
+    vis = np.array([[1, 1, 1], [0, 1, 1], [1, 1, 0], [1, 0, 1]], dtype=bool)
+    tracks = Tracks(np.zeros((4, 3, 2)), vis, np.zeros(3, np.int64), ("a",), (True,))
+    cut = until_first_hidden(tracks).visible
+    np.testing.assert_array_equal(cut, [[1, 1, 1], [0, 1, 1], [0, 1, 0], [0, 0, 0]])
+    # the disc slides behind the pole and comes out again
+    scene, _ = pole_scene()
+    full = intended_tracks(scene)
+    generator = create_backend("generator", "preview", {})
+    again = evaluate_scene(scene, generator, Replay(full, reacquires=True))
+    once = evaluate_scene(scene, generator, Replay(full, reacquires=False))
+    assert again.overall.expected == int(full.visible[1:].sum())
+    cut_full = np.logical_and.accumulate(full.visible, axis=0)
+    assert once.overall.expected == int(cut_full[1:].sum()) < again.overall.expected
+    for ev in (again, once):
+        assert ev.overall.samples == ev.overall.expected and ev.overall.objmc < 1e-9
+
+
 class StillImage:
     """A 'generator' that ignores the motion: every frame is the first."""
 
@@ -242,6 +281,10 @@ def test_harness_with_the_preview_as_the_model() -> None:
     assert big.overall.objmc < 1.0 and big.overall.visible_fraction >= 0.9
 
 
+def wrong_moving(scene: Scene) -> Score:
+    return evaluate_scene(scene, StillImage(), create_tracker()).moving
+
+
 def test_eval_script_writes_table_report_and_video(tmp_path: Any, capsys: Any) -> None:
     import importlib.util
     import json
@@ -259,7 +302,9 @@ def test_eval_script_writes_table_report_and_video(tmp_path: Any, capsys: Any) -
     api.save(scene, project)
     report_path = tmp_path / "report.json"
     argv = [str(project), str(project), "--json", str(report_path)]
-    assert module.main([*argv, "--save-videos", str(tmp_path), "--seed", "7"]) == 0
+    assert (
+        module.main([*argv, "--save-videos", str(tmp_path), "--seed", "7", "--still-baseline"]) == 0
+    )
     report = json.loads(report_path.read_text())
     expected = evaluate_scene(scene, create_backend("generator", "preview", {}), create_tracker())
     first = report["scenes"][0]
@@ -267,6 +312,7 @@ def test_eval_script_writes_table_report_and_video(tmp_path: Any, capsys: Any) -
     assert [o["moving"] for o in first["objects"]] == [True, False]
     assert first["settings"]["seed"] == 7 and first["output_size"] == [96, 64]
     assert report["pooled"]["all"]["samples"] == 2 * expected.overall.samples
+    assert first["still_baseline"]["moving"] == wrong_moving(scene).to_json()
     assert (tmp_path / "moving.objmc.mp4").stat().st_size > 0
     table = capsys.readouterr().out
     assert "| moving.levitor | **all** | 9 |" in table and "**pooled**" in table
