@@ -10,7 +10,8 @@ from levitor_studio.model.scene import Scene, SceneObject
 
 def street_scene(width: int = 64, height: int = 48, frames: int = 16) -> Scene:
     """A wall at depth 0.8 above a ground plane coming nearer towards the bottom; object
-    ``1`` (a box near the centre, depth 0.3) and object ``2`` (a small box on the left, 0.5)."""
+    ``1`` (a box near the centre, depth 0.3, still) and object ``2`` (a small box on the left at
+    0.5, moving right and nearer to 0.25 over the clip)."""
     ys, xs = np.mgrid[0:height, 0:width]
     horizon = height // 3
     depth = np.where(
@@ -37,7 +38,7 @@ def street_scene(width: int = 64, height: int = 48, frames: int = 16) -> Scene:
             mask=small,
             keyframes=[
                 Keyframe(0, 7.0, float(cy), 0.5, Easing.LINEAR),
-                Keyframe(frames - 1, float(width - 8), float(cy), 0.5),
+                Keyframe(frames - 1, float(width - 8), float(cy), 0.25),
             ],
         ),
     ]

@@ -110,14 +110,18 @@ def test_handle_sits_at_the_unprojected_key_and_is_picked_there(make_viewport) -
     np.testing.assert_allclose(view.handle_display_position(2, 15), on_wall, atol=1e-6)
 
 
-def test_drag_parallel_to_the_image_plane_is_one_undo_step(make_viewport) -> None:
+@pytest.mark.parametrize("gain", [1.0, 2.0])
+def test_drag_parallel_to_the_image_plane_is_one_undo_step(make_viewport, gain) -> None:
     scene = street_scene()
     view = make_viewport(scene)
+    view.set_exaggeration(gain)
+    view.set_preset("orbit")
     doc = view.document
     before = scene.object(2).key_at(15)
     cam = PinholeCamera.of_scene(scene)
+    disp = view.pipeline.display
     steps = [(before.x - 3.0 * i, before.y - 2.0 * i) for i in range(1, 6)]
-    targets = [view.pipeline.world_to_display(cam.unproject(x, y, before.z)) for x, y in steps]
+    targets = [view.pipeline.world_to_display(G.world(cam, disp, x, y, before.z)) for x, y in steps]
     view.drag_handle(2, 15, targets)
     after = scene.object(2).key_at(15)
     assert (after.x, after.y) == pytest.approx(steps[-1], abs=1e-6)
@@ -128,18 +132,21 @@ def test_drag_parallel_to_the_image_plane_is_one_undo_step(make_viewport) -> Non
     assert scene.object(2).key_at(15) == before
     # the view follows the model: the handle is back at the old key
     np.testing.assert_allclose(
-        view.pipeline.handle_world[1], cam.unproject(before.x, before.y, before.z)
+        view.pipeline.handle_world[1], G.world(cam, disp, before.x, before.y, before.z)
     )
 
 
-def test_drag_along_the_camera_ray_changes_only_depth(make_viewport) -> None:
+@pytest.mark.parametrize("gain", [1.0, 0.5])
+def test_drag_along_the_camera_ray_changes_only_depth(make_viewport, gain) -> None:
     scene = street_scene()
     view = make_viewport(scene)
+    view.set_exaggeration(gain)
     view.set_preset("side")
     view.render_now()
     before = scene.object(2).key_at(15)
     cam = PinholeCamera.of_scene(scene)
-    target = view.pipeline.world_to_display(cam.unproject(before.x, before.y, 0.35))
+    disp = view.pipeline.display
+    target = view.pipeline.world_to_display(G.world(cam, disp, before.x, before.y, 0.35))
     view.drag_handle(2, 15, [target], along_ray=True)
     after = scene.object(2).key_at(15)
     assert (after.x, after.y) == (before.x, before.y)
@@ -177,8 +184,14 @@ def test_scrubbing_moves_the_object_cloud(make_viewport) -> None:
         path[10, 0] + s * (xs - path[0, 0]), path[10, 1] + s * (ys - path[0, 1]), path[10, 2]
     )
     np.testing.assert_allclose(moved, expected, rtol=1e-6)
-    shift = cam.project(moved).mean(axis=0) - cam.project(first).mean(axis=0)
-    assert shift[0] == pytest.approx(path[10, 0] - path[0, 0], abs=1e-3)
+    # the card's centre follows the anchor, scaled about it by z0 / z_t (nearer: larger)
+    assert s > 1.0
+    centroid = np.array(obj.centroid())
+    np.testing.assert_allclose(cam.project(first).mean(axis=0)[:2], centroid, atol=1e-3)
+    np.testing.assert_allclose(
+        cam.project(moved).mean(axis=0)[:2], path[10, :2] + s * (centroid - path[0, :2]), atol=1e-3
+    )
+    assert cam.project(moved)[:, 2] == pytest.approx(path[10, 2])
     np.testing.assert_array_equal(_vtk_points(view.pipeline.background), background)
 
 
@@ -206,24 +219,39 @@ def test_occlusion_tint_marks_exactly_the_hidden_pixels(make_viewport) -> None:
     SetKeyframes(2, keys).apply(scene)
     view = make_viewport(scene)
     view.set_occlusion_tint(True)
+    entry = view.pipeline.objects[2]
+    source = scene.image[np.nonzero(scene.object(2).mask)].astype(np.float64)
+
+    def colors() -> np.ndarray:
+        rgb = entry.cloud.GetPointData().GetScalars()
+        return np.array([rgb.GetTuple3(i) for i in range(rgb.GetNumberOfTuples())])
+
+    # at rest, beside B: nothing hidden, nothing tinted
+    np.testing.assert_array_equal(colors(), source)
+    # farthest point of the orbit: straight behind B (B's card is 16 px, A's 6 px): all hidden
     zb = scene.rest_depth(scene.object(1))
     behind = max(range(16), key=lambda t: keys[t].z)
     assert keys[behind].z > zb
     view.document.set_frame(behind)
+    tinted = colors()
+    assert np.all(np.any(tinted != source, axis=1))
+    assert np.all(tinted[:, 0] > tinted[:, 1])  # pulled towards magenta
+    # and the engine agrees pixel for pixel
     labels = render_masks(scene)[0][behind]
-    entry = view.pipeline.objects[2]
-    hidden = G.hidden_pixels(scene, scene.object(2), behind, labels, entry.data)
-    assert hidden.any() and not hidden.all() or hidden.all()
-    colors = np.array(
-        [entry.cloud.GetPointData().GetScalars().GetTuple3(i) for i in range(len(hidden))]
-    )
-    source = scene.image[np.nonzero(scene.object(2).mask)].astype(np.float64)
-    assert np.all(np.any(colors[hidden] != source[hidden], axis=1))
-    np.testing.assert_array_equal(colors[~hidden], source[~hidden])
-    # A is hidden behind B: its anchor pixel shows B, and its tick for that frame is grey
+    assert G.hidden_pixels(scene, scene.object(2), behind, labels, entry.data).all()
+    # nearest point: in front of B, fully shown
+    front = min(range(16), key=lambda t: keys[t].z)
+    view.document.set_frame(front)
+    np.testing.assert_array_equal(colors(), source)
+    # path ticks: grey exactly on the frames whose label map hides A's anchor
     ticks = entry.ticks.GetPointData().GetScalars()
-    assert ticks.GetTuple3(behind) == (90.0, 90.0, 90.0)
-    assert ticks.GetTuple3(0) == tuple(float(c) for c in scene.object(2).color)
+    grey = [ticks.GetTuple3(t) == (90.0, 90.0, 90.0) for t in range(16)]
+    assert grey[behind] and not grey[front] and not grey[0]
+    all_labels = render_masks(scene)[0]
+    ids = scene.instance_ids()[2]
+    for t, key in enumerate(keys):
+        shown = all_labels[t, int(np.floor(key.y + 0.5)), int(np.floor(key.x + 0.5))]
+        assert grey[t] == (shown != ids)
 
 
 def test_orbit_is_one_undo_step(make_viewport) -> None:

@@ -20,7 +20,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...engine.camera import PinholeCamera
-from ...engine.render import MaskRenderer
 from ...model.depth_units import Z_MAX, Z_MIN
 from ...model.keyframes import Keyframe
 from ...model.scene import Scene, SceneObject
@@ -119,25 +118,23 @@ def hidden_pixels(
     return hidden
 
 
-def frame_labels(renderer: MaskRenderer, frame: int) -> NDArray[np.int32]:
-    return renderer.frame(frame)[0]
-
-
 def path_world(scene: Scene, obj: SceneObject, disp: DepthDisplay) -> F64:
     """The interpolated path ``(F, 3)`` in world space (one point per frame)."""
     path = scene.trajectory(obj)
     return world(PinholeCamera.of_scene(scene), disp, path[:, 0], path[:, 1], path[:, 2])
 
 
-def path_hidden(scene: Scene, obj: SceneObject, renderer: MaskRenderer) -> NDArray[np.bool_]:
-    """Per frame: is the object's anchor pixel hidden in that frame's label map?"""
+def path_hidden(
+    scene: Scene, obj: SceneObject, labels: list[NDArray[np.int32]]
+) -> NDArray[np.bool_]:
+    """Per frame: does that frame's label map show something else at the object's anchor?"""
     uid_id = scene.instance_ids()[obj.uid]
-    path = scene.trajectory(obj)
-    out = np.zeros(scene.frames, bool)
-    for t in range(scene.frames):
-        x, y = int(np.floor(path[t, 0] + 0.5)), int(np.floor(path[t, 1] + 0.5))
+    px = np.floor(scene.trajectory(obj)[:, :2] + 0.5).astype(np.intp)
+    out = np.zeros(len(labels), bool)
+    for t, lab in enumerate(labels):
+        x, y = px[t]
         if 0 <= x < scene.width and 0 <= y < scene.height:
-            out[t] = renderer.frame(t)[0][y, x] != uid_id
+            out[t] = lab[y, x] != uid_id
     return out
 
 

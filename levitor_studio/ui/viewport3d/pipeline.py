@@ -19,9 +19,8 @@ import vtkmodules.vtkRenderingOpenGL2  # noqa: F401
 from numpy.typing import NDArray
 from vtkmodules.vtkCommonCore import vtkCommand
 from vtkmodules.vtkCommonDataModel import vtkPolyData
-from vtkmodules.vtkFiltersSources import vtkSphereSource
 from vtkmodules.vtkRenderingAnnotation import vtkAxesActor
-from vtkmodules.vtkRenderingCore import vtkActor, vtkGlyph3DMapper, vtkRenderer, vtkRenderWindow
+from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderer, vtkRenderWindow
 
 from ...engine.camera import PinholeCamera
 from ...engine.render import MaskRenderer
@@ -29,13 +28,12 @@ from ...model.errors import InputError
 from ...model.scene import Scene
 from . import actors as A
 from . import geometry as G
+from .handles import KeyHandles
 from .presets import apply_preset, fit_image_camera, in_image_pose
 
 #: points drawn while the view moves; the full cloud comes back when it stops
 LOD_BUDGET = 100_000
-#: handle radius on screen, in pixels
-HANDLE_PX = 7.0
-#: colours (RGB 0..1 / 0..255)
+#: occlusion cues: hidden object points blend towards magenta, hidden frames get grey ticks
 HIDDEN_TINT = np.array([200, 0, 200], np.float64)
 HIDDEN_TICK = (90, 90, 90)
 
@@ -78,9 +76,6 @@ class ViewportPipeline:
         self.background_lod_actor = A.cloud_actor(self.background_lod)
         self.frustum = vtkPolyData()
         self.grid = vtkPolyData()
-        self.handles = vtkPolyData()
-        self.handle_keys: list[tuple[int, int]] = []
-        self.handle_world = np.zeros((0, 3))
         self.objects: dict[int, ObjectActors] = {}
         # axes in a corner overlay turned with the view: at the scene's scale they would dwarf
         # near content or vanish beside the far wall
@@ -97,6 +92,7 @@ class ViewportPipeline:
         self._labels: dict[int, NDArray[np.int32]] = {}
         self._mask_renderer: MaskRenderer | None = None
         self._build_static_actors()
+        self.handles = KeyHandles(self.renderer)
         self.renderer.AddObserver(vtkCommand.StartEvent, self._before_render)
         self.rebuild()
         apply_preset(self, "image")
@@ -108,18 +104,6 @@ class ViewportPipeline:
             self.renderer.AddActor(actor)
         self.renderer.AddActor(A.line_actor(self.frustum, (0.95, 0.85, 0.3), 1.5))
         self.renderer.AddActor(A.line_actor(self.grid, (0.35, 0.37, 0.4)))
-        sphere = vtkSphereSource()
-        sphere.SetThetaResolution(16)
-        sphere.SetPhiResolution(12)
-        mapper = vtkGlyph3DMapper()
-        mapper.SetInputData(self.handles)
-        mapper.SetSourceConnection(sphere.GetOutputPort())
-        mapper.SetScaleArray("scale")
-        mapper.SetScaleModeToScaleByMagnitude()
-        mapper.SetColorModeToDirectScalars()
-        self.handle_actor = vtkActor()
-        self.handle_actor.SetMapper(mapper)
-        self.renderer.AddActor(self.handle_actor)
 
     def camera_model(self) -> PinholeCamera:
         return PinholeCamera.of_scene(self.scene)
@@ -130,6 +114,7 @@ class ViewportPipeline:
     def rebuild(self) -> None:
         """Rebuild everything (new depth, masks, objects, size or exaggeration)."""
         self.display = G.DepthDisplay.of_scene(self.scene, self.gain)
+        self.frame = min(self.frame, self.scene.frames - 1)  # the clip may have been shortened
         self._mask_renderer = None
         self._labels.clear()
         cloud = G.background_cloud(self.scene, self.display, G.objects_footprint(self.scene))
@@ -188,16 +173,9 @@ class ViewportPipeline:
                 continue
             path = G.path_world(self.scene, obj, self.display)
             ticks = np.tile(np.array(obj.color, np.uint8), (len(path), 1))
-            if self.tint:
-                labels = [self._labels_at(t) for t in range(self.scene.frames)]
-                if all(lab is not None for lab in labels):
-                    ids = self.scene.instance_ids()[obj.uid]
-                    px = np.floor(self.scene.trajectory(obj)[:, :2] + 0.5).astype(np.intp)
-                    for t, lab in enumerate(labels):
-                        x, y = px[t]
-                        inside = 0 <= x < self.scene.width and 0 <= y < self.scene.height
-                        if lab is not None and inside and lab[y, x] != ids:
-                            ticks[t] = HIDDEN_TICK
+            labels = [self._labels_at(t) for t in range(self.scene.frames)] if self.tint else []
+            if labels and all(lab is not None for lab in labels):
+                ticks[G.path_hidden(self.scene, obj, labels)] = HIDDEN_TICK  # type: ignore[arg-type]
             A.set_polylines(entry.path, path, [np.arange(len(path), dtype=np.int64)])
             A.set_cloud(entry.ticks, path.astype(np.float32), ticks)
             entry.data = None
@@ -225,21 +203,21 @@ class ViewportPipeline:
             entry.data = G.Cloud(cloud.points, colors, cloud.pixels)
 
     def refresh_handles(self) -> None:
-        keys = [(o, k) for o in self.scene.objects if o.visible for k in o.keyframes]
-        self.handle_keys = [(o.uid, k.frame) for o, k in keys]
-        world = [G.key_world(self.scene, k, self.display) for _, k in keys]
-        self.handle_world = np.asarray(world, np.float64).reshape(-1, 3)
-        colors = np.array([o.color for o, _ in keys], np.uint8).reshape(-1, 3)
-        if self.selected_key in self.handle_keys:
-            colors[self.handle_keys.index(self.selected_key)] = (255, 255, 255)
-        A.set_cloud(self.handles, self.handle_world.astype(np.float32), colors)
-        A.add_array(self.handles, "scale", np.ones(len(keys)))
+        self.handles.refresh(self.scene, self.display, self.selected_key)
+
+    @property
+    def handle_keys(self) -> list[tuple[int, int]]:
+        return self.handles.keys
+
+    @property
+    def handle_world(self) -> NDArray[np.float64]:
+        return self.handles.world
 
     def _before_render(self, *_: object) -> None:
         if in_image_pose(self):
             fit_image_camera(self)
         self._resize_points()
-        self._resize_handles()
+        self.handles.resize()
         self._turn_axes()
 
     def _turn_axes(self) -> None:
@@ -266,28 +244,6 @@ class ViewportPipeline:
             actor.GetProperty().SetPointSize(size)
         # while moving, fragments cost more than the gaps between subset points are worth
         self.background_lod_actor.GetProperty().SetPointSize(min(size, 2.0))
-
-    def _resize_handles(self) -> None:
-        """Keep handles a constant size on screen, whatever the view (before each render)."""
-        n = len(self.handle_world)
-        if n == 0:
-            return
-        cam = self.renderer.GetActiveCamera()
-        dist = np.abs(
-            (self.handle_world - cam.GetPosition()) @ np.array(cam.GetDirectionOfProjection())
-        )
-        w, h = self.renderer.GetSize()
-        span = w if cam.GetUseHorizontalViewAngle() else h
-        per_px = 2.0 * np.tan(np.radians(cam.GetViewAngle()) / 2.0) / max(span, 1)
-        if cam.GetParallelProjection():
-            radius = np.full(n, 2.0 * cam.GetParallelScale() / max(h, 1) * HANDLE_PX)
-        else:
-            radius = np.maximum(dist, 1e-9) * per_px * HANDLE_PX
-        arr = self.handles.GetPointData().GetArray("scale")
-        for i, r in enumerate(radius):
-            arr.SetValue(i, float(r))
-        arr.Modified()
-        self.handles.Modified()
 
     def detach(self) -> None:
         """Take this scene's renderers out of the render window."""
@@ -329,10 +285,8 @@ class ViewportPipeline:
     # -- questions from the mouse ----------------------------------------------------------
 
     def world_to_display(self, point: NDArray[np.float64]) -> tuple[float, float]:
-        self.renderer.SetWorldPoint(float(point[0]), float(point[1]), float(point[2]), 1.0)
-        self.renderer.WorldToDisplay()
-        x, y, _ = self.renderer.GetDisplayPoint()
-        return (float(x), float(y))
+        """Display coordinates (pixels, origin bottom-left) of a world point."""
+        return self.handles.display_position(point)
 
     def view_ray(self, x: float, y: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """World origin and direction of the line of sight through display pixel ``(x, y)``."""
@@ -344,17 +298,9 @@ class ViewportPipeline:
             ends.append(p[:3] / p[3])
         return ends[0], ends[1] - ends[0]
 
-    def pick_handle(
-        self, x: float, y: float, tolerance: float = HANDLE_PX + 3
-    ) -> tuple[int, int] | None:
-        """The key whose handle is drawn nearest display ``(x, y)``, within ``tolerance`` px."""
-        best, best_d = None, tolerance
-        for key, p in zip(self.handle_keys, self.handle_world, strict=True):
-            dx, dy = self.world_to_display(p)
-            d = float(np.hypot(dx - x, dy - y))
-            if d <= best_d:
-                best, best_d = key, d
-        return best
+    def pick_handle(self, x: float, y: float) -> tuple[int, int] | None:
+        """The key whose handle is under display ``(x, y)`` (see :meth:`KeyHandles.pick`)."""
+        return self.handles.pick(x, y)
 
     def bounds_of(self, uid: int | None) -> tuple[float, ...]:
         """Bounds ``(x0, x1, y0, y1, z0, z1)`` of an object's cloud and path, else of all."""
