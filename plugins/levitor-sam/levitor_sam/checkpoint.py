@@ -239,7 +239,10 @@ def load_sam(path: str | os.PathLike[str], device: str = "cpu") -> tuple[Any, Sa
     except ImportError:
         raise BackendUnavailable("the segment-anything package is not installed") from None
     state = read_state_dict(path)
-    arch = arch_from_shapes({k: tuple(v.shape) for k, v in state.items()})
+    try:
+        arch = arch_from_shapes({k: tuple(v.shape) for k, v in state.items()})
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
     with torch.device("meta"):
         model = build_sam(arch)
     try:
