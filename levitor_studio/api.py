@@ -22,7 +22,14 @@ from .model.keyframes import Easing, Keyframe
 from .model.project_io import load_project, save_project
 from .model.scene import GenerationSettings, Scene, SceneObject
 from .model.tracks_io import export_tracks, import_tracks
-from .plugin_host import DEPTH, SEGMENTER, create_backend, list_backends
+from .plugin_host import (
+    DEPTH,
+    GENERATOR,
+    SEGMENTER,
+    GenerationRequest,
+    create_backend,
+    list_backends,
+)
 
 __all__ = [
     "Easing",
@@ -32,7 +39,9 @@ __all__ = [
     "SceneObject",
     "commands",
     "create_backend",
+    "build_request",
     "estimate_depth",
+    "generate",
     "list_backends",
     "load",
     "new_scene",
@@ -113,3 +122,60 @@ def static_segments(
     for o in scene.objects:
         taken |= o.mask
     commands.SetSegments(backend.automatic(exclude=taken)).apply(scene)
+
+
+def build_request(scene: Scene, task: Any = None) -> GenerationRequest:
+    """What a video generator is given: first frame, conditioning tensor, settings, signal."""
+    from .engine.signal import build_signal
+
+    signal = build_signal(scene, task)
+    return GenerationRequest(
+        first_frame=scene.image,
+        conditioning=signal.tensor,
+        settings=scene.settings,
+        fps=scene.fps,
+        scene=scene,
+        signal=signal,
+    )
+
+
+def generate(
+    scene: Scene,
+    generator: str | None = None,
+    options: Mapping[str, str] | None = None,
+    task: Any = None,
+) -> tuple[Any, GenerationRequest]:
+    """Run a video generator on ``scene``; returns ``(frames (F, H, W, 3) uint8, request)``.
+
+    The generator is ``generator`` or the scene's own setting; ``options`` are the backend's
+    (weights folders, device...). ``request.extra`` holds what the backend recorded about the
+    run (effective settings), for :func:`take_record`.
+    """
+    backend = create_backend(GENERATOR, generator or scene.settings.generator, options)
+    request = build_request(scene, task)
+    frames = backend.generate(request, task)
+    return frames, request
+
+
+def take_record(
+    scene: Scene, generator: str, options: Mapping[str, str], request: GenerationRequest
+) -> dict[str, Any]:
+    """What reproduces a take: generator, its options, the scene's settings, backend extras."""
+    from ._version import __version__
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+
+    return {
+        "app_version": __version__,
+        "generator": generator,
+        "options": dict(options),
+        "settings": scene.settings.to_json(),
+        "frames": scene.frames,
+        "size": [scene.width, scene.height],
+        "backend": plain({k: v for k, v in request.extra.items() if k != "points"}),
+    }

@@ -90,3 +90,61 @@ def cmd_plugins(args: argparse.Namespace) -> int:
         state = "available" if avail.ok else f"unavailable: {avail.reason}"
         print(f"{info.kind:10s} {info.id:20s} {info.distribution} {info.version}  {state}")
     return EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    import json
+
+    from .engine.signal_export import write_signal_npz
+    from .engine.video_export import export_frames
+    from .model.atomic import atomic_write
+    from .model.commands import SetGenerationSettings
+    from .tasks.state import TaskState
+
+    out = output_path(args.output.rstrip("/") or args.output, args.scene)
+    signal_out = output_path(args.signal, args.scene) if args.signal else None
+    scene = api.load(args.scene)
+    changes = {k: v for k, v in (("seed", args.seed), ("steps", args.steps)) if v is not None}
+    if changes:
+        SetGenerationSettings(changes).apply(scene)
+    options = _backend_options(args.option)
+    if args.svd:
+        options["svd"] = args.svd
+    if args.controlnet:
+        options["controlnet"] = args.controlnet
+    if args.overlay:
+        options["overlay"] = "on"
+    generator = args.generator or scene.settings.generator
+
+    def progress(fraction: float, message: str) -> None:
+        if sys.stderr.isatty():
+            print(
+                f"\r{generator}: {fraction * 100:5.1f}% {message[:50]:50s}", end="", file=sys.stderr
+            )
+
+    frames, request = api.generate(scene, generator, options, TaskState(on_progress=progress))
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    written = export_frames(frames, out, fps=scene.fps)
+    record = api.take_record(scene, generator, options, request)
+    record_path = written.with_name(written.name + ".take.json")
+    with atomic_write(record_path) as fh:
+        fh.write(json.dumps(record, indent=2).encode("utf-8"))
+    if signal_out is not None:
+        write_signal_npz(request.signal, signal_out)
+    print(f"wrote {written} ({len(frames)} frames) and {record_path.name}")
+    return EXIT_OK
+
+
+def cmd_export_signal(args: argparse.Namespace) -> int:
+    from .engine.signal import build_signal
+    from .engine.signal_export import write_keypoints_json, write_signal_npz
+
+    out = output_path(args.output, args.project)
+    keypoints = output_path(args.keypoints, args.project) if args.keypoints else None
+    signal = build_signal(api.load(args.project))
+    write_signal_npz(signal, out)
+    if keypoints is not None:
+        write_keypoints_json(signal.points, keypoints)
+    print(f"wrote {out}" + (f" and {keypoints}" if keypoints else ""))
+    return EXIT_OK

@@ -29,6 +29,9 @@ def atomic_write(path: str | os.PathLike[str], backup: bool = False) -> Iterator
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent)
     tmp = Path(tmp_name)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a saved file gets normal permissions
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()

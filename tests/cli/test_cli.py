@@ -140,3 +140,49 @@ def test_plugins_lists_every_kind() -> None:
         line.startswith("depth      file") and "unavailable: needs a depth file" in line
         for line in lines
     )
+
+
+def test_render_writes_video_take_record_and_signal(example_dir: Path, tmp_path: Path) -> None:
+    import numpy as np
+
+    from levitor_studio.engine.signal_export import read_signal_npz
+
+    out = tmp_path / "take.mp4"
+    args = ["render", str(example_dir / "coffee.levitor"), "-o", str(out), "--seed", "7"]
+    assert main([*args, "--signal", str(tmp_path / "s.npz")]) == 0
+    assert out.stat().st_size > 10_000  # decoding MP4s back is tested with the engine
+    record = json.loads((tmp_path / "take.mp4.take.json").read_text())
+    assert record["generator"] == "preview" and record["settings"]["seed"] == 7
+    signal = read_signal_npz(tmp_path / "s.npz")
+    assert signal.tensor.shape == (16, 3, 288, 512)
+    assert {int(i) for i in np.concatenate(signal.points)[:, 2]} >= {1, 2}
+
+
+def test_export_signal_writes_npz_and_keypoints(example_dir: Path, tmp_path: Path) -> None:
+    assert (
+        main(
+            [
+                "export-signal",
+                str(example_dir / "coffee.levitor"),
+                "-o",
+                str(tmp_path / "s.npz"),
+                "--keypoints",
+                str(tmp_path / "k.json"),
+            ]
+        )
+        == 0
+    )
+    keypoints = json.loads((tmp_path / "k.json").read_text())
+    assert len(keypoints) == 16 and all(len(p) == 4 for frame in keypoints for p in frame)
+
+
+def test_render_with_an_unavailable_generator_exits_2(
+    example_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.mp4"
+    assert (
+        main(["render", str(example_dir / "coffee.levitor"), "-o", str(out), "--generator", "nope"])
+        == 2
+    )
+    assert "no generator backend called 'nope'" in capsys.readouterr().err
+    assert not out.exists()
