@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     o = sub.add_parser("open", help="open the editor (default when no command is given)")
     o.add_argument("project", nargs="?", help=".levitor project or an image to start from")
     o.add_argument("--screenshot", metavar="PNG", help="save a screenshot of the window and quit")
+    o.add_argument("--frame", type=int, help="the playhead's frame (for --screenshot)")
 
     n = sub.add_parser("new", help="create a project from an image")
     n.add_argument("image")

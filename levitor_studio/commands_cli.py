@@ -19,7 +19,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"levitor-studio: error: the editor cannot start here ({exc})", file=sys.stderr)
         return EXIT_USAGE
-    return int(run(args.project, screenshot=args.screenshot))
+    return int(run(args.project, screenshot=args.screenshot, frame=args.frame))
 
 
 def cmd_new(args: argparse.Namespace) -> int:
