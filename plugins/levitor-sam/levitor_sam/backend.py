@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
@@ -121,6 +122,8 @@ class SamSegmenter:
         self._cache: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
         self._current: str | None = None
         self._image: NDArray[np.uint8] | None = None
+        # one model, one embedding slot: a click must not read a half-replaced embedding
+        self._lock = threading.RLock()
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -139,7 +142,11 @@ class SamSegmenter:
 
     def set_image(self, image: NDArray[np.uint8], task: Any = None) -> None:
         """Compute (or fetch from the cache) the image embedding for ``image`` ``(H, W, 3)``."""
-        image = _check_image(image)
+        image = _check_image(image).copy()  # the caller may reuse its array
+        with self._lock:
+            self._set_image(image, task)
+
+    def _set_image(self, image: NDArray[np.uint8], task: Any) -> None:
         predictor = self._ensure_model()
         key = _image_key(image)
         if key in self._cache:
@@ -158,9 +165,11 @@ class SamSegmenter:
 
     def segment(self, prompt: Prompt) -> list[MaskCandidate]:
         """Candidate masks for ``prompt`` (image pixels), best first by predicted IoU."""
-        predictor = self._require_image()
-        coords, labels, box = _prompt_arrays(prompt, self._image.shape[:2])  # type: ignore[union-attr]
-        masks, scores = predictor.predict_all(coords, labels, box)
+        with self._lock:
+            predictor = self._require_image()
+            assert self._image is not None
+            coords, labels, box = _prompt_arrays(prompt, self._image.shape[:2])
+            masks, scores = predictor.predict_all(coords, labels, box)
         # a lone click is ambiguous: SAM's three alternatives answer it, its single-mask
         # output (index 0) is trained for prompts that pin the object down
         keep = (
@@ -174,6 +183,13 @@ class SamSegmenter:
         self, exclude: NDArray[np.bool_] | None = None, min_area_fraction: float = 0.001
     ) -> NDArray[np.int32]:
         """Static segments of the current image (0 = excluded, 1..M), larger masks first."""
+
+        with self._lock:
+            return self._automatic(exclude, min_area_fraction)
+
+    def _automatic(
+        self, exclude: NDArray[np.bool_] | None, min_area_fraction: float
+    ) -> NDArray[np.int32]:
         from segment_anything import SamAutomaticMaskGenerator
 
         predictor = self._require_image()
@@ -212,17 +228,27 @@ def _check_image(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
 
 
 def _prompt_arrays(
-    prompt: Prompt, shape: tuple[int, int]
+    prompt: Prompt, shape: tuple[int, ...]
 ) -> tuple[NDArray[np.float64] | None, NDArray[np.int64] | None, NDArray[np.float64] | None]:
+    """SAM's prompt arrays; clicks must lie on the image, a box is clipped to it."""
     if not prompt.clicks and prompt.box is None:
         raise InputError("SAM: give at least one click or a box")
+    h, w = shape[0], shape[1]
     coords = labels = box = None
     if prompt.clicks:
         arr = np.asarray(prompt.clicks, dtype=np.float64).reshape(-1, 3)
         if not np.isin(arr[:, 2], (0, 1)).all():
             raise InputError("SAM: click labels must be 1 (include) or 0 (exclude)")
+        outside = (arr[:, 0] < 0) | (arr[:, 0] > w) | (arr[:, 1] < 0) | (arr[:, 1] > h)
+        if outside.any():
+            x, y = arr[np.argmax(outside), :2]
+            raise InputError(f"SAM: click ({x:g}, {y:g}) is outside the {w}×{h} image")
         coords, labels = arr[:, :2], arr[:, 2].astype(np.int64)
     if prompt.box is not None:
         x0, y0, x1, y1 = (float(v) for v in prompt.box)
-        box = np.array([min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)])
+        x0, x1 = sorted((min(max(x0, 0.0), w), min(max(x1, 0.0), w)))
+        y0, y1 = sorted((min(max(y0, 0.0), h), min(max(y1, 0.0), h)))
+        if x1 - x0 < 1 or y1 - y0 < 1:
+            raise InputError(f"SAM: the box {tuple(prompt.box)} has no area on the image")
+        box = np.array([x0, y0, x1, y1])
     return coords, labels, box

@@ -160,6 +160,14 @@ def test_bad_input_is_a_clear_error(sam: SamSegmenter, image: np.ndarray) -> Non
         sam.segment(Prompt())
     with pytest.raises(InputError, match="1 \\(include\\) or 0"):
         sam.segment(Prompt(clicks=[(1.0, 1.0, 2)]))
+    with pytest.raises(InputError, match=r"click \(60, 5\) is outside the 56×40 image"):
+        sam.segment(Prompt(clicks=[(10.0, 5.0, 1), (60.0, 5.0, 1)]))
+    with pytest.raises(InputError, match="no area on the image"):
+        sam.segment(Prompt(box=(70.0, 0.0, 90.0, 20.0)))
+    clipped = sam.segment(Prompt(box=(-10.0, -10.0, 30.0, 30.0)))
+    np.testing.assert_array_equal(
+        clipped[0].mask, sam.segment(Prompt(box=(0.0, 0.0, 30.0, 30.0)))[0].mask
+    )
     with pytest.raises(InputError, match="does not match the image"):
         sam.automatic(exclude=np.zeros((3, 3), dtype=bool))
 
