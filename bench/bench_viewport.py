@@ -154,10 +154,11 @@ def screenshots(folder: Path) -> None:
     scene = load_project(ROOT / "resources" / "examples" / "coffee" / "coffee.levitor")
     doc = Document(scene)
     view = Viewport3DWidget(doc)
-    view.render_window.SetSize(900, 560)
     view.show()
     app.processEvents()
+    view.render_window.SetSize(900, 560)  # after the label's resize, which sets it too
     doc.set_frame(8)
+    view.pipeline.set_interacting(False)  # as when the playhead has rested: the full cloud
     view.toolbar.gain_slider.setValue(-100)  # ×0.5: the coffee depth spans 1/255…1
     view.set_occlusion_tint(True)
     doc.select(scene.objects[0].uid)  # the cup: near the camera, where the action is
@@ -172,10 +173,12 @@ def screenshots(folder: Path) -> None:
     SetKeyframes(2, keys).apply(scene)
     doc2 = Document(scene)
     view2 = Viewport3DWidget(doc2)
-    view2.render_window.SetSize(900, 560)
     view2.show()
+    app.processEvents()
+    view2.render_window.SetSize(900, 560)
     view2.set_occlusion_tint(True)
     doc2.set_frame(5)
+    view2.pipeline.set_interacting(False)
     view2.set_preset("top")
     doc2.select(2)
     view2.frame_selected()

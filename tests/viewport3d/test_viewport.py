@@ -358,3 +358,27 @@ def test_orbit_dialog_defaults_start_at_a_and_refusals_keep_it_open(qtbot) -> No
     refused.accept()
     assert refused.result() != refused.DialogCode.Accepted
     assert "frame 0 shows the source image" in refused.error.text()
+
+
+@pytest.mark.parametrize("preset", ["image", "orbit"])
+def test_handles_are_the_same_size_on_screen_in_any_view(make_viewport, preset) -> None:
+    from scipy import ndimage
+
+    from levitor_studio.ui.viewport3d.handles import HANDLE_PX
+
+    scene = street_scene(96, 64)
+    view = make_viewport(scene)
+    view.set_preset(preset)
+    pipe = view.pipeline
+    actors = pipe.renderer.GetActors()
+    actors.InitTraversal()
+    for _ in range(actors.GetNumberOfItems()):
+        actors.GetNextActor().SetVisibility(False)
+    pipe.axes_renderer.DrawOff()
+    shot = view.grab_image().astype(int)
+    drawn = np.abs(shot - shot[0, 0]).sum(axis=2) > 10
+    blobs, n = ndimage.label(drawn)
+    assert n == len(pipe.handle_keys) == 2
+    areas = ndimage.sum(drawn, blobs, range(1, n + 1))
+    # two keys at depths 0.5 and 0.25 (one twice as near): the same size on screen
+    np.testing.assert_allclose(areas, np.pi * HANDLE_PX**2, rtol=0.25)

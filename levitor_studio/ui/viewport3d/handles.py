@@ -33,6 +33,7 @@ class KeyHandles:
         self.keys: list[tuple[int, int]] = []
         self.world: NDArray[np.float64] = np.zeros((0, 3))
         sphere = vtkSphereSource()
+        sphere.SetRadius(1.0)  # the glyph scale is then the radius (the default is 0.5)
         sphere.SetThetaResolution(16)
         sphere.SetPhiResolution(12)
         mapper = vtkGlyph3DMapper()

@@ -92,7 +92,14 @@ class ViewportPipeline:
         self._labels: dict[int, NDArray[np.int32]] = {}
         self._mask_renderer: MaskRenderer | None = None
         self._build_static_actors()
-        self.handles = KeyHandles(self.renderer)
+        # handles draw over the clouds (a layer with the same camera): a key behind a wall of
+        # points must stay visible and grabbable
+        self.overlay = vtkRenderer()
+        self.overlay.SetLayer(1)
+        self.overlay.InteractiveOff()
+        self.overlay.SetActiveCamera(self.renderer.GetActiveCamera())
+        render_window.AddRenderer(self.overlay)
+        self.handles = KeyHandles(self.overlay)
         self.renderer.AddObserver(vtkCommand.StartEvent, self._before_render)
         self.rebuild()
         apply_preset(self, "image")
@@ -248,6 +255,7 @@ class ViewportPipeline:
     def detach(self) -> None:
         """Take this scene's renderers out of the render window."""
         self.window.RemoveRenderer(self.axes_renderer)
+        self.window.RemoveRenderer(self.overlay)
         self.window.RemoveRenderer(self.renderer)
 
     # -- state changes ---------------------------------------------------------------------
