@@ -116,26 +116,53 @@ def build_conditioning(
     if frame.size == 0:
         return out
 
-    # every box pixel of every point; the highest point index wins a pixel (= pasted last)
+    # every box pixel of every point, point after point
     n_frames, plane = len(points), height * width
     full = 2 * side
     dr = np.repeat(np.arange(full), full)
     dc = np.tile(np.arange(full), full)
     in_box = (dr[None, :] < h[:, None]) & (dc[None, :] < w[:, None])
     pix = ((frame * plane + y1 * width + x1)[:, None] + (dr * width + dc)[None, :])[in_box]
-    # 1-based point numbers, so that a lazily zeroed array can hold "no point yet"
-    index = np.broadcast_to(np.arange(1, frame.size + 1, dtype=np.int32)[:, None], in_box.shape)
-    index = index[in_box]
-    owner = np.zeros(n_frames * plane, dtype=np.int32)
-    np.maximum.at(owner, pix, index)
-    won = owner[pix] == index
-    pix, index = pix[won], index[won] - 1
-    value = _patch_bank(side)[h, w].reshape(frame.size, full * full)[in_box][won]
-    support = value != 0
+    point = np.repeat(np.arange(frame.size), w * h)
+    cells = _patch_bank(side)[h, w].reshape(frame.size, full * full)[in_box]
+    # a pixel whose last box is zero there stays zero in all three channels, as the tensor
+    # starts: only the winners' non-zero cells are written
+    write = cells != 0
+    contested = _overlapping(frame, x1, y1, w, h)
+    if contested.any():
+        # where boxes overlap the one pasted last wins: highest point number per pixel
+        mine = np.flatnonzero(contested[point])
+        number = point[mine].astype(np.int32) + 1  # 1-based: 0 is "no box" in the zeroed map
+        owner = np.zeros(n_frames * plane, dtype=np.int32)
+        np.maximum.at(owner, pix[mine], number)
+        write[mine] &= owner[pix[mine]] == number
+    pix, point, cells = pix[write], point[write], cells[write]
+    per_point = np.bincount(point, minlength=frame.size)  # cells stay grouped by point
     # (F, 3, H, W) flat position of channel 0: skip the two other planes of earlier frames
-    at = pix + 2 * plane * frame[index]
+    at = pix + np.repeat(2 * plane * frame, per_point)
     flat = out.reshape(-1)
-    flat[at] = value
-    flat[at + plane] = np.where(support, table[index, 2], 0)
-    flat[at + 2 * plane] = np.where(support, table[index, 3], 0)
+    flat[at] = cells.astype(np.float32)
+    flat[at + plane] = np.repeat(table[:, 2].astype(np.float32), per_point)
+    flat[at + 2 * plane] = np.repeat(table[:, 3].astype(np.float32), per_point)
+    return out
+
+
+def _overlapping(
+    frame: NDArray[np.int64],
+    x1: NDArray[np.int64],
+    y1: NDArray[np.int64],
+    w: NDArray[np.int64],
+    h: NDArray[np.int64],
+) -> NDArray[np.bool_]:
+    """Which boxes overlap another box of the same frame (points come frame after frame)."""
+    out = np.zeros(frame.size, dtype=bool)
+    bounds = np.searchsorted(frame, np.arange(int(frame.max()) + 2))
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        if hi - lo < 2:
+            continue
+        xa, ya, xb, yb = x1[lo:hi], y1[lo:hi], x1[lo:hi] + w[lo:hi], y1[lo:hi] + h[lo:hi]
+        hit = (xa[:, None] < xb[None, :]) & (xa[None, :] < xb[:, None])
+        hit &= (ya[:, None] < yb[None, :]) & (ya[None, :] < yb[:, None])
+        np.fill_diagonal(hit, False)
+        out[lo:hi] = hit.any(axis=1)
     return out
