@@ -11,7 +11,7 @@ demo: setup
 	$(PY) -m levitor_studio resources/examples/coffee/coffee.levitor
 
 test: setup
-	$(PY) -m pytest -q -p no:cacheprovider
+	xvfb-run -a -s "-screen 0 1920x1080x24" $(PY) -m pytest -q -p no:cacheprovider -p no:xvfb
 	$(PY) -m ruff check levitor_studio plugins tests bench
 	$(PY) -m mypy levitor_studio/model levitor_studio/engine
 	$(PY) -c "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())" --no-cache
