@@ -271,12 +271,12 @@ def compute_control_points(
     for lab, r in (label_ratios or {}).items():
         _check_ratio(f"the points ratio of label {lab}", r)
     n_frames, height, width = labels.shape
+    if mode == "single" and (anchors is None or np.shape(anchors) != (n_frames, num_objects, 3)):
+        raise InputError(f"single-point control needs ({n_frames}, {num_objects}, 3) anchors")
     samples = sample_labels(labels, SAMPLE_STEP)
     min_label = 1 if mode == "multi" else num_objects + 1
     table, frame = _kmeans_table(samples, depth, num_objects, ratio, label_ratios or {}, min_label)
-    if mode == "single":
-        if anchors is None or np.shape(anchors) != (n_frames, num_objects, 3):
-            raise InputError(f"single-point control needs ({n_frames}, {num_objects}, 3) anchors")
+    if mode == "single" and anchors is not None:
         area = np.zeros((n_frames, num_objects + 1), dtype=np.int64)
         known = min(samples.area.shape[1], num_objects + 1)
         area[:, :known] = samples.area[:, :known]
