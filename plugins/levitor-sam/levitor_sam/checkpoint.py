@@ -13,7 +13,6 @@ import os
 import pickle
 import re
 import warnings
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,8 +143,9 @@ def read_state_dict(path: str | os.PathLike[str]) -> dict[str, Any]:
             # torch warns about unusual pickle protocols before refusing them; the refusal
             # below already says everything a user needs
             warnings.simplefilter("ignore", UserWarning)
-            # mmap keeps a 2.5 GB ViT-H from being copied into memory twice
-            obj = torch.load(p, map_location="cpu", weights_only=True, mmap=zipfile.is_zipfile(p))
+            # not memory-mapped: a checkpoint replaced on disk later must not crash the app;
+            # load_sam assigns these tensors to the model, so the weights are held only once
+            obj = torch.load(p, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError:
         raise InputError(
             f"{p}: refused: the file holds Python objects other than tensors "
