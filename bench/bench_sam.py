@@ -82,7 +82,7 @@ def bench(name: str, path: Path, repeat: int, auto_points: int) -> list[Row]:
         "box (4 candidates)": Prompt(box=(190.0, 70.0, 340.0, 210.0)),
     }
     first = next(iter(prompts.values()))
-    # the first prompt after loading pays for paging in the memory-mapped decoder weights
+    # the first prompt after loading includes one-off allocations
     rows.append((f"{name}: first click after loading", size, _once(lambda: sam.segment(first))))
     for label, prompt in prompts.items():
         timing = _time(lambda p=prompt: sam.segment(p), repeat)
