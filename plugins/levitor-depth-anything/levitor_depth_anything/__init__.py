@@ -7,4 +7,6 @@ neither torch nor transformers.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from levitor_studio._version import __version__  # one VERSION file for the app and its plugins
+
+__all__ = ["__version__"]

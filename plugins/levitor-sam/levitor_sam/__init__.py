@@ -6,4 +6,6 @@ class lives in :mod:`levitor_sam.backend`. Importing this package loads neither 
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from levitor_studio._version import __version__  # one VERSION file for the app and its plugins
+
+__all__ = ["__version__"]
