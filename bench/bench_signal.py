@@ -35,7 +35,7 @@ from levitor_studio.engine.control_points import kmeans_points  # noqa: E402
 from levitor_studio.engine.render import render_masks  # noqa: E402
 from levitor_studio.engine.signal import build_signal  # noqa: E402
 
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = ROOT / "tests" / "reference"
 
 
 def median_ms(fn: Callable[[], object], repeat: int) -> float:

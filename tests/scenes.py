@@ -11,7 +11,7 @@ from levitor_studio.model.scene import Scene, SceneObject
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "resources" / "examples" / "coffee"
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = ROOT / "tests" / "reference"  # vendored copies of ../shared/reference
 
 
 def make_scene(width: int = 64, height: int = 48, frames: int = 16) -> Scene:

@@ -141,12 +141,9 @@ def test_auto_decode_chunk_shrinks_only_when_memory_is_short(
 
 
 def test_a_scene_through_the_engine_tensor_to_frames(generator) -> None:
-    from levitor_studio.engine import render_masks
-    from levitor_studio.engine.conditioning import build_conditioning
-    from levitor_studio.engine.control_points import control_points
+    from levitor_studio.api import build_request
     from levitor_studio.model.keyframes import Keyframe
     from levitor_studio.model.scene import GenerationSettings, Scene, SceneObject
-    from levitor_studio.plugin_host.protocols import GenerationRequest
 
     rng = np.random.default_rng(1)
     mask = np.zeros((64, 64), bool)
@@ -161,12 +158,10 @@ def test_a_scene_through_the_engine_tensor_to_frames(generator) -> None:
         objects=[car],
         settings=GenerationSettings(generator="levitor-svd", seed=5, steps=2),
     )
-    labels, depth = render_masks(scene)
-    points = control_points(labels, depth, num_objects=1)
-    cond = build_conditioning(points, scene.width, scene.height)
+    request = build_request(scene)  # the app's own chain: masks → points → tensor
+    cond = request.conditioning
     assert cond.shape == (4, 3, 64, 64) and cond[:, 0].max() > 200.0  # resized bumps
     assert set(np.unique(cond[:, 1])) >= {0.0, 1.0}  # the car's id reaches the tensor
-    request = GenerationRequest(scene.image, cond, scene.settings, scene.fps, scene=scene)
     frames = generator.generate(request)
     assert frames.shape == (4, 64, 64, 3) and frames.dtype == np.uint8
     assert request.extra["levitor-svd"]["seed"] == 5

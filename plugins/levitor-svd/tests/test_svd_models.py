@@ -12,9 +12,8 @@ from levitor_svd.controlnet import LeviTorControlNetModel
 from levitor_svd.tiny import TINY_UNET
 from levitor_svd.unet import ControlledUNetSpatioTemporalModel
 
-REFERENCE = Path("/work/shared/reference/levitor_controlnet_state_dict.json")
-if not REFERENCE.exists():  # the repository's sibling checkout
-    REFERENCE = Path(__file__).parents[4] / "shared/reference/levitor_controlnet_state_dict.json"
+# the repository's vendored copy of ../shared/reference (tests/test_reference_copies.py)
+REFERENCE = Path(__file__).parents[3] / "tests" / "reference" / "levitor_controlnet_state_dict.json"
 
 
 @pytest.fixture(scope="module")
