@@ -33,18 +33,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SCENE = ROOT / "resources" / "examples" / "coffee" / "coffee.levitor"
 
 
-def _pairs(items: list[str]) -> dict[str, str]:
-    from levitor_studio.model.errors import InputError
-
-    out = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise InputError(f"{item!r}: expected KEY=VALUE")
-        out[key.strip()] = value
-    return out
-
-
 class _Timed:
     """Wraps a generator or tracker and adds up the seconds its one method takes."""
 
@@ -144,13 +132,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from levitor_studio import api
+    from levitor_studio.cli import parse_options
     from levitor_studio.engine import write_mp4
     from levitor_studio.evaluation import evaluate_scene, pool
     from levitor_studio.model.errors import InputError
     from levitor_studio.plugin_host import create_backend
     from levitor_studio.point_tracking import create_tracker
 
-    options = _pairs(args.option)
+    options = parse_options(args.option)
     if args.svd:
         options["svd"] = args.svd
     if args.controlnet:
@@ -161,7 +150,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     paths = [Path(s) for s in args.scenes] or [DEFAULT_SCENE]
     scenes = [api.load(p, args.segmenter, args.depth) for p in paths]  # all checked up front
     generator = _Timed(create_backend("generator", args.generator, options), "generate")
-    tracker = _Timed(create_tracker(args.tracker, _pairs(args.tracker_option)), "track")
+    tracker = _Timed(create_tracker(args.tracker, parse_options(args.tracker_option)), "track")
     rows = [
         "| scene | object | points | ObjMC (px) | visible | generate s | track s |",
         "|---|---|---|---|---|---|---|",

@@ -124,11 +124,16 @@ def static_segments(
     commands.SetSegments(backend.automatic(exclude=taken)).apply(scene)
 
 
-def build_request(scene: Scene, task: Any = None) -> GenerationRequest:
-    """What a video generator is given: first frame, conditioning tensor, settings, signal."""
+def build_request(scene: Scene, task: Any = None, signal: Any = None) -> GenerationRequest:
+    """What a video generator is given: first frame, conditioning tensor, settings, signal.
+
+    ``signal`` is the scene's :class:`~levitor_studio.engine.signal.ControlSignal` when the
+    caller has built it already; otherwise it is built here.
+    """
     from .engine.signal import build_signal
 
-    signal = build_signal(scene, task)
+    if signal is None:
+        signal = build_signal(scene, task)
     return GenerationRequest(
         first_frame=scene.image,
         conditioning=signal.tensor,

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from . import api
-from .cli import EXIT_OK, EXIT_USAGE, _backend_options, output_path
+from .cli import EXIT_OK, EXIT_USAGE, output_path, parse_options
 from .model.errors import InputError
 from .model.imaging import parse_size
 from .model.project_io import load_project, save_project
@@ -26,7 +26,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     out = output_path(args.output, args.image)
     size = parse_size(args.size) if args.size else None
     scene = api.new_scene(args.image, size=size, frames=args.frames, fps=args.fps, fit=args.fit)
-    options = _backend_options(args.option)
+    options = parse_options(args.option)
     if args.depth_file:
         options["path"] = args.depth_file
         api.estimate_depth(scene, "file", options)
@@ -41,7 +41,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_import_tracks(args: argparse.Namespace) -> int:
     out = output_path(args.output, args.tracks)
-    scene = api.load(args.tracks, args.segmenter, args.depth, _backend_options(args.option))
+    scene = api.load(args.tracks, args.segmenter, args.depth, parse_options(args.option))
     save_project(scene, out)
     print(f"wrote {out} ({len(scene.objects)} objects)")
     return EXIT_OK
@@ -107,7 +107,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     changes = {k: v for k, v in (("seed", args.seed), ("steps", args.steps)) if v is not None}
     if changes:
         SetGenerationSettings(changes).apply(scene)
-    options = _backend_options(args.option)
+    options = parse_options(args.option)
     if args.svd:
         options["svd"] = args.svd
     if args.controlnet:

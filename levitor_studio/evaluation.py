@@ -20,7 +20,6 @@ from numpy.typing import NDArray
 
 from .model.errors import InputError
 from .model.scene import Scene
-from .plugin_host.protocols import GenerationRequest
 
 __all__ = [
     "INTENDED_MODES",
@@ -283,14 +282,9 @@ def evaluate_scene(
     intended = intended_tracks(scene, signal, mode)
     if not getattr(tracker, "reacquires", False):
         intended = until_first_hidden(intended)
-    request = GenerationRequest(
-        first_frame=scene.image,
-        conditioning=signal.tensor,
-        settings=scene.settings,
-        fps=scene.fps,
-        scene=scene,
-        signal=signal,
-    )
+    from .api import build_request
+
+    request = build_request(scene, signal=signal)
     frames = np.asarray(generator.generate(request, task))
     if frames.ndim != 4 or frames.shape[0] != scene.frames or frames.shape[3] != 3:
         raise InputError(f"the generator returned {frames.shape}, not ({scene.frames}, H, W, 3)")
