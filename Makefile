@@ -18,3 +18,20 @@ test: setup
 
 bench: setup
 	$(PY) -m bench
+
+# Packaging (packaging/README.md). `make wheels`: the app and plugin wheels in dist/, checked for
+# their packages, resources and entry points (build/lib is cleared: setuptools reuses it and would
+# ship deleted modules).
+wheels: setup
+	rm -rf build/lib build/bdist.* plugins/*/build
+	$(PY) -m pip wheel -q --no-deps --no-build-isolation --no-index -w dist/ . plugins/*/
+	$(PY) packaging/check_wheels.py dist/
+
+# `make frozen`: the one-folder Linux app in dist/levitor-studio/ (base app, no model stacks).
+frozen: setup
+	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/levitor-studio-linux.spec
+
+# `make smoke`: build the frozen app, then start it on the bundled example (needs xvfb-run).
+smoke: frozen
+	PY=$(PY) bash packaging/smoke_test.sh

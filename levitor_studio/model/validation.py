@@ -16,7 +16,9 @@ from .errors import ValidationError, key_path
 @cache
 def schema(name: str) -> dict[str, Any]:
     """A schema from ``resources/schemas/`` (installed as ``levitor_studio.resources``)."""
-    text = resources.files("levitor_studio.resources").joinpath("schemas", name).read_text("utf-8")
+    # one name per joinpath: Python 3.11's MultiplexedPath (what the frozen app gets) takes one
+    folder = resources.files("levitor_studio.resources").joinpath("schemas")
+    text = folder.joinpath(name).read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 
