@@ -118,8 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or (args_list[0] not in COMMANDS and not args_list[0].startswith("-")):
-        args_list = ["open", *args_list]
+    first = args_list[0] if args_list else ""
+    if first not in COMMANDS and first not in ("-h", "--help", "--version"):
+        args_list = ["open", *args_list]  # `levitor-studio [PROJECT] [--screenshot PNG]`
     args = build_parser().parse_args(args_list)
     from .model.errors import LevitorError
 

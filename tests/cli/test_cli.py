@@ -186,3 +186,18 @@ def test_render_with_an_unavailable_generator_exits_2(
     )
     assert "no generator backend called 'nope'" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_editor_options_without_a_command_go_to_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    import levitor_studio.commands_cli as handlers
+
+    seen = {}
+
+    def fake_open(args: object) -> int:
+        seen["args"] = args
+        return 0
+
+    monkeypatch.setattr(handlers, "cmd_open", fake_open)
+    assert main(["--screenshot", "x.png", "--frame", "3"]) == 0
+    assert seen["args"].screenshot == "x.png" and seen["args"].frame == 3
+    assert seen["args"].project is None
