@@ -45,6 +45,9 @@ class OptionSpec:
     required: bool = False
     choices: tuple[str, ...] = ()
     default: str = ""
+    #: for weights: their size on disk and where a user can get them (shown by Preferences)
+    size: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)

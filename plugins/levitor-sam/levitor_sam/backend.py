@@ -76,6 +76,8 @@ class SamSegmenter:
             "SAM v1 checkpoint file (.pth): sam_vit_b_01ec64, sam_vit_l_0b3195 or sam_vit_h_4b8939",
             kind="path",
             required=True,
+            size="ViT-B 375 MB, ViT-L 1.25 GB, ViT-H 2.56 GB",
+            source="github.com/facebookresearch/segment-anything#model-checkpoints",
         ),
         OptionSpec(
             "device", "where to run", "choice", choices=("auto", "cpu", "cuda"), default="auto"

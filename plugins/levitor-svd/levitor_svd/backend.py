@@ -44,12 +44,16 @@ class LeviTorSVDGenerator:
             "SVD-XT folder, diffusers layout (stable-video-diffusion-img2vid-xt)",
             kind="dir",
             required=True,
+            size="about 4.5 GB (fp16 variant) or 9 GB (fp32)",
+            source="huggingface.co/stabilityai/stable-video-diffusion-img2vid-xt",
         ),
         OptionSpec(
             "controlnet",
             "LeviTor's controlnet/ folder (hlwang06/LeviTor)",
             kind="dir",
             required=True,
+            size="2.73 GB (fp32 safetensors); the release's unet/ copy is not needed",
+            source="huggingface.co/hlwang06/LeviTor (folder controlnet/)",
         ),
         OptionSpec(
             "device", "where to run", kind="choice", choices=("auto", "cuda", "cpu"), default="auto"
