@@ -12,6 +12,7 @@ cached per scene revision so playback reuses them. Nothing here calls ``processE
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -41,6 +42,12 @@ class _Runnable(QRunnable):
         self._signals = signals
 
     def run(self) -> None:  # worker thread
+        try:
+            self._run()
+        except RuntimeError:
+            pass  # the watcher was destroyed (window closed without shutdown): nobody to tell
+
+    def _run(self) -> None:
         state, sig = self._state, self._signals
         try:
             if state.is_cancelled():
@@ -114,6 +121,7 @@ class TaskRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self._jobs: list[tuple[TaskHandle, _Runnable]] = []
+        self.closed = False
 
     def submit(
         self, label: str, fn: Job, exclusive: str | None = None, quiet: bool = False
@@ -124,6 +132,8 @@ class TaskRunner(QObject):
         another of its group runs, so there is one generation at a time. ``quiet`` jobs (preview
         refreshes) stay out of the status bar.
         """
+        if self.closed:
+            return None  # the window is closing: start nothing new
         if exclusive and any(h.exclusive == exclusive for h, _ in self._jobs):
             self.message.emit(f"{label}: wait for the running task to finish or cancel it")
             return None
@@ -144,10 +154,20 @@ class TaskRunner(QObject):
         for handle, _ in self._jobs:
             handle.cancel()
 
-    def shutdown(self) -> None:
-        """Cancel everything and wait for the workers (called when the window closes)."""
+    def shutdown(self, timeout_s: float = 60.0) -> bool:
+        """Cancel everything and wait for the workers (called when the window closes).
+
+        Waits in short slices with ``time.sleep`` so the GIL is free for the workers to finish
+        their Python code (``waitForDone`` alone would hold it and deadlock).
+        """
+        self.closed = True
         self.cancel_all()
-        self.pool.waitForDone()
+        deadline = time.monotonic() + timeout_s
+        while not self.pool.waitForDone(5):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.005)
+        return True
 
     def _forget(self, handle: TaskHandle) -> None:
         self._jobs = [(h, j) for h, j in self._jobs if h is not handle]
@@ -202,11 +222,19 @@ class PreviewRefresher(QObject):
         self._cache: dict[int, Any] = {}
         self._pending: int | None = None
         self._running: tuple[TaskHandle, int, int] | None = None  # handle, revision, frame
+        self._closed = False
         self.rendered = 0  # renders that finished and were shown (benchmarks, tests)
         self._kick = QTimer(self)
         self._kick.setSingleShot(True)
         self._kick.setInterval(0)
         self._kick.timeout.connect(self._start_next)
+
+    def close(self) -> None:
+        """Stop for good (its document is going away): in-flight results are ignored."""
+        self._closed = True
+        self._pending = None
+        if self._running is not None:
+            self._running[0].cancel()
 
     def invalidate(self) -> None:
         """The scene changed: every cached frame is stale."""
@@ -218,6 +246,8 @@ class PreviewRefresher(QObject):
 
     def request(self, frame: int) -> None:
         """Ask for ``frame`` at the current revision; answered through :attr:`ready`."""
+        if self._closed:
+            return
         hit = self._cache.get(frame)
         if hit is not None:
             self._pending = None
@@ -232,7 +262,7 @@ class PreviewRefresher(QObject):
         self._kick.start()
 
     def _start_next(self) -> None:
-        if self._running is not None:
+        if self._closed or self._running is not None:
             return  # picked up when the running render ends
         frame = self._pending
         prefetching = frame is None
@@ -244,7 +274,8 @@ class PreviewRefresher(QObject):
         scene = frozen_copy(self._scene_fn())
         render, revision = self._render, self.revision
         handle = self._runner.submit("preview", lambda state: render(scene, frame), quiet=True)
-        assert handle is not None
+        if handle is None:
+            return
         self._running = (handle, revision, frame)
         handle.finished.connect(lambda img: self._on_done(revision, frame, img, prefetching))
         handle.failed.connect(self.failed)
@@ -257,7 +288,7 @@ class PreviewRefresher(QObject):
         return next((f for f in range(frames) if f not in self._cache), None)
 
     def _on_done(self, revision: int, frame: int, image: Any, prefetching: bool) -> None:
-        if revision != self.revision:
+        if self._closed or revision != self.revision:
             return
         self._cache[frame] = image
         if not prefetching or self._pending == frame:
@@ -268,4 +299,6 @@ class PreviewRefresher(QObject):
 
     def _on_ended(self) -> None:
         self._running = None
+        if self._closed:
+            return
         self._kick.start()

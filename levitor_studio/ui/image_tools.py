@@ -38,6 +38,13 @@ class Tool(StrEnum):
     KEY = "key"
 
 
+class PassiveScatter(pg.ScatterPlotItem):
+    """Scatter points that leave clicks to the view box (pyqtgraph's would swallow them)."""
+
+    def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph override
+        ev.ignore()
+
+
 class ToolViewBox(pg.ViewBox):
     """A view box that offers its mouse events to the active tool first."""
 
@@ -94,7 +101,7 @@ class ToolController:
         self.band.setZValue(50)
         self.band.hide()
         self.view.vb.addItem(self.band, ignoreBounds=True)
-        self.prompt_marks = pg.ScatterPlotItem(size=11, pxMode=True, symbol="+")
+        self.prompt_marks = PassiveScatter(size=11, pxMode=True, symbol="+")
         self.prompt_marks.setZValue(51)
         self.view.vb.addItem(self.prompt_marks, ignoreBounds=True)
 
@@ -223,8 +230,8 @@ class ToolController:
             if not self._editable(uid):
                 return None
             erase = not left or bool(modifiers & Qt.KeyboardModifier.ControlModifier)
-            merge = doc.gesture_key("brush")
-            return {"step": lambda a, b, x, y: self._paint(uid, x, y, not erase, merge)}
+            stroke = {"last": None, "merge": doc.gesture_key("brush")}
+            return {"step": lambda a, b, x, y: self._paint(uid, x, y, not erase, stroke)}
         if tool in (Tool.SELECT, Tool.KEY) and left:
             hit = self.key_at(x0, y0)
             if hit is None or not self._editable(hit[0]):
@@ -272,13 +279,20 @@ class ToolController:
         if key is not None and self.doc.push(SetKeyframe(uid, key.moved(z=z)), merge):
             self.show_readout(uid, frame)
 
-    def _paint(self, uid: int, x: float, y: float, value: bool, merge: str) -> None:
+    def _paint(self, uid: int, x: float, y: float, value: bool, stroke: dict[str, Any]) -> None:
+        """Paint from the stroke's previous point to ``(x, y)``: fast moves leave no gaps."""
         scene = self.doc.scene
         obj = scene.object(uid)
         fx, fy = to_frame0(scene.trajectory(obj), self.doc.frame, x, y)
-        mask = paint_disc(obj.mask, fx, fy, self.brush_radius, value)
+        last = stroke["last"] or (fx, fy)
+        stroke["last"] = (fx, fy)
+        n = max(int(np.hypot(fx - last[0], fy - last[1]) / (self.brush_radius / 2)), 0) + 1
+        mask = obj.mask
+        for t in np.linspace(0.0, 1.0, n + 1)[1:] if n > 1 else (1.0,):
+            px, py = last[0] + t * (fx - last[0]), last[1] + t * (fy - last[1])
+            mask = paint_disc(mask, px, py, self.brush_radius, value)
         if not np.array_equal(mask, obj.mask):
-            self.doc.push(SetObjectMask(uid, mask), merge)
+            self.doc.push(SetObjectMask(uid, mask), stroke["merge"])
 
     def wheel_at(self, x: float, y: float, steps: float, modifiers: Any = None) -> bool:
         """Wheel over a key changes its depth (up = nearer); elsewhere it zooms."""

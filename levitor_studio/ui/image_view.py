@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QGraphicsPathItem, QVBoxLayout, QWidget
 
 from ..tasks.runner import PreviewRefresher
 from .document import Document
-from .image_tools import Tool, ToolController, ToolViewBox
+from .image_tools import PassiveScatter, Tool, ToolController, ToolViewBox
 from .overlays import mask_path, placement
 
 ONION_SPAN = 3  # frames drawn either side of the playhead
@@ -34,13 +34,13 @@ class _ObjectOverlay:
         self.tint = QGraphicsPathItem()
         self.ghosts = [QGraphicsPathItem() for _ in range(2 * ONION_SPAN)]
         self.line = pg.PlotDataItem()
-        self.ticks = pg.ScatterPlotItem(size=4, pxMode=True)
-        self.keys = pg.ScatterPlotItem(size=13, pxMode=True, symbol="o")
+        self.ticks = PassiveScatter(size=4, pxMode=True)
+        self.keys = PassiveScatter(size=13, pxMode=True, symbol="o")
         self.labels: list[pg.TextItem] = []
         self.path: NDArray[np.float64] | None = None
-        for item in (self.tint, *self.ghosts):
-            vb.addItem(item, ignoreBounds=True)
-        for item in (self.line, self.ticks, self.keys):
+        for item in (self.tint, *self.ghosts, self.line, self.ticks, self.keys):
+            # overlays must not take clicks: the view box's tools hit-test keys themselves
+            item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             vb.addItem(item, ignoreBounds=True)
 
     def remove(self, vb: pg.ViewBox) -> None:
@@ -75,8 +75,9 @@ class ImageView(QWidget):
         self.graphics.addItem(self.vb)
         self.frame_item = pg.ImageItem(axisOrder="row-major")
         self.vb.addItem(self.frame_item)
-        self.point_items = pg.ScatterPlotItem(size=9, pxMode=True, symbol="s")
+        self.point_items = PassiveScatter(size=9, pxMode=True, symbol="s")
         self.point_items.setZValue(20)
+        self.point_items.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.vb.addItem(self.point_items, ignoreBounds=True)
         self.depth_label = pg.TextItem("", anchor=(0, 1.2), fill=QColor(20, 20, 24, 210))
         self.depth_label.setZValue(40)
@@ -234,6 +235,7 @@ class ImageView(QWidget):
             label = pg.TextItem(str(i + 1), color="w", anchor=(-0.35, 1.1))
             label.setPos(k.x, k.y)
             label.setZValue(31)
+            label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             self.vb.addItem(label, ignoreBounds=True)
             ov.labels.append(label)
         for item in (ov.line, ov.ticks, ov.keys, *ov.labels):

@@ -283,6 +283,8 @@ class MainWindow(FileActions, QMainWindow):
         old = self.doc
         if old is not None:
             self.undo_group.removeStack(old.undo_stack)
+            if self.preview is not None:
+                self.preview.close()
             self.runner.cancel_all()
         self.doc = doc
         doc.setParent(self)
@@ -339,7 +341,10 @@ class MainWindow(FileActions, QMainWindow):
     def update_title(self) -> None:
         doc = self.doc
         name = doc.path.name if doc and doc.path else "Untitled"
-        dirty = "*" if doc and doc.is_dirty() else ""
+        try:
+            dirty = "*" if doc and doc.is_dirty() else ""
+        except RuntimeError:  # the stack is being destroyed with the window
+            return
         self.setWindowTitle(f"{name}{dirty} — {APP_NAME}")
 
     # -- small slots ---------------------------------------------------------------------
@@ -452,6 +457,8 @@ class MainWindow(FileActions, QMainWindow):
         self.settings.sync()
         self.timeline.playback.stop()
         self.autosave_timer.stop()
+        if self.preview is not None:
+            self.preview.close()
         self.runner.shutdown()
         self.recovery.discard()
         ev.accept()

@@ -1,0 +1,126 @@
+"""The Qt task runner and the latest-wins preview refresher."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from scenes import make_scene
+
+from levitor_studio.model.errors import InputError
+from levitor_studio.tasks.runner import PreviewRefresher, TaskRunner, frozen_copy
+
+
+@pytest.fixture
+def runner(qtbot):
+    r = TaskRunner()
+    yield r
+    r.shutdown()
+    assert r.pool.activeThreadCount() == 0
+
+
+def test_preview_arrives_through_a_signal(qtbot, runner):
+    scene = make_scene()
+    seen_threads = []
+
+    def render(s, f):
+        seen_threads.append(threading.get_ident())
+        return np.full((s.height, s.width, 3), f, np.uint8)
+
+    ref = PreviewRefresher(runner, lambda: scene, render)
+    with qtbot.waitSignal(ref.ready) as blocker:
+        ref.request(5)
+    frame, image = blocker.args
+    assert frame == 5 and image.shape == (48, 64, 3) and int(image[0, 0, 0]) == 5
+    assert seen_threads and seen_threads[0] != threading.get_ident()  # rendered off the GUI thread
+    with qtbot.waitSignal(ref.ready) as blocker:
+        ref.request(5)  # answered from the cache, no second render
+    assert len(seen_threads) == 1 and blocker.args[0] == 5
+
+
+def test_a_new_request_cancels_the_stale_one(qtbot, runner):
+    scene = make_scene()
+    gate, started, rendered, shown = threading.Event(), threading.Event(), [], []
+
+    def render(s, f):
+        rendered.append(f)
+        started.set()
+        gate.wait(10)
+        return np.full((s.height, s.width, 3), f, np.uint8)
+
+    ref = PreviewRefresher(runner, lambda: scene, render)
+    ref.ready.connect(lambda f, _img: shown.append(f))
+    ref.request(1)
+    qtbot.waitUntil(started.is_set)
+    handle = ref._running[0]
+    ref.request(2)
+    ref.request(3)
+    assert handle.state.is_cancelled()
+    with qtbot.waitSignal(ref.ready) as blocker:
+        gate.set()
+    assert blocker.args[0] == 3
+    assert rendered == [1, 3]  # 2 was superseded before it started
+    assert shown == [3]  # the stale render of 1 never reached the view
+
+
+def test_results_of_an_older_revision_are_dropped(qtbot, runner):
+    scene = make_scene()
+    gate, started, shown = threading.Event(), threading.Event(), []
+
+    def render(s, f):
+        started.set()
+        gate.wait(10)
+        return np.full((s.height, s.width, 3), len(s.objects), np.uint8)
+
+    ref = PreviewRefresher(runner, lambda: scene, render)
+    ref.ready.connect(lambda f, img: shown.append(int(img[0, 0, 0])))
+    ref.request(0)
+    qtbot.waitUntil(started.is_set)
+    scene.objects.pop()  # an edit while rendering
+    ref.invalidate()
+    ref.request(0)
+    with qtbot.waitSignal(ref.ready):
+        gate.set()
+    assert shown == [1]  # only the render of the edited scene is shown
+
+
+def test_exclusive_jobs_run_one_at_a_time(qtbot, runner):
+    gate = threading.Event()
+    first = runner.submit("generate", lambda task: gate.wait(10), exclusive="generate")
+    assert first is not None
+    with qtbot.waitSignal(runner.message) as blocker:
+        second = runner.submit("generate", lambda task: 1, exclusive="generate")
+    assert second is None and "wait for the running task" in blocker.args[0]
+    with qtbot.waitSignal(first.finished):
+        gate.set()
+
+
+def test_failures_and_cancel_come_back_as_signals(qtbot, runner):
+    def bad(task):
+        raise InputError("the box is empty")
+
+    handle = runner.submit("segment", bad)
+    with qtbot.waitSignal(handle.failed) as blocker:
+        pass
+    assert blocker.args == ["the box is empty"]
+
+    gate = threading.Event()
+
+    def slow(task):
+        gate.wait(10)
+        task.check()
+
+    handle = runner.submit("slow", slow)
+    handle.cancel()
+    with qtbot.waitSignal(handle.cancelled):
+        gate.set()
+
+
+def test_frozen_copy_is_independent_of_later_edits():
+    scene = make_scene()
+    copy = frozen_copy(scene)
+    scene.objects[0].keyframes.append(scene.objects[0].keyframes[0].moved(frame=7))
+    scene.objects.pop()
+    assert len(copy.objects) == 2 and len(copy.objects[0].keyframes) == 2
+    assert copy.same_as(make_scene())

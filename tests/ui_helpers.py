@@ -1,0 +1,46 @@
+"""Driving the image view with real mouse events, in working-pixel coordinates."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+LEFT = Qt.MouseButton.LeftButton
+NO_MOD = Qt.KeyboardModifier.NoModifier
+
+
+def to_widget(view, x: float, y: float) -> QPoint:
+    """Viewport pixel of the working-size point ``(x, y)``."""
+    return view.graphics.mapFromScene(view.vb.mapViewToScene(QPointF(x, y)))
+
+
+def click(view, x, y, button=LEFT, mods=NO_MOD) -> None:
+    QTest.mouseClick(view.graphics.viewport(), button, mods, to_widget(view, x, y))
+
+
+def drag(view, start, end, button=LEFT, mods=NO_MOD, steps: int = 6) -> None:
+    vp = view.graphics.viewport()
+    QTest.mousePress(vp, button, mods, to_widget(view, *start))
+    for i in range(1, steps + 1):
+        t = i / steps
+        p = (start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1]))
+        QTest.mouseMove(vp, to_widget(view, *p))
+    QTest.mouseRelease(vp, button, mods, to_widget(view, *end))
+
+
+def wheel(view, x, y, notches: int) -> None:
+    vp = view.graphics.viewport()
+    pos = QPointF(to_widget(view, x, y))
+    ev = QWheelEvent(
+        pos,
+        QPointF(vp.mapToGlobal(pos.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton,
+        NO_MOD,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(vp, ev)
