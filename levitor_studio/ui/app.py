@@ -140,7 +140,19 @@ def _screenshot(window: object, out: Path) -> int:
     if not out.parent.resolve().is_dir():
         print(f"levitor-studio: error: {out.parent}: output folder does not exist", file=sys.stderr)
         return 2
+    doc = window.doc  # type: ignore[attr-defined]
+    keyed = [o for o in doc.scene.objects if o.keyframes]
+    if keyed:  # show a selected key, so the picture includes the inspector's values
+        key = min(keyed[0].keyframes, key=lambda k: abs(k.frame - doc.frame))
+        doc.select_key(keyed[0].uid, key.frame)
+    window.resize(1480, 920)  # a fixed, documented size whatever the (virtual) screen says
+    window._apply_default_dock_sizes()  # type: ignore[attr-defined]
     wait_for_preview(window)
+    window.view.vb.setRange(  # type: ignore[attr-defined]
+        xRange=(0, window.doc.scene.width),
+        yRange=(0, window.doc.scene.height),
+        padding=0.02,  # type: ignore[attr-defined]
+    )
     pixmap = window.grab()  # type: ignore[attr-defined]
     ok = pixmap.save(str(out), "PNG")
     window.doc.undo_stack.setClean()  # type: ignore[attr-defined]

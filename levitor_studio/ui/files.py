@@ -243,13 +243,14 @@ class FileActions:
             menu.addAction(Path(p).name, lambda p=p: self.open_path(p)).setStatusTip(p)
         menu.setEnabled(bool(self.recent_files()))
 
-    def autosave(self) -> None:
+    def autosave(self) -> Any:
+        """Write the recovery file in the background if there is unsaved work; its task."""
         doc = self.doc
         if doc is None or not doc.is_dirty() or doc.undo_stack.index() == self._autosaved_index:
-            return
+            return None
         self._autosaved_index = doc.undo_stack.index()
         scene, original = frozen_copy(doc.scene), doc.path
-        self.runner.submit(
+        return self.runner.submit(
             "autosave", lambda task: self.recovery.write(scene, original), quiet=True
         )  # type: ignore[attr-defined]
 

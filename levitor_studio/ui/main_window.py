@@ -118,11 +118,14 @@ class MainWindow(FileActions, QMainWindow):
         if not self._sized and self.settings.value("state") is None:
             # dock sizes only take once the window has its real size
             self._sized = True
-            h, v = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-            self.resizeDocks([self.objects_dock, self.viewport_dock], [230, 380], h)
-            self.resizeDocks([self.timeline_dock], [150], v)
-            self.resizeDocks([self.viewport_dock, self.inspector_dock], [300, 420], v)
-            self.resizeDocks([self.objects_dock, self.history_dock], [420, 220], v)
+            self._apply_default_dock_sizes()
+
+    def _apply_default_dock_sizes(self) -> None:
+        h, v = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        self.resizeDocks([self.objects_dock, self.viewport_dock], [220, 370], h)
+        self.resizeDocks([self.timeline_dock], [140], v)
+        self.resizeDocks([self.viewport_dock, self.inspector_dock], [280, 440], v)
+        self.resizeDocks([self.objects_dock, self.history_dock], [420, 220], v)
 
     def _act(
         self, text: str, slot: Any, shortcut: Any = None, tip: str = "", checkable: bool = False

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from ui_helpers import click, drag, wheel
 from PySide6.QtCore import QPoint, Qt
 from scenes import EXAMPLE
+from ui_helpers import click, drag, wheel
 
 from levitor_studio.engine import render_frame
 from levitor_studio.model.project_io import load_project
