@@ -29,16 +29,16 @@ def preview_frame(scene: Scene, t: int) -> NDArray[np.uint8]:
 
 def control_points(scene: Scene) -> list[list[list[int]]]:
     """The control points the model will be given, one ``[row, col, id, depth]`` list per frame."""
-    from ..engine import kmeans_points, render_masks
+    from ..engine import build_signal
 
-    labels, depth = render_masks(scene)
-    ratios = {
-        i + 1: o.points_ratio for i, o in enumerate(scene.objects) if o.points_ratio is not None
-    }
-    frames = kmeans_points(
-        labels, depth, len(scene.objects), scene.settings.points_ratio, label_ratios=ratios
-    )
-    return [np.asarray(f).astype(int).tolist() for f in frames]
+    return [np.asarray(f).astype(int).tolist() for f in build_signal(scene).points]
+
+
+def export_signal(scene: Scene, path: str, task: TaskState) -> Path:
+    """The control signal (points, tensor, label and depth maps) as the engine's ``.npz``."""
+    from ..engine import build_signal, write_signal_npz
+
+    return Path(write_signal_npz(build_signal(scene, task), path))
 
 
 def segment(
@@ -67,21 +67,14 @@ def estimate_depth(estimator: Any, scene: Scene, task: TaskState) -> NDArray[np.
     return np.asarray(depth, dtype=np.float32)
 
 
-def build_request(scene: Scene) -> GenerationRequest:
+def build_request(scene: Scene, task: TaskState | None = None) -> GenerationRequest:
     """The generator's request: first frame, conditioning tensor, settings and the signal."""
-    from .. import engine
+    from ..engine import build_signal
 
-    signal: Any = None
-    conditioning = np.zeros((scene.frames, 3, scene.height, scene.width), dtype=np.float32)
-    builder = getattr(engine, "build_signal", None) if _has(engine, "build_signal") else None
-    if builder is not None:
-        signal = builder(scene)
-        conditioning = np.asarray(getattr(signal, "tensor", conditioning), dtype=np.float32)
-    else:
-        signal = {"points": control_points(scene)}
+    signal = build_signal(scene, task)
     return GenerationRequest(
         first_frame=scene.image,
-        conditioning=conditioning,
+        conditioning=np.asarray(signal.tensor, dtype=np.float32),
         settings=scene.settings,
         fps=scene.fps,
         scene=scene,
@@ -89,18 +82,10 @@ def build_request(scene: Scene) -> GenerationRequest:
     )
 
 
-def _has(module: Any, name: str) -> bool:
-    try:
-        getattr(module, name)
-    except AttributeError:
-        return False
-    return True
-
-
 def generate(generator: Any, scene: Scene, task: TaskState) -> NDArray[np.uint8]:
     """Frames ``(F, H, W, 3)`` from the chosen generator; progress and cancel through ``task``."""
     task.set_progress(0.0, "building the control signal")
-    request = build_request(scene)
+    request = build_request(scene, task)
     task.check()
     frames = np.asarray(generator.generate(request, task), dtype=np.uint8)
     if frames.ndim != 4 or frames.shape[0] != scene.frames:

@@ -209,20 +209,14 @@ class FileActions:
         path = self._ask_output("Export control signal", "Control signal (*.npz)")
         if not path:
             return
-        try:
-            from .. import engine
+        from . import engine_jobs
 
-            export = engine.export_signal
-        except AttributeError:
-            self.error(
-                "Exporting the control signal needs the engine's signal module, "
-                "which is not installed in this build"
-            )
-            return
         scene = frozen_copy(self.doc.scene)  # type: ignore[union-attr]
-        h = self.work.run_file_job("export signal", lambda task: export(scene, path))  # type: ignore[attr-defined]
+        h = self.work.run_file_job(  # type: ignore[attr-defined]
+            "export signal", lambda task: engine_jobs.export_signal(scene, path, task)
+        )
         if h is not None:
-            h.finished.connect(lambda _r: self.show_message(f"Wrote {path}"))  # type: ignore[attr-defined]
+            h.finished.connect(lambda p: self.show_message(f"Wrote {p}"))  # type: ignore[attr-defined]
 
     # -- recent files, autosave, recovery ---------------------------------------------------
 

@@ -179,3 +179,34 @@ def test_inspector_edits_and_refusals(qtbot, window):
     assert doc.scene.settings.steps == 30
     insp.reset_generation()
     assert doc.scene.settings.steps == 25
+
+
+def test_generate_shows_the_clip_and_control_points_overlay(qtbot, window, tmp_path):
+    import numpy as np
+
+    from levitor_studio.engine import build_signal, render_preview
+    from levitor_studio.engine.signal_export import read_signal_npz
+    from levitor_studio.ui import engine_jobs
+
+    with qtbot.waitSignal(window.work.generated, timeout=30000) as blocker:
+        window.actions_by_name["generate"].trigger()
+    frames = blocker.args[0]
+    np.testing.assert_array_equal(frames, render_preview(window.doc.scene))
+    assert window.view.display == "generated" and window.timeline.timeline.has_generated
+    window.doc.set_frame(5)
+    np.testing.assert_array_equal(window.view.current_image(), frames[5])
+
+    with qtbot.waitSignal(window.work.pointsReady, timeout=30000) as blocker:
+        window.actions_by_name["show_points"].setChecked(True)
+    expected = build_signal(window.doc.scene).points
+    assert [np.asarray(p).tolist() for p in expected] == blocker.args[0]
+    assert len(window.view.point_items.data) == len(expected[5])
+
+    handle = window.work.run_file_job(
+        "export signal",
+        lambda task: engine_jobs.export_signal(window.doc.scene, str(tmp_path / "s.npz"), task),
+    )
+    with qtbot.waitSignal(handle.finished, timeout=30000):
+        pass
+    back = read_signal_npz(tmp_path / "s.npz")
+    assert all(np.array_equal(a, b) for a, b in zip(back.points, expected, strict=True))
