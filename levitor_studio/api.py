@@ -184,3 +184,16 @@ def take_record(
         "size": [scene.width, scene.height],
         "backend": plain({k: v for k, v in request.extra.items() if k != "points"}),
     }
+
+
+def write_take(video: str | os.PathLike[str], record: Mapping[str, Any]) -> Path:
+    """Write a take record as ``<video>.take.json`` beside the video (atomically)."""
+    import json
+
+    from .model.atomic import atomic_write
+
+    target = Path(video)
+    path = target.with_name(target.name + ".take.json")
+    with atomic_write(path) as fh:
+        fh.write(json.dumps(record, indent=2).encode("utf-8"))
+    return path

@@ -93,11 +93,8 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    import json
-
     from .engine.signal_export import write_signal_npz
     from .engine.video_export import export_frames
-    from .model.atomic import atomic_write
     from .model.commands import SetGenerationSettings
     from .tasks.state import TaskState
 
@@ -126,10 +123,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     written = export_frames(frames, out, fps=scene.fps)
-    record = api.take_record(scene, generator, options, request)
-    record_path = written.with_name(written.name + ".take.json")
-    with atomic_write(record_path) as fh:
-        fh.write(json.dumps(record, indent=2).encode("utf-8"))
+    record_path = api.write_take(written, api.take_record(scene, generator, options, request))
     if signal_out is not None:
         write_signal_npz(request.signal, signal_out)
     print(f"wrote {written} ({len(frames)} frames) and {record_path.name}")

@@ -16,19 +16,12 @@ EXAMPLE_GLOB = "examples/*/*.levitor"
 
 
 def example_project() -> Path | None:
-    """The bundled example project, if this installation has one."""
-    roots = [Path(__file__).resolve().parents[2] / "resources"]
-    try:
-        import resources  # the repository's resources package, when installed alongside
+    """The bundled example project (package data ``levitor_studio.resources``), if installed."""
+    from importlib.resources import files
 
-        roots.append(Path(resources.__file__).parent)
-    except ImportError:
-        pass
-    for root in roots:
-        found = sorted(root.glob(EXAMPLE_GLOB))
-        if found:
-            return found[0]
-    return None
+    root = Path(str(files("levitor_studio.resources")))
+    found = sorted(root.glob(EXAMPLE_GLOB))
+    return found[0] if found else None
 
 
 def _style(app: object) -> None:
@@ -110,8 +103,10 @@ def run(
     frame
         The playhead's frame for the screenshot.
     """
-    if screenshot and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if screenshot:
+        # offscreen even with a display: Qt's grab() cannot read a GL (VTK) window's pixels,
+        # while the offscreen platform makes the 3D view draw through an offscreen VTK window
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = application()
     from .main_window import MainWindow
 

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from ..model.errors import InputError
 from ..model.scene import Scene
-from ..plugin_host.protocols import GenerationRequest, Prompt
+from ..plugin_host.protocols import Prompt
 from ..tasks.state import TaskState
 
 
@@ -67,38 +67,36 @@ def estimate_depth(estimator: Any, scene: Scene, task: TaskState) -> NDArray[np.
     return np.asarray(depth, dtype=np.float32)
 
 
-def build_request(scene: Scene, task: TaskState | None = None) -> GenerationRequest:
-    """The generator's request: first frame, conditioning tensor, settings and the signal."""
-    from ..engine import build_signal
+def generate(
+    generator: Any, gen_id: str, options: dict[str, str], scene: Scene, task: TaskState
+) -> tuple[NDArray[np.uint8], dict[str, Any]]:
+    """Frames ``(F, H, W, 3)`` and the take record (seed, settings, options) that reproduces them."""
+    from ..api import build_request, take_record
 
-    signal = build_signal(scene, task)
-    return GenerationRequest(
-        first_frame=scene.image,
-        conditioning=np.asarray(signal.tensor, dtype=np.float32),
-        settings=scene.settings,
-        fps=scene.fps,
-        scene=scene,
-        signal=signal,
-    )
-
-
-def generate(generator: Any, scene: Scene, task: TaskState) -> NDArray[np.uint8]:
-    """Frames ``(F, H, W, 3)`` from the chosen generator; progress and cancel through ``task``."""
     task.set_progress(0.0, "building the control signal")
     request = build_request(scene, task)
     task.check()
     frames = np.asarray(generator.generate(request, task), dtype=np.uint8)
     if frames.ndim != 4 or frames.shape[0] != scene.frames:
         raise InputError(f"the generator returned {frames.shape}, not {scene.frames} frames")
-    return frames
+    return frames, take_record(scene, gen_id, options, request)
 
 
 def export_video(
-    scene: Scene, frames: NDArray[np.uint8] | None, path: str, task: TaskState
+    scene: Scene,
+    frames: NDArray[np.uint8] | None,
+    path: str,
+    task: TaskState,
+    take: dict[str, Any] | None = None,
 ) -> Path:
-    """Write the generated clip (or the CPU preview when nothing was generated)."""
+    """Write the generated clip with its take record beside it (or the CPU preview when nothing
+    was generated)."""
+    from ..api import write_take
     from ..engine import export_frames, render_preview
 
     if frames is None:
         frames = render_preview(scene, task=task)
-    return Path(export_frames(frames, path, fps=scene.fps, task=task))
+    written = Path(export_frames(frames, path, fps=scene.fps, task=task))
+    if take is not None:
+        write_take(written, take)
+    return written

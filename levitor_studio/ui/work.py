@@ -40,6 +40,7 @@ class WorkController(QObject):
         self.prefs = prefs
         self.doc: Document | None = None
         self.frames: NDArray[np.uint8] | None = None
+        self.take: dict[str, Any] | None = None  # how self.frames were made (seed, settings)
         self._backends: dict[tuple[str, str, tuple[tuple[str, str], ...]], Any] = {}
         self._segmenter_image: int | None = None
         self._clicks: list[tuple[float, float, int]] = []
@@ -170,22 +171,24 @@ class WorkController(QObject):
         doc = self.doc
         assert doc is not None
         gen_id = doc.scene.settings.generator
+        options = dict(self.prefs.options_for(gen_id))
         try:
-            generator = create_backend(GENERATOR, gen_id, self.prefs.options_for(gen_id))
+            generator = create_backend(GENERATOR, gen_id, options)
         except LevitorError as exc:
             self._message(str(exc))
             return None
         scene = frozen_copy(doc.scene)
         handle = self._start(
             f"generate ({gen_id})",
-            lambda task: engine_jobs.generate(generator, scene, task),
+            lambda task: engine_jobs.generate(generator, gen_id, options, scene, task),
             exclusive="generate",
         )
         if handle is not None:
             handle.finished.connect(self._on_generated)
         return handle
 
-    def _on_generated(self, frames: NDArray[np.uint8]) -> None:
+    def _on_generated(self, result: tuple[NDArray[np.uint8], dict[str, Any]]) -> None:
+        frames, self.take = result
         self.frames = frames
         self.generated.emit(frames)
         self._message(f"Generated {len(frames)} frames")
@@ -193,9 +196,10 @@ class WorkController(QObject):
     def export_video(self, path: str) -> TaskHandle | None:
         assert self.doc is not None
         scene, frames = frozen_copy(self.doc.scene), self.frames
+        take = self.take if frames is not None else None
         handle = self._start(
             "export video",
-            lambda task: engine_jobs.export_video(scene, frames, path, task),
+            lambda task: engine_jobs.export_video(scene, frames, path, task, take),
             "export",
         )
         if handle is not None:

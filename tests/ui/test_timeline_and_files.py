@@ -196,6 +196,16 @@ def test_generate_shows_the_clip_and_control_points_overlay(qtbot, window, tmp_p
     window.doc.set_frame(5)
     np.testing.assert_array_equal(window.view.current_image(), frames[5])
 
+    # exporting the generated clip stores how it was made beside it (a reproducible take)
+    import json
+
+    handle = window.work.export_video(str(tmp_path / "take.gif"))
+    with qtbot.waitSignal(handle.finished, timeout=30000):
+        pass
+    record = json.loads((tmp_path / "take.gif.take.json").read_text())
+    assert record["generator"] == "preview"
+    assert record["settings"]["seed"] == window.doc.scene.settings.seed
+
     with qtbot.waitSignal(window.work.pointsReady, timeout=30000) as blocker:
         window.actions_by_name["show_points"].setChecked(True)
     expected = build_signal(window.doc.scene).points
