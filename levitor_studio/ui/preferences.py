@@ -28,12 +28,14 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ..plugin_host import list_backends
 from ..plugin_host.protocols import DEPTH, GENERATOR, SEGMENTER
+from .models_page import ModelsPage, weight_specs
 
 KINDS = {SEGMENTER: "Segmenter", DEPTH: "Depth estimator", GENERATOR: "Video generator"}
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -98,7 +100,14 @@ class PreferencesDialog(QDialog):
         self.forms: dict[str, QFormLayout] = {}
         self.fields: dict[str, dict[str, Any]] = {}
         self._specs: dict[str, Any] = {}
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        tabs = QTabWidget()
+        backends_page = QWidget()
+        layout = QVBoxLayout(backends_page)
+        tabs.addTab(backends_page, "Backends")
+        self.models = ModelsPage(prefs.options)
+        tabs.addTab(self.models, "Models")
+        outer.addWidget(tabs)
         for kind, title in KINDS.items():
             box = QGroupBox(title)
             form = QFormLayout(box)
@@ -127,6 +136,8 @@ class PreferencesDialog(QDialog):
         form.addRow("Device", self.device)
         form.addRow("Autosave every", self.autosave)
         layout.addWidget(general)
+        layout.addStretch(1)
+        layout = outer
         self.error = QLabel()
         self.error.setStyleSheet("color: #ff785a;")
         self.error.setWordWrap(True)
@@ -156,7 +167,10 @@ class PreferencesDialog(QDialog):
         saved = self.prefs.options.get(info.id, {})
         avail = info.availability(saved)
         self.status[kind].setText("ready" if avail.ok else f"cannot run: {avail.reason}")
+        weights = {id(w) for w in weight_specs(cls)}
         for spec in specs:
+            if id(spec) in weights:
+                continue  # model weights are set on the Models page
             if spec.kind == "flag":
                 w: Any = QCheckBox()
                 w.setChecked(
@@ -219,13 +233,19 @@ class PreferencesDialog(QDialog):
                     raise ValueError(f"{combo.currentText()} · {name} is required")
                 opts[name] = value
             out.options[combo.currentText()] = opts
+        for backend_id in self.models.fields:
+            out.options.setdefault(backend_id, {}).update(self.models.values(backend_id))
         return out
 
     def accept(self) -> None:
         try:
-            self.prefs = self.collect()
+            prefs = self.collect()
+            problems = self.models.problems()
+            if problems:
+                raise ValueError("; ".join(problems))
         except ValueError as exc:
             self.error.setText(str(exc))
             return
+        self.prefs = prefs
         self.prefs.save()
         super().accept()

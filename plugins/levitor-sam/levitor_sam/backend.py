@@ -13,6 +13,7 @@ import hashlib
 import importlib.util
 import os
 import threading
+import zipfile
 from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
@@ -102,6 +103,8 @@ class SamSegmenter:
         p = Path(path).expanduser()
         if not p.is_file():
             return Availability(False, f"SAM checkpoint {p} does not exist")
+        if not zipfile.is_zipfile(p):  # torch.save's format since 1.6; cheap, no torch import
+            return Availability(False, f"{p} is not a PyTorch checkpoint (a SAM .pth file)")
         return Availability(True)
 
     def __init__(self, options: Mapping[str, str]) -> None:

@@ -1,0 +1,68 @@
+"""Preferences ▸ Models: what each model needs, and paths checked before they are accepted."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+from PySide6.QtWidgets import QLabel
+
+from levitor_studio.ui.models_page import ModelsPage
+from levitor_studio.ui.preferences import Preferences, PreferencesDialog
+
+
+def _texts(widget) -> str:
+    return "\n".join(label.text() for label in widget.findChildren(QLabel))
+
+
+def test_every_model_backend_says_what_it_needs(qtbot):
+    page = ModelsPage({})
+    qtbot.addWidget(page)
+    assert {"sam", "depth-anything-v2", "levitor-svd"} <= set(page.fields)
+    text = _texts(page)
+    for needed in ("ViT-H 2.56 GB", "huggingface.co/hlwang06/LeviTor", "a folder", "a file"):
+        assert needed in text
+    assert "grabcut" not in page.fields  # weight-free backends need nothing
+
+
+def test_a_wrong_checkpoint_is_refused_and_a_real_one_accepted(qtbot, tmp_path):
+    page = ModelsPage({})
+    qtbot.addWidget(page)
+    spec, edit = page.fields["sam"]["checkpoint"]
+    text_file = tmp_path / "notes.pth"
+    text_file.write_text("not weights")
+    assert not page.choose("sam", spec, str(text_file))
+    assert edit.text() == "" and "not a PyTorch checkpoint" in page.status["sam"].text()
+    checkpoint = tmp_path / "sam.pth"
+    with zipfile.ZipFile(checkpoint, "w") as zf:  # torch.save's container
+        zf.writestr("archive/data.pkl", b"")
+    assert page.choose("sam", spec, str(checkpoint))
+    assert edit.text() == str(checkpoint) and page.status["sam"].text() == "ready"
+
+
+def test_svd_folders_are_checked_together(qtbot, tmp_path):
+    page = ModelsPage({})
+    qtbot.addWidget(page)
+    svd_spec, svd_edit = page.fields["levitor-svd"]["svd"]
+    cn_spec, cn_edit = page.fields["levitor-svd"]["controlnet"]
+    assert not page.choose("levitor-svd", svd_spec, str(tmp_path / "missing"))
+    (tmp_path / "svd").mkdir()
+    (tmp_path / "cn").mkdir()
+    assert page.choose("levitor-svd", svd_spec, str(tmp_path / "svd"))  # waits for controlnet
+    assert "still needed: controlnet" in page.status["levitor-svd"].text()
+    assert not page.choose("levitor-svd", cn_spec, str(tmp_path / "cn"))  # empty folders
+    assert cn_edit.text() == "" and svd_edit.text() == str(tmp_path / "svd")
+
+
+def test_ok_refuses_unusable_weights_and_saves_good_ones(qtbot, tmp_path, private_config):
+    dialog = PreferencesDialog(Preferences.load())
+    qtbot.addWidget(dialog)
+    _spec, edit = dialog.models.fields["sam"]["checkpoint"]
+    edit.setText(str(tmp_path / "nope.pth"))
+    dialog.accept()
+    assert "sam: SAM checkpoint" in dialog.error.text()
+    assert not (private_config / "preferences.json").exists()
+    edit.setText("")
+    dialog.accept()
+    saved = json.loads((private_config / "preferences.json").read_text())
+    assert saved["options"]["sam"] == {"checkpoint": ""}
