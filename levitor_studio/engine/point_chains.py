@@ -84,7 +84,9 @@ def initial_centres(
             cols_seen[:] = False
             rows_seen[samples.rows[sl]] = True
             cols_seen[samples.cols[sl]] = True
-            if not _all_centres_in(kept, rows_seen, cols_seen):
+            # the guard (k <= samples) can change a label's count between frames, where the
+            # original would have crashed: kept centres of another count cannot be carried
+            if kept.shape[0] != k[p] or not _all_centres_in(kept, rows_seen, cols_seen):
                 kept = chunk(p)
             inits[p] = kept
     return [inits[int(p)] for p in active]

@@ -138,6 +138,20 @@ def test_ratio_guard_and_skip_rule() -> None:
     assert (half[0][:, 2] == 1).sum() == 1  # max(1, int(8 * 0.1))
 
 
+def test_guard_capped_count_changes_between_frames() -> None:
+    """A label whose sample count caps k in one frame but not the next gets fresh centres."""
+    labels = np.zeros((3, 40, 40), np.int32)
+    labels[0, 10:14, 10:20] = 1  # 40 px -> 4 samples: ratio 2 asks 6, the guard gives 4
+    labels[1:, 10:20, 10:20] = 1  # 100 px -> 10 samples: 6 clusters
+    labels[2, 10:14, 10:20] = 0  # back to 60 px -> 6 samples: 6 clusters
+    depth = np.full(labels.shape, 0.5, np.float32)
+    pts = kmeans_points(labels, depth, 1, ratio=2.0)
+    assert [int((p[:, 2] == 1).sum()) for p in pts] == [4, 6, 6]
+    # each frame's centres lie on its own label
+    for t, p in enumerate(pts):
+        assert np.all(labels[t, p[:, 0], p[:, 1]] == 1)
+
+
 def test_per_object_ratio_overrides_the_global_one() -> None:
     labels, depth = moving_scene()
     base = kmeans_points(labels, depth, 1, 1.0)
