@@ -33,6 +33,10 @@ PALETTE: tuple[Color, ...] = (
 
 CONTROL_MODES = ("multi", "single")
 
+#: an object's rest depth while the scene has no depth map (the map then reads 1.0, far, so a
+#: rest depth of 1.0 would hide every moved object under the strict occlusion rule)
+REST_DEPTH_WITHOUT_MAP = 0.5
+
 
 @dataclass(frozen=True)
 class GenerationSettings:
@@ -151,12 +155,18 @@ class Scene:
         return self.depth
 
     def rest_depth(self, obj: SceneObject) -> float:
-        """``z0``: the frame-0 key's z if any, else the median scene depth inside the mask."""
+        """``z0``: the frame-0 key's z if any, else the median scene depth inside the mask.
+
+        Without a depth map the scene is uniformly far (1.0); objects then rest at
+        :data:`REST_DEPTH_WITHOUT_MAP`, in front of it, so they stay visible when they move.
+        """
         k0 = obj.key_at(0)
         if k0 is not None:
             return k0.z
-        inside = self.depth_map()[obj.mask]
-        return float(np.median(inside)) if inside.size else 1.0
+        if self.depth is None:
+            return REST_DEPTH_WITHOUT_MAP
+        inside = self.depth[obj.mask]
+        return float(np.median(inside)) if inside.size else REST_DEPTH_WITHOUT_MAP
 
     def effective_keys(self, obj: SceneObject) -> list[Keyframe]:
         """The object's keys with its rest pose added at frame 0 when no key sits there.

@@ -112,9 +112,10 @@ class FileActions:
                 from ..api import new_scene
 
                 self.set_document(Document(new_scene(p)))  # type: ignore[attr-defined]
-                self.show_message(
-                    f"New project from {p.name}: estimate depth with Edit ▸ Estimate Depth"
-                )  # type: ignore[attr-defined]
+                # a new project gets its depth right away (the active estimator, in the
+                # background); Edit ▸ Estimate Depth re-runs it with another estimator
+                if self.work.estimate_depth() is not None:  # type: ignore[attr-defined]
+                    self.show_message(f"New project from {p.name}: estimating depth…")  # type: ignore[attr-defined]
                 return True
             from ..model.project_io import load_project
 

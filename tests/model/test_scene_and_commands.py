@@ -160,3 +160,16 @@ def test_set_depth_and_easing_helpers(scene: Scene) -> None:
     assert scene.object(1).key_at(0).ease is Easing.HOLD
     with pytest.raises(InputError):
         c.set_depth(scene, 1, 7, 0.4)
+
+
+def test_without_a_depth_map_objects_rest_in_front_of_the_far_scene() -> None:
+    from levitor_studio.engine import render_masks
+    from levitor_studio.model.scene import REST_DEPTH_WITHOUT_MAP
+
+    scene = make_scene()
+    scene.depth = None
+    b = scene.object(2)
+    assert scene.rest_depth(b) == REST_DEPTH_WITHOUT_MAP < 1.0
+    c.SetKeyframe(2, Keyframe(15, 10.0, 10.0, scene.rest_depth(b))).apply(scene)
+    labels, _ = render_masks(scene)
+    assert (labels[15] == 2).sum() == b.area()  # moved and fully visible, not hidden by "far"

@@ -220,3 +220,12 @@ def test_generate_shows_the_clip_and_control_points_overlay(qtbot, window, tmp_p
         pass
     back = read_signal_npz(tmp_path / "s.npz")
     assert all(np.array_equal(a, b) for a, b in zip(back.points, expected, strict=True))
+
+
+def test_opening_an_image_starts_a_project_and_estimates_its_depth(qtbot, window, example_dir):
+    window.ask_save_changes = lambda: "discard"
+    assert window.open_path(example_dir / "coffee.png", ask=False)
+    scene = window.doc.scene
+    assert scene.depth is None and scene.size == (512, 288)
+    qtbot.waitUntil(lambda: window.doc.scene.depth is not None, timeout=30000)
+    assert window.doc.scene.depth.shape == (288, 512)
