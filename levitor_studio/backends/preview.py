@@ -60,7 +60,7 @@ class PreviewGenerator:
         scene = request.scene
         if scene is None:
             raise InputError("the preview generator needs the scene (request.scene is empty)")
-        overlay = self.overlay or bool(request.extra.get("overlay", False))
+        overlay = self.overlay or str(request.extra.get("overlay", "")).lower() in _TRUE
         points = _signal_points(request) if overlay else None
         if overlay and points is None:
             raise InputError("overlay asked for, but no control points were computed")

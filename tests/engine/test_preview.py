@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from engine_scenes import H, W, disc, keys, pole_scene, rect, scene_with
+from scenes import make_scene
 
 from levitor_studio.backends.preview import PreviewGenerator
 from levitor_studio.engine.overlay import draw_points, id_colour, point_radius
@@ -158,3 +159,15 @@ def test_engine_package_surface() -> None:
         assert name in engine.__all__ and callable(getattr(engine, name))
     with pytest.raises(AttributeError):
         _ = engine.no_such_function
+
+
+def test_overlay_request_flag_is_read_as_a_switch() -> None:
+    from levitor_studio.api import build_request
+    from levitor_studio.backends.preview import PreviewGenerator
+
+    scene = make_scene()
+    request = build_request(scene)
+    request.extra["overlay"] = "0"  # a string switch, as options arrive from files and the CLI
+    plain = PreviewGenerator({}).generate(request)
+    request.extra["overlay"] = "on"
+    assert not np.array_equal(plain, PreviewGenerator({}).generate(request))
