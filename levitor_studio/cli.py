@@ -157,6 +157,8 @@ def output_path(path: str, *inputs: str) -> Path:
     from .model.errors import InputError
 
     out = Path(path)
+    if not out.name:
+        raise InputError(f"output path {path!r} names no file")
     if not out.parent.resolve().is_dir():
         raise InputError(f"{out.parent}: output folder does not exist")
     for i in inputs:

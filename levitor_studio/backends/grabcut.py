@@ -54,6 +54,12 @@ class GrabCutSegmenter:
         h, w = image.shape[:2]
         if prompt.box is None and not any(c[2] for c in prompt.clicks):
             raise InputError("select with a box or at least one include click")
+        if prompt.box is not None and not all(np.isfinite(v) for v in prompt.box):
+            raise InputError("the box needs finite coordinates")
+        for x, y, _ in prompt.clicks:
+            # an include click off the image paints nothing and GrabCut then fails outright
+            if not (np.isfinite(x) and np.isfinite(y) and 0 <= round(x) < w and 0 <= round(y) < h):
+                raise InputError(f"click ({x:g}, {y:g}) is outside the image ({w}x{h})")
         bgr = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
         mask = np.full((h, w), cv2.GC_PR_BGD, np.uint8)
         radius = max(2, round(min(h, w) * 0.02))
@@ -75,7 +81,12 @@ class GrabCutSegmenter:
             mask[0, :] = cv2.GC_BGD
         bgd = np.zeros((1, 65), np.float64)
         fgd = np.zeros((1, 65), np.float64)
-        cv2.grabCut(bgr, mask, rect, bgd, fgd, ITERATIONS, mode)
+        try:
+            cv2.grabCut(bgr, mask, rect, bgd, fgd, ITERATIONS, mode)
+        except cv2.error:
+            raise InputError(
+                "GrabCut cannot separate object and background from these prompts"
+            ) from None
         result = (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
         return _candidates(result, prompt)
 

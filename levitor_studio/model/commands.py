@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from .errors import InputError
 from .keyframes import Easing, Keyframe
 from .scene import Color, GenerationSettings, Scene, SceneObject
+from .validation import check, schema
 
 
 class Command:
@@ -28,13 +29,42 @@ class Command:
         raise NotImplementedError
 
 
-def _check_key(scene: Scene, key: Keyframe) -> None:
+def _object(scene: Scene, uid: int) -> SceneObject:
+    """The object, or :class:`InputError` (a stale id from a view must not be a traceback)."""
+    try:
+        return scene.object(uid)
+    except KeyError:
+        raise InputError(f"no object with id {uid}") from None
+
+
+def _check_key(scene: Scene, key: Keyframe) -> Keyframe:
+    """The key with plain ``int`` / ``float`` / :class:`Easing` fields, or :class:`InputError`.
+
+    Callers (UI, scripts) may pass numpy scalars or an easing name; storing them as given would
+    break saving (numpy types do not serialise) or interpolation (``ease is Easing.SMOOTH``).
+    """
+    if isinstance(key.frame, bool) or not isinstance(key.frame, int | np.integer):
+        raise InputError(f"keyframe frame {key.frame!r} must be a whole number")
+    try:
+        ease = Easing(key.ease)
+        x, y, z = float(key.x), float(key.y), float(key.z)
+    except (TypeError, ValueError):
+        raise InputError(f"keyframe {key!r}: bad easing or coordinates") from None
     if not 0 <= key.frame < scene.frames:
         raise InputError(f"frame {key.frame} is outside the clip (0…{scene.frames - 1})")
-    if not 0.0 < key.z <= 1.0:
-        raise InputError(f"depth {key.z:g} must be in (0, 1]")
-    if not (np.isfinite(key.x) and np.isfinite(key.y)):
+    if not 0.0 < z <= 1.0:
+        raise InputError(f"depth {z:g} must be in (0, 1]")
+    if not (np.isfinite(x) and np.isfinite(y)):
         raise InputError("keyframe position must be a finite number")
+    return Keyframe(int(key.frame), x, y, z, ease)
+
+
+def _check_keys(scene: Scene, keys: Sequence[Keyframe]) -> list[Keyframe]:
+    """Checked keys sorted by frame; refuses two on one frame."""
+    checked = sorted((_check_key(scene, k) for k in keys), key=lambda k: k.frame)
+    if len({k.frame for k in checked}) != len(checked):
+        raise InputError("two keyframes on the same frame")
+    return checked
 
 
 def _check_mask(scene: Scene, mask: NDArray[np.bool_]) -> None:
@@ -54,8 +84,11 @@ class AddObject(Command):
         if any(o.uid == self.obj.uid for o in scene.objects):
             raise InputError(f"object id {self.obj.uid} is already used")
         _check_mask(scene, self.obj.mask)
-        for k in self.obj.keyframes:
-            _check_key(scene, k)
+        keys = _check_keys(scene, self.obj.keyframes)
+        # a uint8 / float mask would index arrays by value instead of selecting pixels
+        if self.obj.mask.dtype != bool:
+            self.obj.mask = self.obj.mask != 0
+        self.obj.keyframes = keys
         index = len(scene.objects) if self.index is None else self.index
         scene.objects.insert(index, self.obj)
         scene.events.changed.emit("objects")
@@ -68,7 +101,7 @@ class RemoveObject(Command):
     label = "Delete object"
 
     def apply(self, scene: Scene) -> Command:
-        index = scene.index_of(self.uid)
+        index = scene.objects.index(_object(scene, self.uid))
         obj = scene.objects.pop(index)
         scene.events.changed.emit("objects")
         return AddObject(obj, index)
@@ -83,7 +116,7 @@ class MoveObjectInOrder(Command):
     label = "Reorder objects"
 
     def apply(self, scene: Scene) -> Command:
-        old = scene.index_of(self.uid)
+        old = scene.objects.index(_object(scene, self.uid))
         if not 0 <= self.index < len(scene.objects):
             raise InputError(f"position {self.index} is outside the object list")
         obj = scene.objects.pop(old)
@@ -105,11 +138,13 @@ class SetObjectProperties(Command):
     label = "Object properties"
 
     def apply(self, scene: Scene) -> Command:
-        obj = scene.object(self.uid)
+        obj = _object(scene, self.uid)
         if self.name is not None and not self.name.strip():
             raise InputError("an object needs a name")
-        if self.color is not None and not all(0 <= c <= 255 for c in self.color):
-            raise InputError("colour components must be 0…255")
+        if self.color is not None and (
+            len(self.color) != 3 or not all(0 <= c <= 255 for c in self.color)
+        ):
+            raise InputError("a colour is three components 0…255")
         ratio = self.points_ratio
         if not isinstance(ratio, str) and ratio is not None and not 0 < ratio <= 10:
             raise InputError("points ratio must be in (0, 10]")
@@ -142,7 +177,7 @@ class SetObjectMask(Command):
     label = "Edit mask"
 
     def apply(self, scene: Scene) -> Command:
-        obj = scene.object(self.uid)
+        obj = _object(scene, self.uid)
         _check_mask(scene, self.mask)
         old = obj.mask
         obj.mask = self.mask.astype(bool, copy=True)
@@ -159,15 +194,15 @@ class SetKeyframe(Command):
     label = "Set keyframe"
 
     def apply(self, scene: Scene) -> Command:
-        obj = scene.object(self.uid)
-        _check_key(scene, self.key)
-        old = obj.key_at(self.key.frame)
+        obj = _object(scene, self.uid)
+        key = _check_key(scene, self.key)
+        old = obj.key_at(key.frame)
         obj.keyframes = sorted(
-            [k for k in obj.keyframes if k.frame != self.key.frame] + [self.key],
+            [k for k in obj.keyframes if k.frame != key.frame] + [key],
             key=lambda k: k.frame,
         )
         scene.events.changed.emit(f"keys:{self.uid}")
-        return SetKeyframe(self.uid, old) if old else DeleteKeyframe(self.uid, self.key.frame)
+        return SetKeyframe(self.uid, old) if old else DeleteKeyframe(self.uid, key.frame)
 
 
 @dataclass
@@ -177,7 +212,7 @@ class DeleteKeyframe(Command):
     label = "Delete keyframe"
 
     def apply(self, scene: Scene) -> Command:
-        obj = scene.object(self.uid)
+        obj = _object(scene, self.uid)
         old = obj.key_at(self.frame)
         if old is None:
             raise InputError(f"{obj.name} has no keyframe at frame {self.frame}")
@@ -196,19 +231,19 @@ class MoveKeyframe(Command):
     label = "Move keyframe"
 
     def apply(self, scene: Scene) -> Command:
-        obj = scene.object(self.uid)
+        obj = _object(scene, self.uid)
         old = obj.key_at(self.frame)
         if old is None:
             raise InputError(f"{obj.name} has no keyframe at frame {self.frame}")
-        _check_key(scene, self.new)
-        if self.new.frame != self.frame and obj.key_at(self.new.frame) is not None:
-            raise InputError(f"{obj.name} already has a keyframe at frame {self.new.frame}")
+        new = _check_key(scene, self.new)
+        if new.frame != self.frame and obj.key_at(new.frame) is not None:
+            raise InputError(f"{obj.name} already has a keyframe at frame {new.frame}")
         obj.keyframes = sorted(
-            [k for k in obj.keyframes if k.frame != self.frame] + [self.new],
+            [k for k in obj.keyframes if k.frame != self.frame] + [new],
             key=lambda k: k.frame,
         )
         scene.events.changed.emit(f"keys:{self.uid}")
-        return MoveKeyframe(self.uid, self.new.frame, old)
+        return MoveKeyframe(self.uid, new.frame, old)
 
 
 @dataclass
@@ -220,21 +255,17 @@ class SetKeyframes(Command):
     label = "Set keyframes"
 
     def apply(self, scene: Scene) -> Command:
-        obj = scene.object(self.uid)
-        for k in self.keys:
-            _check_key(scene, k)
-        frames = [k.frame for k in self.keys]
-        if len(set(frames)) != len(frames):
-            raise InputError("two keyframes on the same frame")
+        obj = _object(scene, self.uid)
+        keys = _check_keys(scene, self.keys)
         old = list(obj.keyframes)
-        obj.keyframes = sorted(self.keys, key=lambda k: k.frame)
+        obj.keyframes = keys
         scene.events.changed.emit(f"keys:{self.uid}")
         return SetKeyframes(self.uid, old)
 
 
 def set_depth(scene: Scene, uid: int, frame: int, z: float) -> SetKeyframe:
     """The command that changes the depth of an existing key."""
-    key = scene.object(uid).key_at(frame)
+    key = _object(scene, uid).key_at(frame)
     if key is None:
         raise InputError(f"no keyframe at frame {frame}")
     return SetKeyframe(uid, key.moved(z=z))
@@ -242,7 +273,7 @@ def set_depth(scene: Scene, uid: int, frame: int, z: float) -> SetKeyframe:
 
 def set_easing(scene: Scene, uid: int, frame: int, ease: Easing) -> SetKeyframe:
     """The command that changes the easing of an existing key."""
-    key = scene.object(uid).key_at(frame)
+    key = _object(scene, uid).key_at(frame)
     if key is None:
         raise InputError(f"no keyframe at frame {frame}")
     return SetKeyframe(uid, key.moved(ease=ease))
@@ -268,6 +299,9 @@ class SetGenerationSettings(Command):
 
 def validate_settings(s: GenerationSettings) -> None:
     """Raise :class:`InputError` for a value outside its documented range."""
+    # first whatever the project schema demands (types, bounds), so that every accepted
+    # setting can be saved and loaded again; then the readable and cross-field checks
+    check(s.to_json(), schema("project-v1.schema.json")["properties"]["settings"])
     checks = [
         (s.steps >= 1, "steps must be at least 1"),
         (1 <= s.motion_bucket <= 255, "motion bucket must be 1…255"),

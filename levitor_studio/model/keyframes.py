@@ -44,12 +44,13 @@ class Keyframe:
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def to_json(self) -> dict[str, object]:
+        # plain int / float: keys made from numpy scalars must still serialise
         return {
-            "frame": self.frame,
-            "x": self.x,
-            "y": self.y,
-            "z": self.z,
-            "ease": self.ease.value,
+            "frame": int(self.frame),
+            "x": float(self.x),
+            "y": float(self.y),
+            "z": float(self.z),
+            "ease": Easing(self.ease).value,
         }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -33,6 +34,8 @@ VERSION = 1
 MANIFEST = "manifest.json"
 #: refuse archives larger than this when uncompressed (zip bombs)
 MAX_UNCOMPRESSED = 2_000_000_000
+#: the largest working size a project may declare (as :func:`imaging.check_size` allows)
+MAX_WORKING_PIXELS = 2048 * 2048
 
 #: ``MIGRATIONS[n]`` turns a version-``n`` manifest into version ``n + 1``
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
@@ -60,9 +63,9 @@ def manifest_of(scene: Scene) -> dict[str, Any]:
         "version": VERSION,
         "app_version": __version__,
         "size": [scene.width, scene.height],
-        "frames": scene.frames,
-        "fps": scene.fps,
-        "fov": scene.fov,
+        "frames": int(scene.frames),
+        "fps": float(scene.fps),  # plain floats: a numpy scalar would not serialise
+        "fov": float(scene.fov),
         "fit": scene.fit,
         "source_name": scene.source_name,
         "image": "image.png",
@@ -73,7 +76,7 @@ def manifest_of(scene: Scene) -> dict[str, Any]:
             {
                 "uid": o.uid,
                 "name": o.name,
-                "color": list(o.color),
+                "color": [int(c) for c in o.color],
                 "mask": f"masks/{o.uid}.png",
                 "visible": o.visible,
                 "locked": o.locked,
@@ -124,11 +127,29 @@ class _Archive:
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise InputError(f"{self.path}: asset {name!r} is damaged ({exc})") from None
 
-    def image(self, name: str, key: str, mode: str) -> NDArray[Any]:
+    def image(self, name: str, key: str, mode: str, size: tuple[int, int]) -> NDArray[Any]:
+        """Decode a PNG asset, refusing one whose declared size is not ``size`` = (W, H).
+
+        The size is checked from the header before decoding, so a small compressed member
+        cannot expand into gigabytes of pixels (a bomb inside the zip).
+        """
         try:
-            with Image.open(io.BytesIO(self.read(name, key))) as img:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                img = Image.open(io.BytesIO(self.read(name, key)))
+            with img:
+                if img.size != size:
+                    w, h = img.size
+                    raise ValidationError(
+                        key, f"asset {name!r} is {w}x{h}, the scene is {size[0]}x{size[1]}"
+                    )
                 return np.asarray(img.convert(mode))
-        except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        except (
+            OSError,
+            ValueError,
+            Image.DecompressionBombError,
+            Image.DecompressionBombWarning,
+        ) as exc:
             raise ValidationError(key, f"asset {name!r} is not a readable PNG ({exc})") from None
 
     def npy(self, name: str, key: str) -> NDArray[Any]:
@@ -185,12 +206,10 @@ def _scene_from_manifest(doc: dict[str, Any], archive: _Archive) -> Scene:
     w, h = doc["size"]
     if w % 8 or h % 8:
         raise ValidationError("size", f"{w}x{h}: width and height must be multiples of 8")
+    if w * h > MAX_WORKING_PIXELS:
+        raise ValidationError("size", f"{w}x{h} is too large (at most 2048×2048 pixels)")
     frames = doc["frames"]
-    image = archive.image(doc["image"], "image", "RGB")
-    if image.shape != (h, w, 3):
-        raise ValidationError(
-            "image", f"image is {image.shape[1]}x{image.shape[0]}, size says {w}x{h}"
-        )
+    image = archive.image(doc["image"], "image", "RGB", (w, h))
     depth = None
     if doc["depth"] is not None:
         depth = archive.npy(doc["depth"], "depth")
@@ -221,11 +240,7 @@ def _scene_from_manifest(doc: dict[str, Any], archive: _Archive) -> Scene:
         if od["uid"] in seen:
             raise ValidationError(f"{where}.uid", f"id {od['uid']} is used twice")
         seen.add(od["uid"])
-        mask = archive.image(od["mask"], f"{where}.mask", "L")
-        if mask.shape != (h, w):
-            raise ValidationError(
-                f"{where}.mask", f"mask is {mask.shape[1]}x{mask.shape[0]}, scene is {w}x{h}"
-            )
+        mask = archive.image(od["mask"], f"{where}.mask", "L", (w, h))
         keys = []
         frames_seen: set[int] = set()
         for j, kd in enumerate(od["keyframes"]):

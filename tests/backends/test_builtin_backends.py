@@ -98,3 +98,25 @@ def test_host_lists_from_metadata_and_explains_unavailable_backends() -> None:
         create_backend(DEPTH, "file", {})
     with pytest.raises(InputError, match="no depth backend called 'nope'"):
         create_backend(DEPTH, "nope")
+
+
+@pytest.mark.parametrize(
+    "clicks",
+    [
+        [(-50.0, -50.0, 1)],  # the only include click is off the image
+        [(1e300, 5.0, 1)],
+        [(float("nan"), 5.0, 1)],
+    ],
+)
+def test_grabcut_refuses_clicks_off_the_image(clicks: list[tuple[float, float, int]]) -> None:
+    seg = GrabCutSegmenter()
+    seg.set_image(_disc_image()[0])
+    with pytest.raises(InputError, match="outside the image"):
+        seg.segment(Prompt(clicks=clicks))
+
+
+def test_grabcut_refuses_a_non_finite_box() -> None:
+    seg = GrabCutSegmenter()
+    seg.set_image(_disc_image()[0])
+    with pytest.raises(InputError, match="box"):
+        seg.segment(Prompt(box=(float("nan"), 0.0, 50.0, 50.0)))

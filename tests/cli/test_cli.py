@@ -201,3 +201,23 @@ def test_editor_options_without_a_command_go_to_open(monkeypatch: pytest.MonkeyP
     assert main(["--screenshot", "x.png", "--frame", "3"]) == 0
     assert seen["args"].screenshot == "x.png" and seen["args"].frame == 3
     assert seen["args"].project is None
+
+
+def test_an_empty_output_name_exits_2(
+    example_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["new", str(example_dir / "coffee.png"), "-o", ""]) == 2
+    assert capsys.readouterr().err.startswith("levitor-studio: error: ")
+
+
+def test_clicks_off_the_image_exit_2(
+    tmp_path: Path, example_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = json.loads((example_dir / "coffee.tracks.json").read_text())
+    doc["image"] = str(example_dir / "coffee.png")
+    doc["objects"][0].pop("mask")
+    doc["objects"][0]["clicks"] = [[-50, -50, 1]]
+    (tmp_path / "t.json").write_text(json.dumps(doc))
+    assert main(["import-tracks", str(tmp_path / "t.json"), "-o", str(tmp_path / "p.levitor")]) == 2
+    assert "outside the image" in capsys.readouterr().err
+    assert not (tmp_path / "p.levitor").exists()

@@ -110,6 +110,20 @@ def _manifest() -> dict[str, Any]:
         (lambda m: m["objects"][1].update(uid=1), "objects[1].uid"),
         (lambda m: m["settings"].update(steps=0), "settings.steps"),
         (lambda m: m.pop("fps"), "fps"),
+        # json.dumps writes NaN / Infinity, which Python's json module reads back by default
+        (
+            lambda m: m["objects"][0]["keyframes"][0].update(x=float("nan")),
+            "objects[0].keyframes[0].x",
+        ),
+        (
+            lambda m: m["objects"][0]["keyframes"][0].update(z=float("nan")),
+            "objects[0].keyframes[0].z",
+        ),
+        (lambda m: m.update(fps=float("inf")), "fps"),
+        (lambda m: m["settings"].update(control_scale=float("nan")), "settings.control_scale"),
+        (lambda m: m.update(frames=16.0), "frames"),  # a float frame count breaks range()
+        (lambda m: m["settings"].update(seed=2**64), "settings.seed"),
+        (lambda m: m.update(size=[8192, 8192]), "size"),
     ],
 )
 def test_bad_manifests_name_the_failing_key(tmp_path: Path, edit: Any, path: str) -> None:
@@ -156,6 +170,37 @@ def test_wrong_mask_size_is_named(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as info:
         load_project(_write(tmp_path, manifest, {"masks/small.png": png.getvalue()}))
     assert info.value.path == "objects[0].mask"
+
+
+def test_an_image_larger_than_the_manifest_says_is_refused_before_decoding(tmp_path: Path) -> None:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    # a header declaring 9000×9000 RGB (243 MB decoded; under PIL's own bomb limit), no data
+    ihdr = struct.pack(">IIBBBBB", 9000, 9000, 8, 2, 0, 0, 0)
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+    manifest = _manifest()
+    manifest["image"] = "big.png"
+    with pytest.raises(ValidationError) as info:
+        load_project(_write(tmp_path, manifest, {"big.png": bomb}))
+    assert info.value.path == "image"
+    assert "is 9000x9000, the scene is 64x48" in str(info.value)  # refused from the header
+
+
+def test_numpy_scalars_in_keys_and_timing_save_as_plain_json(tmp_path: Path) -> None:
+    scene = make_scene()
+    scene.objects[0].keyframes[1] = Keyframe(
+        np.int64(9), np.float32(2.5), np.float64(3.0), np.float32(0.5)
+    )
+    scene.fps = np.float32(12.0)  # type: ignore[assignment]
+    save_project(scene, tmp_path / "p.levitor")
+    loaded = load_project(tmp_path / "p.levitor")
+    assert loaded.objects[0].keyframes[1] == Keyframe(9, 2.5, 3.0, 0.5)
+    assert loaded.fps == 12.0
 
 
 @pytest.mark.parametrize("content", [b"", b"not a zip at all", None])
