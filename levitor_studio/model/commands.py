@@ -328,6 +328,8 @@ class SetSceneTiming(Command):
 
     def apply(self, scene: Scene) -> Command:
         if self.frames is not None:
+            if isinstance(self.frames, bool) or not isinstance(self.frames, int | np.integer):
+                raise InputError(f"frames {self.frames!r} must be a whole number")
             if not 2 <= self.frames <= 1024:
                 raise InputError("frames must be 2…1024")
             last = max((k.frame for o in scene.objects for k in o.keyframes), default=0)
@@ -343,7 +345,7 @@ class SetSceneTiming(Command):
             scene.fov if self.fov is not None else None,
         )
         if self.frames is not None:
-            scene.frames = self.frames
+            scene.frames = int(self.frames)
         if self.fps is not None:
             scene.fps = self.fps
         if self.fov is not None:

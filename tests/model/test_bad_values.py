@@ -104,6 +104,8 @@ def test_accepted_settings_round_trip_through_a_project(tmp_path: Path) -> None:
         c.SetKeyframe(1, Keyframe(True, 1.0, 1.0, 0.5)),
         c.SetKeyframe(1, Keyframe(3, 1.0, 1.0, 0.5, "wobble")),  # type: ignore[arg-type]
         c.SetObjectProperties(1, name="renamed", color=(1, 2)),  # type: ignore[arg-type]
+        c.SetSceneTiming(frames=20.5),  # type: ignore[arg-type]
+        c.SetSceneTiming(frames=True),
     ],
 )
 def test_malformed_edits_are_refused_before_changing_anything(bad: c.Command) -> None:
