@@ -13,6 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+# read once at import (start-up, before any worker thread): reading the umask means setting it
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike[str], backup: bool = False) -> Iterator[IO[bytes]]:
@@ -29,9 +33,7 @@ def atomic_write(path: str | os.PathLike[str], backup: bool = False) -> Iterator
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent)
     tmp = Path(tmp_name)
     try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a saved file gets normal permissions
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a saved file gets normal permissions
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import InputError
 
@@ -53,7 +53,9 @@ def _decode(path: str | os.PathLike[str], mode: str) -> Image.Image:
                 return Image.fromarray(
                     ((arr.max(axis=-1) if arr.ndim == 3 else arr) > 0).astype(np.uint8)
                 )
-            return img.convert(mode)
+            # photos from phones and cameras store their rotation in EXIF: show them upright,
+            # as every image viewer does (masks at source size refer to the upright image)
+            return ImageOps.exif_transpose(img).convert(mode)
         except (OSError, ValueError, SyntaxError) as exc:
             raise InputError(f"{path}: image data is damaged ({exc})") from None
 

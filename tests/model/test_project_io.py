@@ -221,3 +221,30 @@ def test_a_newer_version_is_refused_with_a_message(tmp_path: Path) -> None:
     manifest["version"] = 7
     with pytest.raises(ValidationError, match="newer"):
         load_project(_write(tmp_path, manifest))
+
+
+def test_an_exif_rotated_photo_is_read_upright(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from levitor_studio.model.imaging import read_rgb
+
+    wide = np.zeros((20, 40, 3), np.uint8)
+    wide[:, :20] = 255  # left half white
+    img = Image.fromarray(wide)
+    exif = img.getexif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to display
+    img.save(tmp_path / "phone.jpg", exif=exif, quality=95)
+    upright = read_rgb(tmp_path / "phone.jpg")
+    assert upright.shape == (40, 20, 3)  # portrait, as a viewer shows it
+    assert upright[:20].mean() > 200 and upright[20:].mean() < 50  # white half now on top
+
+
+def test_saved_files_get_normal_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    save_project(make_scene(), tmp_path / "p.levitor")
+    mode = stat.S_IMODE((tmp_path / "p.levitor").stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode == 0o666 & ~umask
