@@ -18,6 +18,8 @@ from .folders import Layout, Weights
 
 
 def _offline() -> None:
+    # huggingface_hub reads these once, at import: too late if diffusers is already loaded, so
+    # every from_pretrained below also says local_files_only=True.
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ.setdefault("DIFFUSERS_VERBOSITY", "error")
@@ -55,9 +57,9 @@ def _meta_model(cls: Any, folder: Any, transformers_config: bool = False) -> Any
 
     with torch.device("meta"):
         if transformers_config:
-            config = cls.config_class.from_pretrained(folder)
+            config = cls.config_class.from_pretrained(folder, local_files_only=True)
             return cls(config)
-        return cls.from_config(cls.load_config(folder))
+        return cls.from_config(cls.load_config(folder, local_files_only=True))
 
 
 def load_pipeline(layout: Layout, device: str, dtype_name: str) -> Any:
@@ -89,16 +91,22 @@ def load_pipeline(layout: Layout, device: str, dtype_name: str) -> Any:
     parts: dict[str, Any] = {}
     for name, (cls, is_transformers) in models.items():
         weights = layout.weights[name]
-        kwargs: dict[str, Any] = {"use_safetensors": True, "variant": weights.variant}
+        kwargs: dict[str, Any] = {
+            "use_safetensors": True,
+            "variant": weights.variant,
+            "local_files_only": True,
+        }
         kwargs["dtype" if is_transformers else "torch_dtype"] = dtype
         try:
             parts[name] = cls.from_pretrained(weights.folder, **kwargs)
         except Exception as exc:  # a loader error deep inside diffusers/transformers
             raise InputError(f"{weights.folder / weights.name}: cannot be loaded ({exc})") from None
     try:
-        parts["scheduler"] = EulerDiscreteScheduler.from_pretrained(layout.svd / "scheduler")
+        parts["scheduler"] = EulerDiscreteScheduler.from_pretrained(
+            layout.svd / "scheduler", local_files_only=True
+        )
         parts["feature_extractor"] = CLIPImageProcessor.from_pretrained(
-            layout.svd / "feature_extractor"
+            layout.svd / "feature_extractor", local_files_only=True
         )
     except Exception as exc:
         raise InputError(

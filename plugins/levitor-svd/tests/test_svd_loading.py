@@ -135,3 +135,39 @@ def test_availability_explains_bad_options(options, reason: str, tiny_root: Path
     avail = LeviTorSVDGenerator.availability({**base, **options})
     assert not avail.ok and reason in avail.reason
     assert LeviTorSVDGenerator.availability(base).ok
+
+
+def test_every_hub_loader_call_is_local_files_only(tiny_root: Path, monkeypatch) -> None:
+    # huggingface_hub reads HF_HUB_OFFLINE once, when it is imported: setting the variable at
+    # load time is too late once diffusers is loaded, so each call must say local_files_only.
+    from diffusers import AutoencoderKLTemporalDecoder, EulerDiscreteScheduler
+    from levitor_svd.controlnet import LeviTorControlNetModel
+    from levitor_svd.unet import ControlledUNetSpatioTemporalModel
+    from transformers import CLIPImageProcessor, CLIPVisionModelWithProjection
+
+    calls: list[tuple[str, object]] = []
+
+    def spy(cls: type, name: str) -> None:
+        owner = next(k for k in cls.__mro__ if name in vars(k))
+        original = vars(owner)[name].__func__
+
+        def wrapper(klass, *args, **kwargs):
+            calls.append((f"{klass.__name__}.{name}", kwargs.get("local_files_only")))
+            return original(klass, *args, **kwargs)
+
+        monkeypatch.setattr(owner, name, classmethod(wrapper))
+
+    for cls in (
+        ControlledUNetSpatioTemporalModel,
+        AutoencoderKLTemporalDecoder,
+        LeviTorControlNetModel,
+        EulerDiscreteScheduler,
+        CLIPVisionModelWithProjection,
+        CLIPVisionModelWithProjection.config_class,
+        CLIPImageProcessor,
+    ):
+        spy(cls, "from_pretrained")
+    spy(AutoencoderKLTemporalDecoder, "load_config")
+    load_pipeline(check_folders(tiny_root / "svd", tiny_root / "controlnet"), "cpu", "fp32")
+    outer = [c for c in calls if c[1] is not True]
+    assert len(calls) >= 11 and not outer, outer
