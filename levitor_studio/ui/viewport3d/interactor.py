@@ -38,6 +38,17 @@ class ViewportInteractor(QVTKRenderWindowInteractor):
         self._pipeline = pipeline
         self.Initialize()
 
+    def release(self) -> None:
+        """Remove the VTK observers holding this widget's methods (its owner is being deleted).
+
+        They keep the widget, its owner and the pipeline alive through C++ references that
+        Python's garbage collector cannot follow.
+        """
+        self._pipeline = None
+        self.GetInteractorStyle().RemoveAllObservers()
+        self.RemoveAllObservers()
+        self.GetRenderWindow().RemoveAllObservers()
+
     def _start_interaction(self, *_: object) -> None:
         if self._pipeline is not None:
             self._pipeline.set_interacting(True)

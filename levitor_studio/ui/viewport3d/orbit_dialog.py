@@ -20,6 +20,14 @@ from ...model.errors import InputError
 from ..document import Document
 
 
+def orbit_refusal(document: Document, uid_a: int) -> str | None:
+    """Why the editor may not rewrite A's keys (a locked object), else None."""
+    obj = next((o for o in document.scene.objects if o.uid == uid_a), None)
+    if obj is not None and obj.locked:
+        return f"{obj.name} is locked; unlock it in the Objects panel"
+    return None
+
+
 class OrbitDialog(QDialog):
     """Parameters of one orbit; read :attr:`uid_a`, :attr:`uid_b` and :meth:`parameters`."""
 
@@ -117,6 +125,10 @@ class OrbitDialog(QDialog):
     def accept(self) -> None:
         if self.a_box.count() < 2:
             self.error.setText("the orbit needs two objects")
+            return
+        refusal = orbit_refusal(self.document, self.uid_a)
+        if refusal:
+            self.error.setText(refusal)
             return
         try:
             orbit_keyframes(self.document.scene, self.uid_a, self.uid_b, **self.parameters())  # type: ignore[arg-type]

@@ -252,6 +252,11 @@ class ViewportPipeline:
         # while moving, fragments cost more than the gaps between subset points are worth
         self.background_lod_actor.GetProperty().SetPointSize(min(size, 2.0))
 
+    def release(self) -> None:
+        """Drop the render observer (it holds this pipeline) and leave the render window."""
+        self.renderer.RemoveAllObservers()
+        self.detach()
+
     def detach(self) -> None:
         """Take this scene's renderers out of the render window."""
         self.window.RemoveRenderer(self.axes_renderer)

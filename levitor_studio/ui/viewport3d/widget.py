@@ -12,9 +12,11 @@ step. The drag goes through :meth:`begin_handle_drag` / :meth:`drag_handle_to` /
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import shiboken6
 from numpy.typing import NDArray
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage, QMouseEvent, QPixmap
@@ -106,6 +108,9 @@ class Viewport3DWidget(QWidget):
         self._scrub_rest.setInterval(_SCRUB_REST_MS)
         self._scrub_rest.timeout.connect(self._scrub_stopped)
         self.pipeline.set_frame(document.frame)
+        # VTK observers hold this widget's methods, a cycle through C++ that the garbage
+        # collector cannot see: break it when Qt deletes the widget (a document switch)
+        self.destroyed.connect(_releaser(self.pipeline, self.interactor))
         self.request_render()
 
     # -- rendering ---------------------------------------------------------------------------
@@ -118,6 +123,10 @@ class Viewport3DWidget(QWidget):
 
     def render_now(self) -> None:
         self._render_pending = False
+        if not shiboken6.isValid(self):
+            # queued before Qt deleted the widget (a document switch): nothing to draw into.
+            # (A singleShot with the widget as context would hold it alive in PySide instead.)
+            return
         if self.interactor is not None:
             if self.interactor.isVisible():
                 self.render_window.Render()
@@ -210,7 +219,10 @@ class Viewport3DWidget(QWidget):
         """Start dragging the handle of key ``(uid, frame)`` grabbed at display ``(x, y)``."""
         obj = self.document.scene.object(uid)
         key = obj.key_at(frame)
-        if key is None or obj.locked:
+        if key is None:
+            return False
+        if obj.locked:
+            self.document.message.emit(f"{obj.name} is locked; unlock it in the Objects panel")
             return False
         hx, hy = self.handle_display_position(uid, frame)
         merge = self.document.gesture_key(f"3d-key:{uid}:{frame}")
@@ -225,6 +237,11 @@ class Viewport3DWidget(QWidget):
         if drag is None:
             return
         scene = self.document.scene
+        obj = next((o for o in scene.objects if o.uid == drag.uid), None)
+        if obj is None or obj.locked:
+            # removed (or undone away) or locked while the button was down: the drag is over
+            self.end_handle_drag()
+            return
         disp = self.pipeline.display
         hx, hy = x + drag.offset[0], y + drag.offset[1]
         origin, direction = self.pipeline.view_ray(hx, hy)
@@ -237,7 +254,7 @@ class Viewport3DWidget(QWidget):
                 new = drag.start.moved(z=float(min(max(z, 1.0 / 255.0), 1.0)))
         else:
             new = G.drag_in_plane(scene, disp, drag.start, origin, direction)
-        current = scene.object(drag.uid).key_at(drag.frame)
+        current = obj.key_at(drag.frame)
         if new is None or current is None or new == current:
             return
         self.document.push(SetKeyframe(drag.uid, new), drag.merge_key)
@@ -267,8 +284,13 @@ class Viewport3DWidget(QWidget):
         """Write A's orbit around B as one undo step; False (and a message) if refused."""
         from ...engine.orbit import orbit_keyframes
         from ...model.errors import InputError
+        from .orbit_dialog import orbit_refusal
 
         scene = self.document.scene
+        refusal = orbit_refusal(self.document, uid_a)
+        if refusal:
+            self.document.message.emit(refusal)
+            return False
         try:
             keys = orbit_keyframes(scene, uid_a, uid_b, **params)  # type: ignore[arg-type]
         except InputError as exc:
@@ -307,6 +329,21 @@ class Viewport3DWidget(QWidget):
         else:
             self.render_window.Finalize()
         super().closeEvent(event)  # type: ignore[arg-type]
+
+
+def _releaser(
+    pipeline: ViewportPipeline, interactor: ViewportInteractor | None
+) -> Callable[..., None]:
+    """A slot for ``destroyed`` that holds no reference to the widget itself."""
+
+    def release(*_: object) -> None:
+        pipeline.release()
+        if interactor is not None:
+            interactor.release()  # Qt's close already finalized its window
+        else:
+            pipeline.window.Finalize()
+
+    return release
 
 
 def event_display_position(widget: QWidget, event: QMouseEvent) -> tuple[float, float]:
