@@ -17,12 +17,17 @@ Z_MAX = 1.0
 
 
 def normalise_disparity(disparity: ArrayLike) -> NDArray[np.uint8]:
-    """Min-max normalise a raw relative disparity map to uint8 0..255, as the original demo."""
-    d = np.asarray(disparity, dtype=np.float64)
-    lo, hi = float(d.min()), float(d.max())
+    """Min-max normalise a raw relative disparity map to uint8 0..255, as the original demo.
+
+    In float32, like the original (the model's float32 output, ``(d - min) / (max - min) * 255``
+    then truncation): float64 could move a value sitting on an integer boundary by one level.
+    """
+    d = np.asarray(disparity, dtype=np.float32)
+    lo, hi = d.min(), d.max()
     if hi - lo <= 0:
         return np.zeros(d.shape, dtype=np.uint8)
-    return ((d - lo) / (hi - lo) * 255.0).astype(np.uint8)
+    scaled: NDArray[np.float32] = (d - lo) / (hi - lo) * np.float32(255.0)
+    return scaled.astype(np.uint8)
 
 
 def disparity_to_depth(disparity_u8: ArrayLike) -> NDArray[np.float32]:

@@ -173,3 +173,13 @@ def test_without_a_depth_map_objects_rest_in_front_of_the_far_scene() -> None:
     c.SetKeyframe(2, Keyframe(15, 10.0, 10.0, scene.rest_depth(b))).apply(scene)
     labels, _ = render_masks(scene)
     assert (labels[15] == 2).sum() == b.area()  # moved and fully visible, not hidden by "far"
+
+
+def test_disparity_normalisation_uses_the_originals_float32_arithmetic() -> None:
+    from levitor_studio.model.depth_units import normalise_disparity
+
+    rng = np.random.default_rng(3)
+    raw = rng.uniform(0.1, 7.3, (64, 64)).astype(np.float32)
+    expected = ((raw - raw.min()) / (raw.max() - raw.min()) * 255.0).astype(np.uint8)  # float32
+    assert np.array_equal(normalise_disparity(raw), expected)
+    assert normalise_disparity(np.full((2, 2), 3.0)).tolist() == [[0, 0], [0, 0]]
