@@ -33,7 +33,10 @@ class FileActions:
 
     def init_files(self) -> None:
         self.recovery = RecoveryFile()
-        self._autosaved_index = -1
+        # every scene change bumps the revision: the undo index repeats after undo + a new
+        # edit, and stays put while a drag merges into one step, so it cannot tell new work
+        self._revision = 0
+        self._autosaved_revision = 0
         self.autosave_timer = QTimer(self)  # type: ignore[arg-type]
         self.autosave_timer.setInterval(self.prefs.autosave_s * 1000)  # type: ignore[attr-defined]
         self.autosave_timer.timeout.connect(self.autosave)
@@ -192,8 +195,14 @@ class FileActions:
         return path
 
     def export_video_dialog(self) -> None:
-        path = self._ask_output("Export video", "Video (*.mp4 *.gif)")
-        if path:
+        path = self._ask_output(
+            "Export video", "Video (*.mp4 *.gif);;PNG frames (a folder name, no extension) (*)"
+        )
+        suffix = Path(path).suffix.lower()
+        if path and suffix not in ("", ".mp4", ".gif"):
+            # the engine would write a folder of PNGs called "clip.txt": refuse it here
+            self.error(f"{Path(path).name}: export a video as .mp4 or .gif (or a folder name)")
+        elif path:
             self.work.export_video(path)  # type: ignore[attr-defined]
 
     def export_tracks_dialog(self) -> None:
@@ -238,12 +247,16 @@ class FileActions:
             menu.addAction(Path(p).name, lambda p=p: self.open_path(p)).setStatusTip(p)
         menu.setEnabled(bool(self.recent_files()))
 
+    def scene_edited(self, _what: str = "") -> None:
+        """The document changed (or was replaced): the next autosave has new work to write."""
+        self._revision += 1
+
     def autosave(self) -> Any:
         """Write the recovery file in the background if there is unsaved work; its task."""
         doc = self.doc
-        if doc is None or not doc.is_dirty() or doc.undo_stack.index() == self._autosaved_index:
+        if doc is None or not doc.is_dirty() or self._revision == self._autosaved_revision:
             return None
-        self._autosaved_index = doc.undo_stack.index()
+        self._autosaved_revision = self._revision
         scene, original = frozen_copy(doc.scene), doc.path
         return self.runner.submit(
             "autosave", lambda task: self.recovery.write(scene, original), quiet=True
@@ -265,8 +278,8 @@ class FileActions:
         self.set_document(doc)  # type: ignore[attr-defined]
         doc.undo_stack.resetClean()  # recovered work is unsaved until the user saves it
         self.update_title()  # type: ignore[attr-defined]
-        for r in found:
-            r.discard()
+        # only the file now open is used up; older ones are offered at the next start
+        found[0].discard()
         return True
 
     # -- drag and drop -------------------------------------------------------------------

@@ -240,10 +240,19 @@ class Inspector(QScrollArea):
         if self._syncing or hit is None:
             return
         uid, key = hit
+        if not self._editable(uid):
+            self.sync()  # show the locked key's values again
+            return
         if not self.doc.push(MoveKeyframe(uid, key.frame, key.moved(**changes)), merge):
             self.sync()
         elif "frame" in changes:
             self.doc.select_key(uid, changes["frame"])
+
+    def _editable(self, uid: int) -> bool:
+        obj = self.doc.scene.object(uid)
+        if obj.locked:
+            self.doc.message.emit(f"{obj.name} is locked; unlock it in the Objects panel")
+        return not obj.locked
 
     def _slider_start(self) -> None:
         self._slider_merge = self.doc.gesture_key("depth-slider")
@@ -254,6 +263,9 @@ class Inspector(QScrollArea):
     def _edit_ease(self, text: str) -> None:
         hit = self._key()
         if not self._syncing and hit is not None and text != hit[1].ease.value:
+            if not self._editable(hit[0]):
+                self.sync()
+                return
             self.doc.push(set_easing(self.doc.scene, hit[0], hit[1].frame, Easing(text)))
 
     def _edit_ratio(self, value: float) -> None:

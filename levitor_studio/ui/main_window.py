@@ -286,14 +286,24 @@ class MainWindow(FileActions, QMainWindow):
         old = self.doc
         if old is not None:
             self.undo_group.removeStack(old.undo_stack)
+            # a dirty stack emits cleanChanged when it is destroyed (deleteLater, possibly after
+            # this window is gone): the dropped document must not call back into the window
+            old.undo_stack.blockSignals(True)
+            old.blockSignals(True)
             if self.preview is not None:
                 self.preview.close()
             self.runner.cancel_all()
         self.doc = doc
+        self.recovery.discard()  # the autosave of the previous document (saved or discarded)
+        self.scene_edited()
         doc.setParent(self)
         self.undo_group.addStack(doc.undo_stack)
         self.undo_group.setActiveStack(doc.undo_stack)
         doc.message.connect(self.show_message)
+        # first receiver: a scene shortened (or undone) past the playhead brings it back inside
+        # before any view reads the trajectory or asks for the preview at the playhead
+        doc.sceneChanged.connect(lambda _w, d=doc: d.set_frame(d.frame))
+        doc.sceneChanged.connect(self.scene_edited)
         doc.undo_stack.cleanChanged.connect(lambda _c: self.update_title())
         doc.pathChanged.connect(lambda _p: self.update_title())
         self.preview = PreviewRefresher(

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QWidget
 
 from ..model.commands import DeleteKeyframe, MoveKeyframe, SetKeyframe
 from ..model.keyframes import Easing, Keyframe
+from ..model.scene import SceneObject
 from .document import Document
 
 NAME_W = 132
@@ -162,6 +163,8 @@ class TimelineWidget(QWidget):
         if hit is not None:
             uid, frame = hit
             self.doc.select_key(uid, frame)
+            if self.doc.scene.object(uid).locked:
+                self.doc.message.emit(f"{self.doc.scene.object(uid).name} is locked")
             copy = bool(ev.modifiers() & Qt.KeyboardModifier.AltModifier)
             self._press = {
                 "key": hit,
@@ -185,17 +188,18 @@ class TimelineWidget(QWidget):
             self.doc.set_frame(target)
             return
         uid, origin = press["key"]  # type: ignore[misc]
-        obj = self.doc.scene.object(uid)
+        obj = _live_object(self.doc, uid)
+        if obj is None:  # deleted while the mouse was down
+            return
         if press["copy"]:
             press["ghost"] = (press["row"], target)
             press["target"] = target
             self.update()
             return
         now = press["now"]
-        if target == now or obj.key_at(target) is not None or obj.locked:
-            return
         key = obj.key_at(now)  # type: ignore[arg-type]
-        assert key is not None
+        if key is None or target == now or obj.key_at(target) is not None or obj.locked:
+            return
         if self.doc.push(MoveKeyframe(uid, now, key.moved(frame=target)), press["merge"]):  # type: ignore[arg-type]
             press["now"] = target
             self.doc.select_key(uid, target)
@@ -205,10 +209,11 @@ class TimelineWidget(QWidget):
         if press and press.get("copy") and "target" in press:
             uid, origin = press["key"]  # type: ignore[misc]
             target = press["target"]
-            obj = self.doc.scene.object(uid)
-            if target != origin and obj.key_at(target) is None:  # type: ignore[arg-type]
-                key = obj.key_at(origin)
-                assert key is not None
+            obj = _live_object(self.doc, uid)
+            key = obj.key_at(origin) if obj is not None else None
+            if obj is not None and obj.locked:
+                self.doc.message.emit(f"{obj.name} is locked")
+            elif key is not None and target != origin and obj.key_at(target) is None:  # type: ignore[union-attr, arg-type]
                 cmd = SetKeyframe(uid, key.moved(frame=target))
                 cmd.label = "Copy keyframe"
                 if self.doc.push(cmd):
@@ -261,7 +266,14 @@ def delete_selection(doc: Document) -> bool:
     from ..model.commands import RemoveObject
 
     sel = doc.selected_key
-    if sel is not None and doc.scene.object(sel[0]).key_at(sel[1]) is not None:
+    owner = _live_object(doc, sel[0]) if sel is not None else None
+    if owner is None or owner.key_at(sel[1]) is None:  # type: ignore[index]
+        sel = None  # the key (or its object) is gone: fall back to the object
+    uid = sel[0] if sel is not None else doc.selected_uid
+    if uid is not None and doc.scene.object(uid).locked:
+        doc.message.emit(f"{doc.scene.object(uid).name} is locked; unlock it to delete")
+        return False
+    if sel is not None:
         ok = doc.push(DeleteKeyframe(*sel))
         doc.select_key(None)
         return ok
@@ -271,6 +283,11 @@ def delete_selection(doc: Document) -> bool:
         return ok
     doc.message.emit("Nothing selected to delete")
     return False
+
+
+def _live_object(doc: Document, uid: int) -> SceneObject | None:
+    """The object, or None when it was deleted since a view remembered its id."""
+    return next((o for o in doc.scene.objects if o.uid == uid), None)
 
 
 class Playback(QTimer):
