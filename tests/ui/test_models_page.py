@@ -66,3 +66,11 @@ def test_ok_refuses_unusable_weights_and_saves_good_ones(qtbot, tmp_path, privat
     dialog.accept()
     saved = json.loads((private_config / "preferences.json").read_text())
     assert saved["options"]["sam"] == {"checkpoint": ""}
+
+
+def test_a_hand_edited_autosave_interval_is_clamped(private_config):
+    private_config.mkdir(parents=True, exist_ok=True)
+    (private_config / "preferences.json").write_text(json.dumps({"autosave_s": 0}))
+    assert Preferences.load().autosave_s == 10
+    (private_config / "preferences.json").write_text(json.dumps({"autosave_s": 10**9}))
+    assert Preferences.load().autosave_s == 3600
