@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ..model.commands import MoveObjectInOrder, RemoveObject, SetObjectProperties
 from .document import Document
+from .widgets import icon_button
 
 COLS = ("", "Name", "Visible", "Locked")
 
@@ -68,11 +69,7 @@ class ObjectsPanel(QWidget):
             ("down", QStyle.StandardPixmap.SP_ArrowDown, "Move down", lambda: self.move(1)),
             ("delete", QStyle.StandardPixmap.SP_TrashIcon, "Delete object", self.delete),
         ):
-            b = QToolButton()
-            b.setIcon(style.standardIcon(icon))
-            b.setToolTip(tip)
-            b.setAutoRaise(True)
-            b.clicked.connect(slot)
+            b = icon_button(style, icon, tip, slot)
             bar.addWidget(b)
             self.buttons[name] = b
         bar.addStretch(1)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ..model.commands import SetSceneTiming
 from .document import Document
 from .timeline import Playback, TimelineWidget
+from .widgets import icon_button
 
 
 class TimelinePanel(QWidget):
@@ -69,11 +70,7 @@ class TimelinePanel(QWidget):
         ]
         self.buttons: dict[str, QToolButton] = {}
         for name, icon, slot, tip in buttons:
-            b = QToolButton()
-            b.setIcon(style.standardIcon(icon))
-            b.setToolTip(tip)
-            b.setAutoRaise(True)
-            b.clicked.connect(slot)
+            b = icon_button(style, icon, tip, slot)
             bar.addWidget(b)
             self.buttons[name] = b
         self.loop = QCheckBox("Loop")
