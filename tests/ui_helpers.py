@@ -44,3 +44,22 @@ def wheel(view, x, y, notches: int) -> None:
         False,
     )
     QApplication.sendEvent(vp, ev)
+
+
+def crash(recovery) -> None:
+    """Leave ``recovery``'s session the way a killed process does: the autosave stays, and the
+    lock file stays too, naming a process that no longer runs."""
+    import subprocess
+    import sys
+
+    recovery.lock.unlock()
+    take_and_die = (
+        "import os, sys\n"
+        "from PySide6.QtCore import QLockFile\n"
+        "lock = QLockFile(sys.argv[1])\n"
+        "assert lock.tryLock(0)\n"
+        "os._exit(0)\n"  # no destructors: the lock file is left behind, as after a kill
+    )
+    lock_path = recovery.path.with_suffix(".lock")
+    subprocess.run([sys.executable, "-c", take_and_die, str(lock_path)], check=True)
+    assert lock_path.exists()

@@ -144,8 +144,17 @@ class FileActions:
         )
         if handle is None:
             return False
-        handle.finished.connect(lambda scene: self.set_document(Document(scene)))  # type: ignore[attr-defined]
+        # the "save changes?" answer was given before the import started: edits made while it
+        # ran are new, so they are asked about again before the import replaces them
+        started = self._revision
+        handle.finished.connect(lambda scene: self._finish_import(scene, started))
         return True
+
+    def _finish_import(self, scene: Any, started: int) -> None:
+        if self._revision != started and not self.maybe_save():
+            self.show_message("Import cancelled: the current project has new changes")  # type: ignore[attr-defined]
+            return
+        self.set_document(Document(scene))  # type: ignore[attr-defined]
 
     def import_tracks_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import tracks", "", "Tracks (*.json)")  # type: ignore[arg-type]

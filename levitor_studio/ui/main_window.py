@@ -474,6 +474,7 @@ class MainWindow(FileActions, QMainWindow):
             self.preview.close()
         self.runner.shutdown()
         self.recovery.discard()
+        self.recovery.release()
         ev.accept()
 
 

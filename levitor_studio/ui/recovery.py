@@ -2,8 +2,9 @@
 
 Each window writes ``<config>/recovery/<session>.levitor`` (through the model's atomic
 ``save_project``) plus a small JSON note naming the file it belongs to. A clean save or close
-removes both; whatever is left at the next start-up came from a session that did not end well
-and is offered back to the user.
+removes both. Each session also holds ``<session>.lock`` (a :class:`QLockFile`) while it runs,
+so a recovery file is offered back only when its lock is not held by a live process: another
+window still open, in this or another running copy of the editor, is not a crash.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from PySide6.QtCore import QLockFile
 
 from ..model.scene import Scene
 from .preferences import config_dir
@@ -46,6 +49,17 @@ class RecoveryFile:
 
     def __init__(self) -> None:
         self.session = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.lock = _lock_for(self.path)
+        try:
+            recovery_dir().mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # a read-only config folder: no lock (nor autosave) here, but editing goes on
+        # held for the whole session; a killed process leaves a stale lock Qt sees through
+        self.lock.tryLock(0)
+
+    def release(self) -> None:
+        """End of the session (its recovery file already discarded): let the lock go."""
+        self.lock.unlock()
 
     @property
     def path(self) -> Path:
@@ -70,8 +84,36 @@ class RecoveryFile:
             extra.unlink(missing_ok=True)  # the model's backup of the previous autosave
 
 
+def _lock_for(project: Path) -> QLockFile:
+    lock = QLockFile(str(project.with_suffix(".lock")))
+    # no age limit: a lock is stale only when its process is gone (Qt checks the pid), so a
+    # session open for hours keeps its autosave to itself
+    lock.setStaleLockTime(0)
+    return lock
+
+
+def _session_ended(project: Path) -> bool:
+    """True when no live session holds the lock of ``project`` (so it was left by a crash)."""
+    probe = _lock_for(project)
+    if not probe.tryLock(0):
+        return False
+    probe.unlock()  # removes the stale lock file too
+    return True
+
+
 def find_recoveries(exclude: RecoveryFile | None = None) -> list[Recovery]:
-    """Recovery files left by earlier sessions, newest first."""
+    """Recovery files left by sessions that ended without cleaning up, newest first.
+
+    Parameters
+    ----------
+    exclude
+        The caller's own session, never offered back to itself.
+
+    Returns
+    -------
+    list of Recovery
+        Files whose session lock is free or stale; those of live sessions are left alone.
+    """
     found = []
     folder = recovery_dir()
     if not folder.is_dir():
@@ -79,6 +121,8 @@ def find_recoveries(exclude: RecoveryFile | None = None) -> list[Recovery]:
     for project in folder.glob("*.levitor"):
         if exclude is not None and project == exclude.path:
             continue
+        if not _session_ended(project):
+            continue  # another window or copy of the editor is still running and owns it
         try:
             note = json.loads(project.with_suffix(".json").read_text(encoding="utf-8"))
             original = Path(note["original"]) if note.get("original") else None

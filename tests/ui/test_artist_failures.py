@@ -8,7 +8,7 @@ import json
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from ui_helpers import click, wheel
+from ui_helpers import click, crash, wheel
 
 from levitor_studio.model.commands import RemoveObject, SetObjectProperties
 from levitor_studio.model.scene import snapshot
@@ -252,6 +252,8 @@ def test_recovery_keeps_older_crashes_and_drops_discarded_work(qtbot, window, pr
     doc.push(SetKeyframe(spoon.uid, spoon.key_at(6).moved(y=40.0)))
     with qtbot.waitSignal(window.autosave().finished, timeout=10000):
         pass
+    crash(older)
+    crash(window.recovery)
 
     second = MainWindow(viewport3d=False)
     qtbot.addWidget(

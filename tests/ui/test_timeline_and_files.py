@@ -8,6 +8,7 @@ import json
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from scenes import EXAMPLE
+from ui_helpers import crash
 
 from levitor_studio.model.commands import SetKeyframe
 from levitor_studio.model.project_io import load_project
@@ -115,6 +116,7 @@ def test_autosave_is_offered_back_after_a_crash(qtbot, window, private_config):
         pass
     assert list((private_config / "recovery").glob("*.levitor"))
     edited = snapshot(doc.scene)
+    crash(window.recovery)  # the first window's process dies, leaving its autosave
 
     second = MainWindow(viewport3d=False)
     qtbot.addWidget(
