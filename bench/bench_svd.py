@@ -6,7 +6,8 @@
    real SVD-XT architecture at 16×288×512 fp16, measured by counting live tensor bytes under
    PyTorch's FakeTensorMode (nothing is allocated); these calibrate levitor_svd.memory.
 3. The memory estimate for the real model (weights from header-only safetensors files with the
-   real tensor shapes) with and without model CPU offload, to be confirmed on a GPU.
+   real tensor shapes) without offload, with model and with sequential CPU offload, to be
+   confirmed on a GPU.
 
 Usage: ``.venv/bin/python bench/bench_svd.py [--steps 6] [--skip-fake]``
 """
@@ -238,7 +239,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=64)
     parser.add_argument("--skip-fake", action="store_true", help="skip the activation count")
     args = parser.parse_args()
-    from levitor_svd.memory import GB, estimate
+    from levitor_svd.memory import GB, OFFLOADS, estimate, largest_unit
 
     t = tiny_timings(args.steps, args.frames, args.size)
     print(f"## tiny model, {args.frames} frames × {args.size}², CFG, CPU 1 thread")
@@ -267,12 +268,12 @@ def main() -> None:
         print("| dtype | offload | decode chunk | encode | denoise | decode | peak |")
         print("|---|---|---|---|---|---|---|")
         for size, name in ((2, "fp16"), (4, "fp32")):
-            for offload in (False, True):
+            for offload in OFFLOADS:
                 for chunk in (16, 4):
                     e = estimate(layout, 16, 512, 288, size, True, offload, chunk)
                     p = e.phases
                     print(
-                        f"| {name} | {'model' if offload else 'none'} | {chunk} | "
+                        f"| {name} | {offload} | {chunk} | "
                         f"{p['encode'] / GB:.1f} | {p['denoise'] / GB:.1f} | "
                         f"{p['decode'] / GB:.1f} | **{e.peak / GB:.1f} GB** |"
                     )
@@ -280,6 +281,12 @@ def main() -> None:
             "weights (fp16): "
             + ", ".join(
                 f"{k} {v / GB:.2f} GB" for k, v in estimate(layout, 16, 512, 288, 2).weights.items()
+            )
+        )
+        print(
+            "largest parameter-owning module (fp16, resident under sequential offload): "
+            + ", ".join(
+                f"{k} {largest_unit(w) * 2 / 2**20:.1f} MiB" for k, w in layout.weights.items()
             )
         )
 

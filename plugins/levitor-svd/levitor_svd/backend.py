@@ -26,7 +26,7 @@ from levitor_studio.plugin_host.protocols import (
 )
 
 from .folders import Layout, check_folders
-from .memory import GB, MemoryEstimate, estimate
+from .memory import GB, OFFLOADS, MemoryEstimate, Offload, estimate
 
 PACKAGES = ("torch", "diffusers", "transformers", "safetensors")
 TRUE = ("1", "true", "yes", "on")
@@ -67,9 +67,10 @@ class LeviTorSVDGenerator:
         ),
         OptionSpec(
             "offload",
-            "model CPU offload (auto: only when the run would not fit)",
+            "CPU offload: model (whole models, a little slower) or sequential (one layer at a "
+            "time, much slower, least memory); auto: only as much as the run needs to fit",
             kind="choice",
-            choices=("auto", "none", "model"),
+            choices=("auto", *OFFLOADS),
             default="auto",
         ),
         OptionSpec(
@@ -84,7 +85,7 @@ class LeviTorSVDGenerator:
     @classmethod
     def availability(cls, options: Mapping[str, str]) -> Availability:
         missing = [p for p in PACKAGES if importlib.util.find_spec(p) is None]
-        if options.get("offload") == "model" and importlib.util.find_spec("accelerate") is None:
+        if options.get("offload") in ("model", "sequential") and _lacks_accelerate():
             missing.append("accelerate")
         if missing:
             return Availability(False, f"install {', '.join(missing)} to use this generator")
@@ -99,7 +100,7 @@ class LeviTorSVDGenerator:
         self.settings = _parse(options)
         self._layout: Layout | None = None
         self._pipe: Any = None
-        self._pipe_key: tuple[str, str, bool] | None = None
+        self._pipe_key: tuple[str, str, str] | None = None
         self.last_record: dict[str, Any] = {}
 
     # -- generation -------------------------------------------------------------------------
@@ -203,18 +204,17 @@ class LeviTorSVDGenerator:
 
     def _plan_memory(
         self, device: str, dtype: str, frames: int, height: int, width: int, guidance: bool
-    ) -> tuple[bool, int, MemoryEstimate]:
+    ) -> tuple[Offload, int, MemoryEstimate]:
         """Offload and decode chunk for this run: the first plan that fits, best quality first.
 
         Offload costs time but not quality, a smaller decode chunk costs temporal consistency, so
-        with ``auto`` settings the order is: no offload at chunk 16, offload at 16, then both at
-        8, 4, 2 and 1 frames. Explicit settings are kept as given.
+        with ``auto`` settings the order is: at chunk 16 no offload, model offload, sequential
+        offload; then the same three at 8, 4, 2 and 1 frames. Explicit settings are kept as given.
         """
         assert self._layout is not None
         size = 2 if dtype in ("fp16", "bf16") else 4
-        offloads = {"auto": [False, True], "none": [False], "model": [True]}[
-            self.settings["offload"] if device == "cuda" else "none"
-        ]
+        chosen = self.settings["offload"] if device == "cuda" else "none"
+        offloads: list[Offload] = list(OFFLOADS) if chosen == "auto" else [chosen]
         chunk = self.settings["decode_chunk"]
         chunks = [c for c in (16, 8, 4, 2, 1) if c <= frames] if chunk == "auto" else [chunk]
         free = free_memory(device)
@@ -222,19 +222,19 @@ class LeviTorSVDGenerator:
         for offload, c in plans:
             need = estimate(self._layout, frames, height, width, size, guidance, offload, c)
             if need.peak <= free:
-                if offload and importlib.util.find_spec("accelerate") is None:
-                    raise BackendUnavailable("offload=model needs the accelerate package")
+                if offload != "none" and _lacks_accelerate():
+                    raise BackendUnavailable(f"offload={offload} needs the accelerate package")
                 return offload, c, need
         offload, c = plans[-1]
         least = estimate(self._layout, frames, height, width, size, guidance, offload, c)
-        hint = "try offload=model, " if device == "cuda" and True not in offloads else ""
+        hint = "try offload=sequential, " if device == "cuda" and offload != "sequential" else ""
         raise BackendUnavailable(
             f"not enough memory on {device}: this run needs {least.describe()} but "
             f"{free / GB:.1f} GB is free; {hint}use a shorter or smaller clip, or close other "
             "programs using it"
         )
 
-    def _pipeline(self, device: str, dtype: str, offload: bool) -> Any:
+    def _pipeline(self, device: str, dtype: str, offload: Offload) -> Any:
         key = (device, dtype, offload)
         if self._pipe is None or self._pipe_key != key:
             from .loading import load_pipeline, tune
@@ -245,6 +245,10 @@ class LeviTorSVDGenerator:
             tune(pipe, device, offload, self.settings["attention_slicing"])
             self._pipe, self._pipe_key = pipe, key
         return self._pipe
+
+
+def _lacks_accelerate() -> bool:
+    return importlib.util.find_spec("accelerate") is None
 
 
 def free_memory(device: str) -> int:

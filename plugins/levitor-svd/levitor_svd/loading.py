@@ -117,10 +117,17 @@ def load_pipeline(layout: Layout, device: str, dtype_name: str) -> Any:
     return pipe
 
 
-def tune(pipe: Any, device: str, offload: bool, attention_slicing: bool) -> None:
-    """Place the pipeline on ``device`` (or offload it) and apply the memory options."""
-    if offload:
+def tune(pipe: Any, device: str, offload: str, attention_slicing: bool) -> None:
+    """Place the pipeline on ``device`` (or offload it) and apply the memory options.
+
+    Both offloads walk ``pipe.components``, which holds the ControlNet (registered by the
+    pipeline); ``model`` follows ``model_cpu_offload_seq``, ``sequential`` hooks every module
+    that owns parameters (``_exclude_from_cpu_offload`` is empty, so nothing stays resident).
+    """
+    if offload == "model":
         pipe.enable_model_cpu_offload(device=device)
+    elif offload == "sequential":
+        pipe.enable_sequential_cpu_offload(device=device)
     else:
         pipe.to(device)
     if attention_slicing:

@@ -4,7 +4,12 @@ The estimate is weights (tensor counts from the safetensors headers × the run's
 activations per phase (first-frame encoding, denoising, VAE decoding), each from the UNet and
 VAE configs and the clip size. With model CPU offload only the models of the current phase are
 on the device (the ControlNet and the UNet together while denoising, as they alternate every
-step). The activation factors below were measured by counting live tensor bytes through the
+step). With sequential CPU offload (accelerate's ``cpu_offload``, which hooks every module that
+owns parameters and moves its weights to the device only for its own forward) the resident
+weights are the largest such unit of the phase's models: the tensors in the headers are grouped
+by their owning module (the name up to the last dot), which is exactly accelerate's unit, so that
+figure is exact; that only one unit is resident at a time is how accelerate works, not measured.
+The activation factors below were measured by counting live tensor bytes through the
 real architectures under PyTorch's FakeTensorMode (``bench/bench_svd.py``), with fused attention
 (SDPA) as diffusers uses by default; a GPU run should confirm them (``docs/benchmarks.md``).
 """
@@ -13,8 +18,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Literal
 
-from .folders import Layout
+from .folders import Layout, Weights
 
 GB = 1024**3
 #: peak live activation bytes of one denoising step (ControlNet then UNet) divided by
@@ -26,6 +32,15 @@ DENOISE_FACTOR = 64.0
 DECODE_FACTOR = 14.0
 #: CUDA context, allocator slack and small buffers
 OVERHEAD = 0.6 * GB
+#: offload modes, least memory-saving (and fastest) first
+OFFLOADS = ("none", "model", "sequential")
+Offload = Literal["none", "model", "sequential"]
+#: the models resident in each phase under model offload
+PHASE_MODELS = {
+    "encode": ("image_encoder", "vae"),
+    "denoise": ("unet", "controlnet"),
+    "decode": ("vae",),
+}
 
 
 @dataclass(frozen=True)
@@ -51,7 +66,7 @@ def estimate(
     width: int,
     dtype_bytes: int,
     guidance: bool = True,
-    offload: bool = False,
+    offload: Offload = "none",
     decode_chunk: int = 16,
 ) -> MemoryEstimate:
     """Peak device memory of one generation.
@@ -67,7 +82,8 @@ def estimate(
     guidance
         Classifier-free guidance (max guidance > 1) doubles the denoising batch.
     offload
-        Model CPU offload: only the current phase's models are resident.
+        ``none``: every model resident; ``model``: only the current phase's models;
+        ``sequential``: only the phase's largest parameter-owning module (see the module doc).
     decode_chunk
         Frames decoded by the VAE at a time.
     """
@@ -85,12 +101,34 @@ def estimate(
     # SVD's VAE has force_upcast: the first frame is encoded in fp32.
     encode_act = DECODE_FACTOR * height * width * vae_c0 * 4
 
-    everything = sum(w_bytes.values())
-    resident = {
-        "encode": w_bytes["image_encoder"] + w_bytes["vae"] if offload else everything,
-        "denoise": w_bytes["unet"] + w_bytes["controlnet"] if offload else everything,
-        "decode": w_bytes["vae"] if offload else everything,
-    }
+    if offload not in OFFLOADS:
+        raise ValueError(f"offload must be one of {OFFLOADS}, not {offload!r}")
+    if offload == "none":
+        resident = dict.fromkeys(PHASE_MODELS, sum(w_bytes.values()))
+    elif offload == "model":
+        resident = {p: sum(w_bytes[m] for m in ms) for p, ms in PHASE_MODELS.items()}
+    else:
+        resident = {
+            p: max(largest_unit(layout.weights[m]) for m in ms) * dtype_bytes
+            for p, ms in PHASE_MODELS.items()
+        }
     acts = {"encode": encode_act, "denoise": denoise_act, "decode": decode_act}
     phases = {k: int(resident[k] + acts[k] + OVERHEAD) for k in acts}
     return MemoryEstimate(phases=phases, weights=w_bytes)
+
+
+def largest_unit(weights: Weights) -> int:
+    """Elements of the largest group of tensors owned directly by one module.
+
+    Sequential offload moves one such group to the device at a time (a ``Linear``'s weight and
+    bias, a ``GroupNorm``'s scale and shift, a bare ``nn.Parameter``'s owner), so this bounds the
+    weights resident under it.
+    """
+    units: dict[str, int] = {}
+    for name, (_dtype, shape) in weights.tensors.items():
+        owner = name.rsplit(".", 1)[0] if "." in name else ""
+        n = 1
+        for d in shape:
+            n *= d
+        units[owner] = units.get(owner, 0) + n
+    return max(units.values(), default=0)

@@ -32,7 +32,7 @@ def test_generate_returns_uint8_frames_and_records_the_take(generator, make_requ
     assert record["fps"] == 6 and record["motion_bucket_id"] == 100
     assert record["min_guidance_scale"] == 1.0 and record["max_guidance_scale"] == 3.0
     assert record["controlnet_cond_scale"] == 1.0 and record["noise_aug_strength"] == 0.02
-    assert (record["device"], record["dtype"], record["offload"]) == ("cpu", "fp32", False)
+    assert (record["device"], record["dtype"], record["offload"]) == ("cpu", "fp32", "none")
 
 
 def test_same_seed_same_frames_other_seed_or_control_other_frames(generator, make_request) -> None:
@@ -128,7 +128,7 @@ def test_auto_decode_chunk_shrinks_only_when_memory_is_short(
     from levitor_svd.memory import estimate
 
     layout = check_folders(options["svd"], options["controlnet"], prefer_fp16=False)
-    four, two = (estimate(layout, 4, 64, 64, 4, True, False, c).peak for c in (4, 2))
+    four, two = (estimate(layout, 4, 64, 64, 4, True, "none", c).peak for c in (4, 2))
     assert two < four
     monkeypatch.setattr(backend_module, "free_memory", lambda device: (two + four) // 2)
     short = LeviTorSVDGenerator(options)
