@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import platform
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from timing import fmt_seconds, median_min
 
 
 def _image(w: int, h: int) -> np.ndarray:
@@ -27,15 +26,6 @@ def _image(w: int, h: int) -> np.ndarray:
     img = np.stack([xx * 255 // w, yy * 255 // h, (xx * yy) % 256], -1).astype(np.uint8)
     img[h // 4 : h // 2, w // 3 : w // 2] = (230, 200, 40)
     return img
-
-
-def _time(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times)
 
 
 def _save(folder: Path, config: Any) -> Path:
@@ -101,15 +91,11 @@ def bench(name: str, folder: Path, repeat: int) -> list[Row]:
             for i, img in enumerate(variants):
                 img[0, 0, 0] = i
             images = iter(variants)
-            timing = _time(lambda it=images, e=est: e.estimate(next(it)), repeat)
+            timing = median_min(lambda it=images, e=est: e.estimate(next(it)), repeat)
             rows.append((f"{name}: depth map, input {input_size}", size, timing))
-            cached = _time(lambda e=est, im=image: e.estimate(im), repeat)
+            cached = median_min(lambda e=est, im=image: e.estimate(im), repeat)
             rows.append((f"{name}: same image again (cached)", size, cached))
     return rows
-
-
-def _fmt(seconds: float) -> str:
-    return f"{seconds * 1e3:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 def main() -> None:
@@ -131,7 +117,7 @@ def main() -> None:
     print("| operation | image → network input | median | min |")
     print("|---|---|---|---|")
     for label, size, (median, best) in rows:
-        print(f"| {label} | {size} | {_fmt(median)} | {_fmt(best)} |")
+        print(f"| {label} | {size} | {fmt_seconds(median)} | {fmt_seconds(best)} |")
 
 
 if __name__ == "__main__":

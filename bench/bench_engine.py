@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import argparse
 import platform
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
+import timing
 
 from levitor_studio.engine.preview import PreviewRenderer, render_frame, render_preview
 from levitor_studio.engine.render import MaskRenderer, render_masks
 from levitor_studio.engine.video_export import write_mp4
 from levitor_studio.model.keyframes import Easing, Keyframe
 from levitor_studio.model.scene import Scene, SceneObject
+
+#: every timing here starts with one untimed call (caches, lazy imports)
+median_ms = partial(timing.median_ms, warmup=True)
 
 
 def bench_scene(width: int, height: int, n_objects: int, frames: int = 16) -> Scene:
@@ -56,16 +58,6 @@ def bench_scene(width: int, height: int, n_objects: int, frames: int = 16) -> Sc
         objects=objects,
         segments=segments.astype(np.int32),
     )
-
-
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm caches and imports
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000.0
 
 
 def main() -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from timing import fmt_seconds, median_min
 
 
 def _image(w: int = 512, h: int = 288) -> np.ndarray:
@@ -26,16 +26,6 @@ def _image(w: int = 512, h: int = 288) -> np.ndarray:
     img = np.stack([xx * 255 // w, yy * 255 // h, (xx + yy) % 256], -1).astype(np.uint8)
     img[80:200, 200:330] = (230, 200, 40)
     return img
-
-
-def _time(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
-    """Median and minimum of ``repeat`` runs (the minimum shows the cost on a quiet machine)."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times)
 
 
 def _once(fn: Callable[[], Any]) -> tuple[float, float]:
@@ -74,7 +64,11 @@ def bench(name: str, path: Path, repeat: int, auto_points: int) -> list[Row]:
         (f"{name}: image embedding (once per image)", size, _once(lambda: sam.set_image(image)))
     )
     rows.append(
-        (f"{name}: set_image again (cached)", size, _time(lambda: sam.set_image(image), repeat))
+        (
+            f"{name}: set_image again (cached)",
+            size,
+            median_min(lambda: sam.set_image(image), repeat),
+        )
     )
     prompts = {
         "1 click (3 candidates)": Prompt(clicks=[(260.0, 140.0, 1)]),
@@ -85,7 +79,7 @@ def bench(name: str, path: Path, repeat: int, auto_points: int) -> list[Row]:
     # the first prompt after loading includes one-off allocations
     rows.append((f"{name}: first click after loading", size, _once(lambda: sam.segment(first))))
     for label, prompt in prompts.items():
-        timing = _time(lambda p=prompt: sam.segment(p), repeat)
+        timing = median_min(lambda p=prompt: sam.segment(p), repeat)
         rows.append((f"{name}: per click, {label}", size, timing))
     if auto_points:
         found: list[int] = []
@@ -93,10 +87,6 @@ def bench(name: str, path: Path, repeat: int, auto_points: int) -> list[Row]:
         label = f"{name}: automatic, {auto_points}×{auto_points} prompts ({found[0]} segments)"
         rows.append((label, size, timing))
     return rows
-
-
-def _fmt(seconds: float) -> str:
-    return f"{seconds * 1e3:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 def main() -> None:
@@ -126,7 +116,7 @@ def main() -> None:
     print("| operation | image | median | min |")
     print("|---|---|---|---|")
     for label, size, (median, best) in rows:
-        print(f"| {label} | {size} | {_fmt(median)} | {_fmt(best)} |")
+        print(f"| {label} | {size} | {fmt_seconds(median)} | {fmt_seconds(best)} |")
 
 
 if __name__ == "__main__":

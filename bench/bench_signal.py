@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from threadpoolctl import threadpool_limits
+from timing import median_ms
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the slow reference implementations live there
@@ -36,15 +35,6 @@ from levitor_studio.engine.render import render_masks  # noqa: E402
 from levitor_studio.engine.signal import build_signal  # noqa: E402
 
 REFERENCE = ROOT / "tests" / "reference"
-
-
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
-    times: list[float] = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return 1000.0 * statistics.median(times)
 
 
 def main() -> None:

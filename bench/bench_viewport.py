@@ -18,12 +18,12 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from timing import median_ms
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -62,15 +62,6 @@ def synthetic_scene(width: int, height: int) -> Scene:
     return scene
 
 
-def _median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000.0)
-    return statistics.median(times)
-
-
 def measure(window: object, scene: Scene, repeat: int) -> tuple[object, ...]:
     """One table row: build, at-rest, interacting and scrub times for ``scene``."""
     from levitor_studio.ui.viewport3d.pipeline import ViewportPipeline
@@ -97,11 +88,11 @@ def measure(window: object, scene: Scene, repeat: int) -> tuple[object, ...]:
     pipe.set_interacting(True)
     for _ in range(3):
         turn()
-    interacting = _median_ms(turn, repeat)
-    scrubbing = _median_ms(scrub, repeat)  # the widget draws the subset while the playhead moves
+    interacting = median_ms(turn, repeat)
+    scrubbing = median_ms(scrub, repeat)  # the widget draws the subset while the playhead moves
     pipe.set_interacting(False)
     turn()
-    rest = _median_ms(turn, repeat)
+    rest = median_ms(turn, repeat)
     n = pipe.background.GetNumberOfPoints() + sum(
         e.cloud.GetNumberOfPoints() for e in pipe.objects.values()
     )
