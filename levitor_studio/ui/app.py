@@ -24,6 +24,15 @@ def example_project() -> Path | None:
     return found[0] if found else None
 
 
+def has_display() -> bool:
+    """Whether Qt can open a window here (it aborts the process when it cannot)."""
+    if os.environ.get("QT_QPA_PLATFORM", "").split(":")[0] in ("offscreen", "minimal", "vnc"):
+        return True
+    if sys.platform != "linux":
+        return True  # Windows and macOS always have a window system
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def _style(app: object) -> None:
     from PySide6.QtGui import QColor, QPalette
     from PySide6.QtWidgets import QApplication
@@ -107,6 +116,13 @@ def run(
         # offscreen even with a display: Qt's grab() cannot read a GL (VTK) window's pixels,
         # while the offscreen platform makes the 3D view draw through an offscreen VTK window
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    elif not has_display():
+        print(
+            "levitor-studio: error: no display to open the editor on (DISPLAY is not set); "
+            "use `levitor-studio render` / `new` / `info` headless, or --screenshot PNG",
+            file=sys.stderr,
+        )
+        return 2
     app = application()
     from .main_window import MainWindow
 

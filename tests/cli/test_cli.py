@@ -221,3 +221,22 @@ def test_clicks_off_the_image_exit_2(
     assert main(["import-tracks", str(tmp_path / "t.json"), "-o", str(tmp_path / "p.levitor")]) == 2
     assert "outside the image" in capsys.readouterr().err
     assert not (tmp_path / "p.levitor").exists()
+
+
+def test_the_editor_without_a_display_says_so_instead_of_aborting() -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "levitor_studio"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert done.returncode == 2
+    assert (
+        done.stderr.startswith("levitor-studio: error: no display") and done.stderr.count("\n") == 1
+    )
