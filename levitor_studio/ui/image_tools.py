@@ -28,6 +28,21 @@ if TYPE_CHECKING:
 
 HIT_PX = 9.0  # how close (screen pixels) a click must be to grab a key
 WHEEL_STEP = 1.06  # depth factor per wheel notch (up = nearer)
+BRUSH_MIN, BRUSH_MAX = 1.0, 128.0  # brush radius bounds (working pixels)
+BRUSH_DEFAULT = 8.0
+
+
+def brush_step(radius: float, larger: bool) -> float:
+    """The brush radius after one ``]`` (``larger``) or ``[`` press.
+
+    Steps are ×1.5 / ÷1.5 rounded to whole pixels, but always at least one pixel, so small
+    brushes still change (8 → 12 → 18 …, 8 → 5 → 3 → 2 → 1); clamped to 1..128 px.
+    """
+    if larger:
+        r = max(radius + 1.0, round(radius * 1.5))
+    else:
+        r = min(radius - 1.0, round(radius / 1.5))
+    return float(np.clip(r, BRUSH_MIN, BRUSH_MAX))
 
 
 class Tool(StrEnum):
@@ -85,7 +100,7 @@ class ToolController:
     def __init__(self, view: ImageView) -> None:
         self.view = view
         self.tool = Tool.SELECT
-        self.brush_radius = 8.0
+        self.brush_radius = BRUSH_DEFAULT
         self._drag: dict[str, Any] | None = None
         self._wheel_key: tuple[int, int] | None = None
         self._wheel_merge = ""
@@ -115,6 +130,14 @@ class ToolController:
         self.band.hide()
         if self.tool is not Tool.CLICKS:
             self.set_prompt_marks([])
+        if self.tool is Tool.BRUSH:
+            self.doc.message.emit(f"Brush {self.brush_radius:g} px — [ and ] change the size")
+
+    def step_brush(self, larger: bool) -> float:
+        """Resize the brush one step (``]`` / ``[``) and say the new size in the status bar."""
+        self.brush_radius = brush_step(self.brush_radius, larger)
+        self.doc.message.emit(f"Brush {self.brush_radius:g} px")
+        return self.brush_radius
 
     def set_prompt_marks(self, clicks: list[tuple[float, float, int]]) -> None:
         self.prompt_marks.setData(

@@ -31,7 +31,7 @@ from ..tasks.runner import PreviewRefresher, TaskHandle, TaskRunner
 from . import engine_jobs
 from .document import Document
 from .files import FileActions
-from .image_tools import Tool
+from .image_tools import BRUSH_DEFAULT, Tool
 from .image_view import ImageView
 from .inspector import Inspector
 from .objects_panel import ObjectsPanel
@@ -182,7 +182,10 @@ class MainWindow(FileActions, QMainWindow):
         )
         a["depth"] = self._act("Estimate &Depth", lambda: self.work.estimate_depth())
         a["prefs"] = self._act("&Preferences…", self.preferences, K.Preferences)
-        for name in ("undo", "redo", None, "delete", "insert_key", "depth", None, "prefs"):
+        a["brush_smaller"] = self._act("Smaller Brush", lambda: self._step_brush(False), "[")
+        a["brush_larger"] = self._act("Larger Brush", lambda: self._step_brush(True), "]")
+        edit_items = ("undo", "redo", None, "delete", "insert_key", "depth", None)
+        for name in (*edit_items, "brush_smaller", "brush_larger", None, "prefs"):
             m.addSeparator() if name is None else m.addAction(a[name])
 
         tools = QActionGroup(self)
@@ -193,6 +196,7 @@ class MainWindow(FileActions, QMainWindow):
             tools.addAction(act)
             self.tool_actions[tool] = act
         self.tool_actions[Tool.SELECT].setChecked(True)
+        self._brush_tip(BRUSH_DEFAULT)
 
         m = self.menuBar().addMenu("&View")
         displays = QActionGroup(self)
@@ -310,7 +314,9 @@ class MainWindow(FileActions, QMainWindow):
             self.runner, lambda d=doc: d.scene, engine_jobs.preview_frame, prefetch=True, parent=doc
         )
         self.preview.failed.connect(lambda msg: self.show_message(f"preview: {msg}"))
+        radius = self.view.tools.brush_radius if self.view is not None else BRUSH_DEFAULT
         self.view = ImageView(doc)
+        self.view.tools.brush_radius = radius  # the brush size outlives the document
         self.view.set_preview(self.preview)
         self.view.readout.connect(lambda text, warn: self.readout_label.setText(text))
         self.view.boxDrawn.connect(self.work.segment_box)
@@ -370,6 +376,16 @@ class MainWindow(FileActions, QMainWindow):
         self.work.reset_clicks()
         if self.view is not None:
             self.view.set_tool(tool)
+
+    def _step_brush(self, larger: bool) -> None:
+        if self.view is not None:
+            self._brush_tip(self.view.tools.step_brush(larger))
+
+    def _brush_tip(self, radius: float) -> None:
+        _t, text, key, tip = next(t for t in TOOLS if t[0] is Tool.BRUSH)
+        act = self.tool_actions[Tool.BRUSH]
+        act.setToolTip(f"{text} ({key}) — {tip}. Brush {radius:g} px ([ and ] resize)")
+        act.setStatusTip(f"{tip}. Brush {radius:g} px ([ and ] resize)")
 
     def _display(self, mode: str) -> None:
         if self.view is not None:
@@ -432,6 +448,7 @@ class MainWindow(FileActions, QMainWindow):
             "← →\tstep a frame",
             "Home / End\tfirst / last frame",
             "I\tinsert keyframe",
+            "[ / ]\tsmaller / larger brush",
             "Delete\tdelete key or object",
             "Wheel on a key\tdepth",
             "Shift-drag a key\tdepth",

@@ -8,6 +8,8 @@ selected key. It paints from the :class:`Document` and owns no scene data.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -299,6 +301,10 @@ class Playback(QTimer):
         super().__init__(document)
         self.doc = document
         self.loop = True
+        # a coarse timer may fire 5 % early or late, and a whole-millisecond interval drifts
+        # (42 ms is 23.8 fps, not 24): each tick is aimed at its own deadline instead
+        self.setTimerType(Qt.TimerType.PreciseTimer)
+        self._deadline = 0.0
         self.timeout.connect(self._tick)
 
     def toggle(self) -> None:
@@ -307,10 +313,15 @@ class Playback(QTimer):
         else:
             if self.doc.frame >= self.doc.scene.frames - 1 and not self.loop:
                 self.doc.set_frame(0)
+            self._deadline = time.perf_counter() + 1.0 / self.doc.scene.fps
             self.start(max(int(round(1000.0 / self.doc.scene.fps)), 1))
         self.playingChanged.emit(self.isActive())
 
     def _tick(self) -> None:
+        now, period = time.perf_counter(), 1.0 / self.doc.scene.fps
+        # the next frame is due a period after this one's deadline; a stall resyncs to now
+        self._deadline = max(self._deadline + period, now + period / 2)
+        self.setInterval(max(int(round((self._deadline - now) * 1000.0)), 1))
         last = self.doc.scene.frames - 1
         if self.doc.frame < last:
             self.doc.set_frame(self.doc.frame + 1)

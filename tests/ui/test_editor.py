@@ -156,3 +156,33 @@ def test_delete_key_then_object(qtbot, window):
     window.actions_by_name["delete"].trigger()
     assert [o.name for o in doc.scene.objects] == ["cup"]
     assert doc.undo_stack.count() == 2
+
+
+def test_bracket_keys_resize_the_brush_and_it_paints_that_disc(qtbot, window):
+    doc, view = window.doc, window.view
+    cup = doc.scene.objects[0]
+    doc.select(cup.uid)
+    window.set_tool(Tool.BRUSH)
+    assert "Brush 8 px" in window.statusBar().currentMessage()
+    qtbot.keyClick(view, Qt.Key.Key_BracketRight)
+    r = view.tools.brush_radius
+    assert r == 12.0
+    assert window.statusBar().currentMessage() == "Brush 12 px"
+    assert "Brush 12 px" in window.tool_actions[Tool.BRUSH].toolTip()
+
+    # one dab far from the cup, through the same entry point as a mouse drag
+    before = doc.scene.object(cup.uid).mask.copy()
+    x, y = 40.0, 40.0
+    assert not before[int(y) - 15 : int(y) + 15, int(x) - 15 : int(x) + 15].any()
+    for phase in ("start", "finish"):
+        view.tools.drag_at(phase, x, y, x, y, Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0))
+    changed = doc.scene.object(cup.uid).mask != before
+    assert abs(int(changed.sum()) - np.pi * r * r) <= 0.15 * np.pi * r * r
+    ys, xs = np.nonzero(changed)
+    assert xs.min() >= x - r - 1 and xs.max() <= x + r and ys.min() >= y - r - 1
+    assert ys.max() <= y + r
+
+    for _ in range(10):  # 12 → 8 → 5 → 3 → 2 → 1, then it stays at the 1 px floor
+        qtbot.keyClick(view, Qt.Key.Key_BracketLeft)
+    assert view.tools.brush_radius == 1.0
+    assert window.statusBar().currentMessage() == "Brush 1 px"
