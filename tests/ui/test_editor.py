@@ -164,6 +164,9 @@ def test_bracket_keys_resize_the_brush_and_it_paints_that_disc(qtbot, window):
     doc.select(cup.uid)
     window.set_tool(Tool.BRUSH)
     assert "Brush 8 px" in window.statusBar().currentMessage()
+    # window shortcuts reach only the active window (a real X server, as under `make test`)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(view, Qt.Key.Key_BracketRight)
     r = view.tools.brush_radius
     assert r == 12.0
