@@ -86,6 +86,7 @@ class MainWindow(FileActions, QMainWindow):
         self.runner.activeChanged.connect(self._on_task)
         self.runner.message.connect(self.show_message)
         self.work.generated.connect(self._on_generated)
+        self.work.failed.connect(self.error)
         self.work.pointsReady.connect(lambda pts: self.view and self.view.set_control_points(pts))
         self.init_files()
         self.set_document(Document(scene if scene is not None else _blank_scene()))

@@ -33,6 +33,7 @@ class WorkController(QObject):
     generated = Signal(object)  # (F, H, W, 3) uint8 or None
     pointsReady = Signal(object)  # per-frame control points
     objectAdded = Signal(int)  # uid made by the box / clicks tools
+    failed = Signal(str)  # a generation or export failed: the window shows a message box
 
     def __init__(self, runner: TaskRunner, prefs: Preferences, parent: QObject | None = None):
         super().__init__(parent)
@@ -76,7 +77,10 @@ class WorkController(QObject):
     def _start(self, label: str, fn: Any, exclusive: str | None = None) -> TaskHandle | None:
         handle = self.runner.submit(label, fn, exclusive=exclusive)
         if handle is not None:
-            handle.failed.connect(lambda msg: self._message(f"{label}: {msg}"))
+            if exclusive in ("generate", "export"):  # the user waits for these: don't just flash
+                handle.failed.connect(lambda msg: self.failed.emit(f"{label}: {msg}"))
+            else:
+                handle.failed.connect(lambda msg: self._message(f"{label}: {msg}"))
             handle.cancelled.connect(lambda: self._message(f"{label}: cancelled"))
         return handle
 

@@ -231,3 +231,14 @@ def test_opening_an_image_starts_a_project_and_estimates_its_depth(qtbot, window
     assert scene.depth is None and scene.size == (512, 288)
     qtbot.waitUntil(lambda: window.doc.scene.depth is not None, timeout=30000)
     assert window.doc.scene.depth.shape == (288, 512)
+
+
+def test_a_failed_export_is_shown_in_a_message_box(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    handle = window.work.export_video(str(tmp_path / "missing-folder" / "clip.mp4"))
+    with qtbot.waitSignal(handle.ended, timeout=30000):
+        pass
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert boxes and "export video" in boxes[-1].text() and "missing-folder" in boxes[-1].text()
+    assert window.last_error == boxes[-1].text()
