@@ -30,6 +30,7 @@ from .plugin_host import (
     create_backend,
     list_backends,
 )
+from .plugin_host.protocols import estimate_depth as run_estimator
 
 __all__ = [
     "Easing",
@@ -102,11 +103,7 @@ def estimate_depth(
 ) -> None:
     """Fill ``scene.depth`` with the chosen estimator (objects as cards for the heuristic)."""
     backend = create_backend(DEPTH, estimator, options)
-    masks = [o.mask for o in scene.objects]
-    try:
-        depth: Any = backend.estimate(scene.image, masks=masks)
-    except TypeError:
-        depth = backend.estimate(scene.image)
+    depth = run_estimator(backend, scene.image, [o.mask for o in scene.objects])
     commands.SetDepthMap(depth).apply(scene)
 
 
@@ -114,14 +111,9 @@ def static_segments(
     scene: Scene, segmenter: str = "grabcut", options: Mapping[str, str] | None = None
 ) -> None:
     """Fill ``scene.segments`` with the segmenter's automatic mode, objects excluded."""
-    import numpy as np
-
     backend = create_backend(SEGMENTER, segmenter, options)
     backend.set_image(scene.image)
-    taken = np.zeros((scene.height, scene.width), bool)
-    for o in scene.objects:
-        taken |= o.mask
-    commands.SetSegments(backend.automatic(exclude=taken)).apply(scene)
+    commands.SetSegments(backend.automatic(exclude=scene.objects_mask())).apply(scene)
 
 
 def build_request(scene: Scene, task: Any = None, signal: Any = None) -> GenerationRequest:

@@ -142,6 +142,13 @@ class Scene:
     def next_color(self) -> Color:
         return PALETTE[len(self.objects) % len(PALETTE)]
 
+    def objects_mask(self) -> NDArray[np.bool_]:
+        """Pixels any object claims on frame 0 (what static segments must leave out)."""
+        taken = np.zeros((self.height, self.width), dtype=bool)
+        for obj in self.objects:
+            taken |= obj.mask
+        return taken
+
     def instance_ids(self) -> dict[int, int]:
         """Signal instance id per object uid: 1..N in object order (reference §2)."""
         return {obj.uid: i + 1 for i, obj in enumerate(self.objects)}

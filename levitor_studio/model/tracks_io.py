@@ -104,10 +104,7 @@ def import_tracks(
         objects=objects,
     )
     if static_segments and segmenter is not None:
-        taken = np.zeros((h, w), bool)
-        for o in objects:
-            taken |= o.mask
-        scene.segments = segmenter.automatic(exclude=taken).astype(np.int32)
+        scene.segments = segmenter.automatic(exclude=scene.objects_mask()).astype(np.int32)
     return scene
 
 
@@ -173,12 +170,9 @@ def _depth(
     if spec is None:
         if estimator is None:
             return None
-        try:
-            return np.asarray(
-                estimator.estimate(image, masks=[o.mask for o in objects]), np.float32
-            )
-        except TypeError:
-            return np.asarray(estimator.estimate(image), np.float32)
+        from ..plugin_host.protocols import estimate_depth
+
+        return estimate_depth(estimator, image, [o.mask for o in objects])
     from ..backends.file_depth import load_depth_file
 
     depth = load_depth_file(_resolve(base, spec, "depth"))

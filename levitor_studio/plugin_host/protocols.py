@@ -8,6 +8,7 @@ it to ask :meth:`Backend.availability`. The class is constructed with the user's
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
@@ -114,3 +115,24 @@ class VideoGenerator(Protocol):
     def generate(self, request: GenerationRequest, task: Any = None) -> NDArray[np.uint8]:
         """Frames ``(F, H, W, 3)`` uint8; reports progress and honours cancel via ``task``."""
         ...
+
+
+def estimate_depth(
+    estimator: DepthEstimator,
+    image: NDArray[np.uint8],
+    masks: Sequence[NDArray[np.bool_]] = (),
+    task: Any = None,
+) -> NDArray[np.float32]:
+    """Run a depth estimator, giving it the object masks when its ``estimate`` takes them.
+
+    The ground-plane heuristic stands objects up as cards from their masks; model backends
+    look at the image alone. Decided from the signature, so an error raised inside ``estimate``
+    is never mistaken for "does not take masks".
+    """
+    params = inspect.signature(estimator.estimate).parameters.values()
+    takes_masks = any(p.name == "masks" or p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
+    if takes_masks:
+        depth = estimator.estimate(image, task, masks=list(masks))  # type: ignore[call-arg]
+    else:
+        depth = estimator.estimate(image, task)
+    return np.asarray(depth, dtype=np.float32)

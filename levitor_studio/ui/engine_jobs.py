@@ -58,13 +58,10 @@ def segment(
 
 def estimate_depth(estimator: Any, scene: Scene, task: TaskState) -> NDArray[np.float32]:
     """A pseudo-depth map of the scene's image (the heuristic uses the object masks)."""
+    from ..plugin_host.protocols import estimate_depth as run_estimator
+
     task.set_progress(0.05, "estimating depth")
-    masks = [o.mask for o in scene.objects]
-    try:
-        depth = estimator.estimate(scene.image, task=task, masks=masks)
-    except TypeError:
-        depth = estimator.estimate(scene.image, task)
-    return np.asarray(depth, dtype=np.float32)
+    return run_estimator(estimator, scene.image, [o.mask for o in scene.objects], task)
 
 
 def generate(

@@ -120,3 +120,27 @@ def test_grabcut_refuses_a_non_finite_box() -> None:
     seg.set_image(_disc_image()[0])
     with pytest.raises(InputError, match="box"):
         seg.segment(Prompt(box=(float("nan"), 0.0, 50.0, 50.0)))
+
+
+def test_depth_estimators_get_masks_only_when_they_take_them() -> None:
+    from levitor_studio.plugin_host.protocols import estimate_depth
+
+    image = np.zeros((100, 40, 3), np.uint8)
+    card = np.zeros((100, 40), bool)
+    card[50:80, 10:20] = True
+
+    class ImageOnly:
+        def estimate(self, image: np.ndarray, task: object = None) -> np.ndarray:
+            return np.full(image.shape[:2], 0.5)
+
+    class Broken:
+        def estimate(
+            self, image: np.ndarray, task: object = None, masks: object = ()
+        ) -> np.ndarray:
+            raise TypeError("a bug inside the backend")
+
+    z = estimate_depth(create_backend(DEPTH, "heuristic"), image, [card])
+    assert z.dtype == np.float32 and np.all(z[card] == z[79, 0])  # the card from its mask
+    assert np.all(estimate_depth(ImageOnly(), image, [card]) == 0.5)
+    with pytest.raises(TypeError, match="a bug inside"):  # not retried without the masks
+        estimate_depth(Broken(), image, [card])
