@@ -45,10 +45,27 @@ __all__ = [
     "generate",
     "list_backends",
     "load",
+    "new_project",
     "new_scene",
     "save",
     "static_segments",
 ]
+
+#: cropping that would drop more than this fraction of the photo is not done silently: the
+#: editor asks crop or letterbox, and ``levitor-studio new`` wants ``--fit``
+CROP_LOSS_ASK = 0.5
+
+
+def crop_loss(image_size: tuple[int, int], size: tuple[int, int]) -> float:
+    """The fraction of a ``(w, h)`` photo a centre crop to ``size = (W, H)`` would drop."""
+    (sw, sh), (w, h) = image_size, size
+    return 1.0 - min(sw / sh, w / h) / max(sw / sh, w / h)
+
+
+def image_size(image: str | os.PathLike[str]) -> tuple[int, int]:
+    """``(w, h)`` of an image file, from its header where possible."""
+    source = read_rgb(image)
+    return int(source.shape[1]), int(source.shape[0])
 
 
 def new_scene(
@@ -56,15 +73,27 @@ def new_scene(
     size: tuple[int, int] | None = None,
     frames: int = 16,
     fps: float = 8.0,
-    fit: str = "crop",
+    fit: str | None = "crop",
 ) -> Scene:
-    """A scene on an image file, fitted to ``size = (W, H)`` (default from its aspect)."""
+    """A scene on an image file, fitted to ``size = (W, H)`` (default from its aspect).
+
+    ``fit=None`` means "crop, unless that drops more than :data:`CROP_LOSS_ASK` of the photo":
+    then the caller must choose, and :class:`InputError` says so.
+    """
     source = read_rgb(image)
     w, h = size or default_size(source.shape[1], source.shape[0])
     if not 2 <= frames <= 1024:
         raise InputError(f"frames {frames}: must be 2…1024")
     if not 0 < fps <= 240:
         raise InputError(f"fps {fps}: must be in (0, 240]")
+    if fit is None:
+        loss = crop_loss((source.shape[1], source.shape[0]), (w, h))
+        if loss > CROP_LOSS_ASK:
+            raise InputError(
+                f"{Path(image).name} is {source.shape[1]}x{source.shape[0]}: cropping it to "
+                f"{w}x{h} would drop {loss:.0%} of it; choose --fit crop or --fit letterbox"
+            )
+        fit = "crop"
     return Scene(
         image=fit_image(source, (w, h), fit),
         frames=frames,
@@ -72,6 +101,30 @@ def new_scene(
         fit=fit,
         source_name=Path(image).name,
     )
+
+
+def new_project(
+    image: str | os.PathLike[str],
+    size: tuple[int, int] | None = None,
+    frames: int = 16,
+    fps: float = 8.0,
+    fit: str | None = "crop",
+    depth: str = "heuristic",
+    segmenter: str = "grabcut",
+    segments: bool = True,
+    depth_options: Mapping[str, str] | None = None,
+    segmenter_options: Mapping[str, str] | None = None,
+) -> Scene:
+    """A new project as ``levitor-studio new`` and the editor's New Project dialog make it.
+
+    The image fitted to the working size, its depth from ``depth`` and, unless ``segments`` is
+    false, static segments from ``segmenter`` (the anchors the model was trained with).
+    """
+    scene = new_scene(image, size=size, frames=frames, fps=fps, fit=fit)
+    estimate_depth(scene, depth, depth_options)
+    if segments:
+        static_segments(scene, segmenter, segmenter_options)
+    return scene
 
 
 def load(

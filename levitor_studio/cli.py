@@ -66,7 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     n.add_argument("--frames", type=int, default=16)
     n.add_argument("--fps", type=float, default=8.0)
-    n.add_argument("--fit", choices=("crop", "letterbox"), default="crop")
+    n.add_argument(
+        "--fit",
+        choices=("crop", "letterbox"),
+        help="crop (default) or letterbox; required when cropping would drop over half the photo",
+    )
     n.add_argument("--depth", default="heuristic", help="depth estimator id (default heuristic)")
     n.add_argument("--depth-file", metavar="PATH", help="use this .npy / PNG as the depth map")
     n.add_argument("--segmenter", default="grabcut", help="segmenter id for static segments")

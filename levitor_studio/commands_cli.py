@@ -25,15 +25,23 @@ def cmd_open(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     out = output_path(args.output, args.image)
     size = parse_size(args.size) if args.size else None
-    scene = api.new_scene(args.image, size=size, frames=args.frames, fps=args.fps, fit=args.fit)
     options = parse_options(args.option)
+    depth = args.depth
     if args.depth_file:
         options["path"] = args.depth_file
-        api.estimate_depth(scene, "file", options)
-    else:
-        api.estimate_depth(scene, args.depth, options)
-    if not args.no_segments:
-        api.static_segments(scene, args.segmenter, options)
+        depth = "file"
+    scene = api.new_project(
+        args.image,
+        size=size,
+        frames=args.frames,
+        fps=args.fps,
+        fit=args.fit,
+        depth=depth,
+        segmenter=args.segmenter,
+        segments=not args.no_segments,
+        depth_options=options,
+        segmenter_options=options,
+    )
     save_project(scene, out)
     print(f"wrote {out} ({scene.width}x{scene.height}, {scene.frames} frames)")
     return EXIT_OK

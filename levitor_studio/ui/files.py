@@ -112,14 +112,7 @@ class FileActions:
             if suffix == ".json":
                 return self._import_tracks(p)
             if suffix in IMAGE_SUFFIXES:
-                from ..api import new_scene
-
-                self.set_document(Document(new_scene(p)))  # type: ignore[attr-defined]
-                # a new project gets its depth right away (the active estimator, in the
-                # background); Edit ▸ Estimate Depth re-runs it with another estimator
-                if self.work.estimate_depth() is not None:  # type: ignore[attr-defined]
-                    self.show_message(f"New project from {p.name}: estimating depth…")  # type: ignore[attr-defined]
-                return True
+                return self.new_project(p)
             from ..model.project_io import load_project
 
             scene = load_project(p)
@@ -131,6 +124,51 @@ class FileActions:
             return False
         self.set_document(Document(scene, path=p))  # type: ignore[attr-defined]
         self.add_recent(p)
+        return True
+
+    def ask_new_project(self, path: Path) -> dict[str, Any] | None:
+        """The New Project dialog's answer (``api.new_project`` arguments), None if cancelled."""
+        from PySide6.QtWidgets import QDialog
+
+        from ..api import image_size
+        from .new_project import NewProjectDialog
+
+        dialog = NewProjectDialog(path, image_size(path), self.prefs.backends, self)  # type: ignore[attr-defined, arg-type]
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            return dialog.values() if accepted else None
+        finally:
+            dialog.deleteLater()
+
+    def new_project(self, path: Path) -> bool:
+        """Make a project from a photo, exactly as ``levitor-studio new`` does, off the GUI thread.
+
+        Depth and static segments come with it, so the new document starts clean: opening a
+        photo is not an edit, and quitting right away asks nothing.
+        """
+        from ..api import new_project
+
+        answer = self.ask_new_project(path)
+        if answer is None:
+            return False
+        prefs = self.prefs  # type: ignore[attr-defined]
+        values = {"depth": prefs.backends[DEPTH], "segmenter": prefs.backends[SEGMENTER], **answer}
+        depth_options = prefs.options_for(values["depth"])
+        segmenter_options = prefs.options_for(values["segmenter"])
+        handle = self.work.run_file_job(  # type: ignore[attr-defined]
+            "new project",
+            lambda task: new_project(
+                path,
+                depth_options=depth_options,
+                segmenter_options=segmenter_options,
+                **values,
+            ),
+        )
+        if handle is None:
+            return False
+        self.show_message(f"New project from {path.name}: estimating depth and segments…")  # type: ignore[attr-defined]
+        started = self._revision
+        handle.finished.connect(lambda scene: self._finish_import(scene, started))
         return True
 
     def _import_tracks(self, p: Path) -> bool:
@@ -152,7 +190,7 @@ class FileActions:
 
     def _finish_import(self, scene: Any, started: int) -> None:
         if self._revision != started and not self.maybe_save():
-            self.show_message("Import cancelled: the current project has new changes")  # type: ignore[attr-defined]
+            self.show_message("Cancelled: the current project has new changes")  # type: ignore[attr-defined]
             return
         self.set_document(Document(scene))  # type: ignore[attr-defined]
 

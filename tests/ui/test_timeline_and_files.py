@@ -226,11 +226,20 @@ def test_generate_shows_the_clip_and_control_points_overlay(qtbot, window, tmp_p
 
 def test_opening_an_image_starts_a_project_and_estimates_its_depth(qtbot, window, example_dir):
     window.ask_save_changes = lambda: "discard"
+    window.ask_new_project = lambda path: {"segments": False}  # the dialog's OK, defaults kept
+    old = window.doc
     assert window.open_path(example_dir / "coffee.png", ask=False)
+    qtbot.waitUntil(lambda: window.doc is not old, timeout=30000)
     scene = window.doc.scene
-    assert scene.depth is None and scene.size == (512, 288)
-    qtbot.waitUntil(lambda: window.doc.scene.depth is not None, timeout=30000)
-    assert window.doc.scene.depth.shape == (288, 512)
+    assert scene.size == (512, 288) and scene.depth.shape == (288, 512)
+    assert not window.doc.is_dirty()
+
+
+def test_cancelling_the_new_project_dialog_keeps_the_open_project(window, example_dir):
+    window.ask_new_project = lambda path: None
+    old = window.doc
+    assert not window.open_path(example_dir / "coffee.png", ask=False)
+    assert window.doc is old
 
 
 def test_a_failed_export_is_shown_in_a_message_box(qtbot, window, tmp_path):
