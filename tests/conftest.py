@@ -19,6 +19,17 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+@pytest.fixture(autouse=True)
+def private_log(tmp_path_factory, monkeypatch):
+    """The application log goes to a temporary folder, never the user's log folder."""
+    from levitor_studio import logs
+
+    folder = tmp_path_factory.mktemp("logs")
+    monkeypatch.setenv("LEVITOR_STUDIO_LOG_DIR", str(folder))
+    yield folder
+    logs.close()
+
+
 @pytest.fixture
 def scene() -> Scene:
     return make_scene()

@@ -12,6 +12,7 @@ cached per scene revision so playback reuses them. Nothing here calls ``processE
 from __future__ import annotations
 
 import itertools
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -19,11 +20,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
+from ..logs import log_failure
 from ..model.errors import Cancelled, LevitorError
 from ..model.scene import Scene, SceneEvents
 from .state import TaskState
 
 Job = Callable[[TaskState], Any]
+log = logging.getLogger(__name__)
 
 
 class _JobSignals(QObject):
@@ -34,9 +37,10 @@ class _JobSignals(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, fn: Job, state: TaskState, signals: _JobSignals) -> None:
+    def __init__(self, label: str, fn: Job, state: TaskState, signals: _JobSignals) -> None:
         super().__init__()
         self.setAutoDelete(False)
+        self._label = label
         self._fn = fn
         self._state = state
         self._signals = signals
@@ -44,8 +48,8 @@ class _Runnable(QRunnable):
     def run(self) -> None:  # worker thread
         try:
             self._run()
-        except RuntimeError:
-            pass  # the watcher was destroyed (window closed without shutdown): nobody to tell
+        except RuntimeError:  # the watcher was destroyed (window closed without shutdown)
+            log.warning("%s: finished after its window closed; nobody to tell", self._label)
 
     def _run(self) -> None:
         state, sig = self._state, self._signals
@@ -56,11 +60,10 @@ class _Runnable(QRunnable):
         except Cancelled:
             sig.cancelled.emit()
             return
-        except LevitorError as exc:
-            sig.failed.emit(str(exc))
-            return
         except Exception as exc:  # a bug in a backend must reach the status bar, not kill us
-            sig.failed.emit(f"{type(exc).__name__}: {exc}")
+            # the traceback goes to the log file; the person sees one line
+            expected = isinstance(exc, LevitorError)
+            sig.failed.emit(log_failure(exc, f"task {self._label!r}", log, expected))
             return
         if state.is_cancelled():
             sig.cancelled.emit()
@@ -139,7 +142,7 @@ class TaskRunner(QObject):
             return None
         handle = TaskHandle(label, exclusive, self)
         handle.quiet = quiet
-        job = _Runnable(fn, handle.state, handle.signals)
+        job = _Runnable(label, fn, handle.state, handle.signals)
         self._jobs.append((handle, job))
         handle.ended.connect(lambda h=handle: self._forget(h))
         self.pool.start(job)

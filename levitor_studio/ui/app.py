@@ -123,10 +123,14 @@ def run(
             file=sys.stderr,
         )
         return 2
+    from .. import logs
+
+    logs.setup()
     app = application()
     from .main_window import MainWindow
 
     window = MainWindow()
+    _log_uncaught(window)
     target = project or image or (str(example_project() or "") or None)
     if target is not None and not window.open_path(target, ask=False):
         if screenshot:
@@ -145,6 +149,24 @@ def run(
 
     QTimer.singleShot(0, window.offer_recovery)
     return int(app.exec())  # type: ignore[attr-defined]
+
+
+def _log_uncaught(window: object) -> None:
+    """An exception escaping a Qt slot: its traceback to the log, one line to the status bar
+    (Qt would otherwise print it on a terminal the person may not have)."""
+    from .. import logs
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+        if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: the default
+            sys.__excepthook__(kind, exc, tb)  # type: ignore[arg-type]
+            return
+        line = logs.log_failure(exc.with_traceback(tb), "uncaught")  # type: ignore[arg-type]
+        try:
+            window.show_message(line)  # type: ignore[attr-defined]
+        except RuntimeError:  # the window is already gone
+            pass
+
+    sys.excepthook = hook
 
 
 def _screenshot(window: object, out: Path) -> int:

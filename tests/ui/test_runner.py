@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import numpy as np
@@ -124,3 +125,21 @@ def test_frozen_copy_is_independent_of_later_edits():
     scene.objects.pop()
     assert len(copy.objects) == 2 and len(copy.objects[0].keyframes) == 2
     assert copy.same_as(make_scene())
+
+
+def test_a_worker_bug_keeps_its_traceback_in_the_log_and_shows_one_line(
+    qtbot, runner, private_log
+):
+    def broken_backend(task):
+        raise ZeroDivisionError("division by zero\nin layer 3")
+
+    handle = runner.submit("generate", broken_backend)
+    with qtbot.waitSignal(handle.failed) as blocker:
+        pass
+    assert blocker.args == ["ZeroDivisionError: division by zero … (details in Help ▸ Show Log)"]
+    text = (private_log / "levitor-studio.log").read_text(encoding="utf-8")
+    # logged from the worker (a thread Python did not start, so it is named Dummy-N)
+    head = r"ERROR \[Dummy-\d+\] levitor_studio\.tasks\.runner: task 'generate': "
+    assert re.search(head + "ZeroDivisionError: division by zero …\nTraceback", text)
+    assert 'in broken_backend\n    raise ZeroDivisionError("division by zero\\nin layer 3")' in text
+    assert text.rstrip().endswith("ZeroDivisionError: division by zero\nin layer 3")
