@@ -212,6 +212,7 @@ def take_record(
 ) -> dict[str, Any]:
     """What reproduces a take: generator, its options, the scene's settings, backend extras."""
     from ._version import __version__
+    from .engine.take_hash import control_hash, shot_hash, signal_hash
 
     def plain(value: Any) -> Any:
         if isinstance(value, dict):
@@ -220,11 +221,16 @@ def take_record(
             return [plain(v) for v in value]
         return value if isinstance(value, str | int | float | bool) or value is None else str(value)
 
+    control = control_hash(scene)
     return {
         "app_version": __version__,
         "generator": generator,
         "options": dict(options),
+        "seed": scene.settings.seed,
         "settings": scene.settings.to_json(),
+        "control_hash": control,
+        "signal_hash": None if request.signal is None else signal_hash(request.signal),
+        "shot_hash": shot_hash(control, generator, options, scene.settings.to_json()),
         "frames": scene.frames,
         "size": [scene.width, scene.height],
         "backend": plain({k: v for k, v in request.extra.items() if k != "points"}),
@@ -242,3 +248,4 @@ def write_take(video: str | os.PathLike[str], record: Mapping[str, Any]) -> Path
     with atomic_write(path) as fh:
         fh.write(json.dumps(record, indent=2).encode("utf-8"))
     return path
+

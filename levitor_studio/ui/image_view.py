@@ -166,8 +166,6 @@ class ImageView(QWidget):
     def _on_scene_changed(self, what: str) -> None:
         if self._preview is not None:
             self._preview.invalidate()
-        if what in ("timing", "settings") or what.startswith(("keys:", "object:", "objects")):
-            self._generated = None if what != "settings" else self._generated
         self.redraw_overlays()
         self.refresh_image()
 

@@ -87,6 +87,7 @@ class MainWindow(FileActions, QMainWindow):
         self.runner.message.connect(self.show_message)
         self.work.generated.connect(self._on_generated)
         self.work.failed.connect(self.error)
+        self.work.staleChanged.connect(self._on_stale)
         self.work.pointsReady.connect(lambda pts: self.view and self.view.set_control_points(pts))
         self.init_files()
         self.set_document(Document(scene if scene is not None else _blank_scene()))
@@ -414,7 +415,17 @@ class MainWindow(FileActions, QMainWindow):
 
     def _mark_generated(self, frames: Any) -> None:
         self.timeline.timeline.has_generated = frames is not None
+        self.timeline.timeline.generated_stale = self.work.stale
         self.timeline.timeline.update()
+
+    def _on_stale(self, stale: bool) -> None:
+        self.timeline.timeline.generated_stale = stale
+        self.timeline.timeline.update()
+        if stale:
+            self.show_message(
+                "The generated take is stale: its control signal or first frame changed "
+                "(it is kept; generate again to refresh it)"
+            )
 
     def _on_task(self, handle: TaskHandle | None) -> None:
         if self._task is not None:

@@ -47,6 +47,7 @@ class TimelineWidget(QWidget):
         super().__init__(parent)
         self.doc = document
         self.has_generated = False
+        self.generated_stale = False  # drawn amber instead of green
         self._press: dict[str, object] | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(False)
@@ -111,7 +112,7 @@ class TimelineWidget(QWidget):
         if self.has_generated:
             p.fillRect(
                 QRectF(self.x_of(0) - cell / 2, RULER_H - 4, cell * scene.frames, 3),
-                QColor(90, 200, 120),
+                QColor(230, 160, 40) if self.generated_stale else QColor(90, 200, 120),
             )
         sel = doc.selected_key
         for row, obj in enumerate(scene.objects):

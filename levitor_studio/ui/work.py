@@ -34,6 +34,7 @@ class WorkController(QObject):
     pointsReady = Signal(object)  # per-frame control points
     objectAdded = Signal(int)  # uid made by the box / clicks tools
     failed = Signal(str)  # a generation or export failed: the window shows a message box
+    staleChanged = Signal(bool)  # the generated take no longer matches the scene (or again does)
 
     def __init__(self, runner: TaskRunner, prefs: Preferences, parent: QObject | None = None):
         super().__init__(parent)
@@ -42,6 +43,7 @@ class WorkController(QObject):
         self.doc: Document | None = None
         self.frames: NDArray[np.uint8] | None = None
         self.take: dict[str, Any] | None = None  # how self.frames were made (seed, settings)
+        self.stale = False  # the scene's control signal or first frame changed since
         self._backends: dict[tuple[str, str, tuple[tuple[str, str], ...]], Any] = {}
         self._segmenter_image: int | None = None
         self._clicks: list[tuple[float, float, int]] = []
@@ -51,14 +53,25 @@ class WorkController(QObject):
     def set_document(self, doc: Document) -> None:
         self.doc = doc
         self.frames = None
+        self.take = None
+        self._set_stale(False)
         self._segmenter_image = None
         self.reset_clicks()
         doc.sceneChanged.connect(self._on_scene_changed)
 
     def _on_scene_changed(self, what: str) -> None:
-        if what != "settings" and self.frames is not None:
-            self.frames = None  # the generated clip no longer matches the scene
-            self.generated.emit(None)
+        """A take is never dropped by an edit: it is marked stale when what it was made from
+        (the control signal's inputs, the first frame) changed, and fresh again after undo."""
+        if self.frames is None or self.take is None or self.doc is None:
+            return
+        from ..engine.take_hash import control_hash
+
+        self._set_stale(control_hash(self.doc.scene) != self.take.get("control_hash"))
+
+    def _set_stale(self, stale: bool) -> None:
+        if stale != self.stale:
+            self.stale = stale
+            self.staleChanged.emit(stale)
 
     def backend(self, kind: str) -> Any:
         backend_id = self.prefs.backends.get(kind, "")
@@ -194,6 +207,7 @@ class WorkController(QObject):
     def _on_generated(self, result: tuple[NDArray[np.uint8], dict[str, Any]]) -> None:
         frames, self.take = result
         self.frames = frames
+        self._on_scene_changed("generated")  # edits made while it ran may make it stale
         self.generated.emit(frames)
         self._message(f"Generated {len(frames)} frames")
 
