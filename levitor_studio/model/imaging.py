@@ -1,85 +1,45 @@
 """Reading user images safely and fitting them to the working size.
 
-Refuses empty files, files that are not images, and decompression bombs (the declared size is
-checked from the header before any pixel is decoded). Fitting is resize + centre crop (default)
+Decoding goes through :mod:`.image_files` (format allow-list, header size check, one-line
+errors). Fitting is resize + centre crop (default)
 or letterbox, as ``scene-model.md`` describes.
 """
 
 from __future__ import annotations
 
 import os
-import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
 from .errors import InputError
+from .image_files import MAX_PIXELS, file_error, load_image, to_grey, to_mask, to_rgb
 
-#: largest image accepted, in pixels (about 8K × 8K)
-MAX_PIXELS = 64_000_000
+__all__ = ["MAX_PIXELS", "fit_image", "fit_mask", "read_gray", "read_mask", "read_rgb"]
 
-
-def _open(path: str | os.PathLike[str]) -> Image.Image:
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: no such file")
-    if p.stat().st_size == 0:
-        raise InputError(f"{p}: the file is empty")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(p)
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InputError(f"{p}: not a readable image (or its declared size is too large)") from None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read image ({exc})") from None
-    w, h = img.size
-    if w * h > MAX_PIXELS:
-        img.close()
-        raise InputError(f"{p}: image is {w}×{h}, larger than the {MAX_PIXELS:,} pixel limit")
-    return img
-
-
-def _decode(path: str | os.PathLike[str], mode: str) -> Image.Image:
-    with _open(path) as img:
-        try:
-            img.load()
-            if mode == "mask":  # any non-zero channel (alpha ignored) is the object
-                bands = [b for b in img.getbands() if b != "A"]
-                arr = np.asarray(img.convert("RGB" if len(bands) > 1 else "L"))
-                return Image.fromarray(
-                    ((arr.max(axis=-1) if arr.ndim == 3 else arr) > 0).astype(np.uint8)
-                )
-            # photos from phones and cameras store their rotation in EXIF: show them upright,
-            # as every image viewer does (masks at source size refer to the upright image)
-            return ImageOps.exif_transpose(img).convert(mode)
-        except (OSError, ValueError, SyntaxError) as exc:
-            raise InputError(f"{path}: image data is damaged ({exc})") from None
+#: how far the fitted source may exceed the working frame (crop): more means an aspect ratio the
+#: working size cannot hold (a 1×10,000 strip would become 288×2.9 million pixels)
+MAX_CROP_OVERSCAN = 16
 
 
 def read_rgb(path: str | os.PathLike[str]) -> NDArray[np.uint8]:
-    """An RGB uint8 array ``(H, W, 3)`` from an image file."""
-    return np.asarray(_decode(path, "RGB"), dtype=np.uint8).copy()
+    """An RGB uint8 array ``(H, W, 3)`` from an image file, upright (EXIF orientation)."""
+    fail = file_error(path)
+    return to_rgb(load_image(path, fail, upright=True), fail)
 
 
 def read_gray(path: str | os.PathLike[str]) -> NDArray[np.uint16]:
     """A single-channel image (8 or 16 bit) as uint16, preserving 16-bit values."""
-    with _open(path) as img:
-        try:
-            img.load()
-            if img.mode in ("I;16", "I;16B", "I;16L", "I"):
-                return np.asarray(img, dtype=np.int64).clip(0, 65535).astype(np.uint16)
-            return np.asarray(img.convert("L"), dtype=np.uint16)
-        except (OSError, ValueError) as exc:
-            raise InputError(f"{path}: image data is damaged ({exc})") from None
+    fail = file_error(path)
+    return to_grey(load_image(path, fail), fail)
 
 
 def read_mask(path: str | os.PathLike[str]) -> NDArray[np.bool_]:
     """A binary mask: non-zero pixels (of any channel, alpha ignored) are the object."""
-    return np.asarray(_decode(path, "mask")) > 0
+    fail = file_error(path)
+    return to_mask(load_image(path, fail, upright=True), fail)
 
 
 def default_size(image_w: int, image_h: int) -> tuple[int, int]:
@@ -95,7 +55,12 @@ def fit_geometry(src_w: int, src_h: int, w: int, h: int, fit: str) -> tuple[floa
         s = min(w / src_w, h / src_h)
     else:
         raise InputError(f"fit must be 'crop' or 'letterbox', not {fit!r}")
-    sw, sh = round(src_w * s), round(src_h * s)
+    sw, sh = max(round(src_w * s), 1), max(round(src_h * s), 1)
+    if sw * sh > MAX_CROP_OVERSCAN * w * h:
+        raise InputError(
+            f"a {src_w}x{src_h} image is too narrow or too wide to fill {w}x{h}: "
+            "use letterbox fit or crop the image first"
+        )
     return s, (w - sw) // 2, (h - sh) // 2
 
 
@@ -112,7 +77,7 @@ def fit_image(
     if (src_w, src_h) == (w, h):
         return image.copy()
     s, ox, oy = fit_geometry(src_w, src_h, w, h, fit)
-    sw, sh = round(src_w * s), round(src_h * s)
+    sw, sh = max(round(src_w * s), 1), max(round(src_h * s), 1)
     resample = Image.Resampling.LANCZOS if image.dtype == np.uint8 else Image.Resampling.BILINEAR
     resized = np.asarray(Image.fromarray(image).resize((sw, sh), resample), dtype=image.dtype)
     out = np.full((h, w) + image.shape[2:], fill, dtype=image.dtype)

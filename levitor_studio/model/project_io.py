@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -25,15 +24,26 @@ from PIL import Image
 from .._version import __version__
 from .atomic import atomic_write
 from .errors import InputError, ValidationError
+from .image_files import PNG_ONLY, load_image, to_mask, to_rgb
 from .keyframes import Easing, Keyframe
+from .npy_safe import ZIP_ERRORS, read_member, read_npy
 from .scene import GenerationSettings, Scene, SceneObject
+from .segments import compact_segments
 from .validation import parse_json, validate
 
 FORMAT = "levitor-project"
 VERSION = 1
 MANIFEST = "manifest.json"
 #: refuse archives larger than this when uncompressed (zip bombs)
-MAX_UNCOMPRESSED = 2_000_000_000
+MAX_UNCOMPRESSED = 1_000_000_000
+#: the largest manifest read (a 254-object, 128-frame project needs about 4 MB)
+MAX_MANIFEST_BYTES = 8_000_000
+#: the largest asset member read (a 2048×2048 float depth map is 16 MB)
+MAX_MEMBER_BYTES = 64_000_000
+#: most objects in a project (the control signal's instance ids are 8-bit, 0 meaning none)
+MAX_OBJECTS = 254
+#: most members an archive may hold (one mask per object plus a few assets)
+MAX_MEMBERS = MAX_OBJECTS + 16
 #: the largest working size a project may declare (as :func:`imaging.check_size` allows)
 MAX_WORKING_PIXELS = 2048 * 2048
 
@@ -119,47 +129,27 @@ class _Archive:
         self.path = path
         self.names = set(zf.namelist())
 
-    def read(self, name: str, key: str) -> bytes:
+    def read(self, name: str, key: str, max_bytes: int = MAX_MEMBER_BYTES) -> bytes:
         if name not in self.names:
             raise ValidationError(key, f"asset {name!r} is missing from the project")
-        try:
-            return self.zf.read(name)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise InputError(f"{self.path}: asset {name!r} is damaged ({exc})") from None
+        return read_member(self.zf, name, _asset_error(key, name), max_bytes)
 
-    def image(self, name: str, key: str, mode: str, size: tuple[int, int]) -> NDArray[Any]:
-        """Decode a PNG asset, refusing one whose declared size is not ``size`` = (W, H).
+    def image(self, name: str, key: str, size: tuple[int, int]) -> Image.Image:
+        """Decode a PNG asset (nothing but PNG is tried), refusing one whose declared size is
+        not ``size`` = (W, H) before decoding, so a small member cannot expand into gigabytes
+        of pixels (a bomb inside the zip)."""
+        return load_image(self.read(name, key), _asset_error(key, name), PNG_ONLY, size=size)
 
-        The size is checked from the header before decoding, so a small compressed member
-        cannot expand into gigabytes of pixels (a bomb inside the zip).
-        """
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", Image.DecompressionBombWarning)
-                img = Image.open(io.BytesIO(self.read(name, key)))
-            with img:
-                if img.size != size:
-                    w, h = img.size
-                    raise ValidationError(
-                        key, f"asset {name!r} is {w}x{h}, the scene is {size[0]}x{size[1]}"
-                    )
-                return np.asarray(img.convert(mode))
-        except (
-            OSError,
-            ValueError,
-            Image.DecompressionBombError,
-            Image.DecompressionBombWarning,
-        ) as exc:
-            raise ValidationError(key, f"asset {name!r} is not a readable PNG ({exc})") from None
+    def npy(self, name: str, key: str, kinds: str, shape: tuple[int, int]) -> NDArray[Any]:
+        """A plain ``.npy`` asset of ``shape``; the header is checked before anything else."""
+        fail = _asset_error(key, name)
+        return read_npy(
+            self.read(name, key), fail, kinds=kinds, shape=shape, max_bytes=MAX_MEMBER_BYTES
+        )
 
-    def npy(self, name: str, key: str) -> NDArray[Any]:
-        try:
-            arr: NDArray[Any] = np.load(io.BytesIO(self.read(name, key)), allow_pickle=False)
-            return arr
-        except (ValueError, OSError, EOFError) as exc:
-            raise ValidationError(
-                key, f"asset {name!r} is not a plain .npy array ({exc})"
-            ) from None
+
+def _asset_error(key: str, name: str) -> Callable[[str], InputError]:
+    return lambda message: ValidationError(key, f"asset {name!r}: {message}")
 
 
 def load_project(path: str | os.PathLike[str]) -> Scene:
@@ -169,10 +159,12 @@ def load_project(path: str | os.PathLike[str]) -> Scene:
         raise InputError(f"{p}: no such file")
     try:
         zf = zipfile.ZipFile(p)
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except ZIP_ERRORS:
         raise InputError(f"{p}: not a LeviTor project (not a zip archive, or truncated)") from None
     with zf:
         infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise InputError(f"{p}: archive holds {len(infos):,} members (at most {MAX_MEMBERS})")
         for info in infos:
             if not _safe_member(info.filename):
                 raise InputError(
@@ -181,8 +173,11 @@ def load_project(path: str | os.PathLike[str]) -> Scene:
         if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
             raise InputError(f"{p}: archive expands to more than {MAX_UNCOMPRESSED:,} bytes")
         archive = _Archive(zf, p)
-        doc = parse_json(archive.read(MANIFEST, MANIFEST), MANIFEST)
+        doc = parse_json(archive.read(MANIFEST, MANIFEST, MAX_MANIFEST_BYTES), MANIFEST)
         doc = migrate(doc)
+        objects = doc.get("objects")
+        if isinstance(objects, list) and len(objects) > MAX_OBJECTS:
+            raise ValidationError("objects", f"{len(objects):,} objects (at most {MAX_OBJECTS})")
         validate(doc, "project-v1.schema.json")
         return _scene_from_manifest(doc, archive)
 
@@ -209,23 +204,16 @@ def _scene_from_manifest(doc: dict[str, Any], archive: _Archive) -> Scene:
     if w * h > MAX_WORKING_PIXELS:
         raise ValidationError("size", f"{w}x{h} is too large (at most 2048×2048 pixels)")
     frames = doc["frames"]
-    image = archive.image(doc["image"], "image", "RGB", (w, h))
+    image = to_rgb(archive.image(doc["image"], "image", (w, h)), _asset_error("image", "image"))
     depth = None
     if doc["depth"] is not None:
-        depth = archive.npy(doc["depth"], "depth")
-        if depth.shape != (h, w) or depth.dtype.kind != "f":
-            raise ValidationError("depth", f"depth map must be a float array of shape ({h}, {w})")
+        depth = archive.npy(doc["depth"], "depth", "f", (h, w))
         if not (np.all(depth > 0) and np.all(depth <= 1)):
             raise ValidationError("depth", "depth values must be in (0, 1]")
         depth = depth.astype(np.float32)
     segments = None
     if doc["segments"] is not None:
-        segments = archive.npy(doc["segments"], "segments")
-        if segments.shape != (h, w) or segments.dtype.kind not in "iu":
-            raise ValidationError(
-                "segments", f"segment map must be an integer array of shape ({h}, {w})"
-            )
-        segments = segments.astype(np.int32)
+        segments = compact_segments(archive.npy(doc["segments"], "segments", "iu", (h, w)))
     try:
         settings = GenerationSettings(**doc["settings"])
     except TypeError as exc:
@@ -240,7 +228,8 @@ def _scene_from_manifest(doc: dict[str, Any], archive: _Archive) -> Scene:
         if od["uid"] in seen:
             raise ValidationError(f"{where}.uid", f"id {od['uid']} is used twice")
         seen.add(od["uid"])
-        mask = archive.image(od["mask"], f"{where}.mask", "L", (w, h))
+        fail = _asset_error(f"{where}.mask", od["mask"])
+        mask = to_mask(archive.image(od["mask"], f"{where}.mask", (w, h)), fail)
         keys = []
         frames_seen: set[int] = set()
         for j, kd in enumerate(od["keyframes"]):
@@ -262,7 +251,7 @@ def _scene_from_manifest(doc: dict[str, Any], archive: _Archive) -> Scene:
                 uid=od["uid"],
                 name=od["name"],
                 color=(od["color"][0], od["color"][1], od["color"][2]),
-                mask=mask > 0,
+                mask=mask,
                 keyframes=sorted(keys, key=lambda k: k.frame),
                 visible=od.get("visible", True),
                 locked=od.get("locked", False),

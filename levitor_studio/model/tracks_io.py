@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from .atomic import atomic_write
-from .errors import InputError, ValidationError
+from .errors import InputError, ValidationError, printable
 from .imaging import default_size, fit_image, fit_mask, read_mask, read_rgb
 from .keyframes import Easing, Keyframe
 from .scene import PALETTE, Scene, SceneObject
@@ -44,6 +44,7 @@ def import_tracks(
     segmenter: Any = None,
     depth_estimator: Any = None,
     static_segments: bool = True,
+    allow_outside_paths: bool = False,
 ) -> Scene:
     """A scene from a tracks file.
 
@@ -55,11 +56,14 @@ def import_tracks(
     depth_estimator
         Used when ``depth`` is null (``DepthEstimator`` protocol); without one the scene keeps
         no depth map.
+    allow_outside_paths
+        Accept file names that lead outside the tracks file's folder (absolute, ``..``,
+        symbolic links); refused by default with :class:`OutsidePathError`.
     """
     p = Path(path)
     doc = read_tracks(p)
-    base = p.parent
-    source = read_rgb(_resolve(base, doc["image"], "image"))
+    base = _Folder(p.parent, allow_outside_paths)
+    source = read_rgb(base(doc["image"], "image"))
     src_h, src_w = source.shape[:2]
     w, h = doc.get("size") or default_size(src_w, src_h)
     if w % 8 or h % 8:
@@ -108,24 +112,49 @@ def import_tracks(
     return scene
 
 
-def _resolve(base: Path, rel: str, key: str) -> Path:
+class OutsidePathError(ValidationError):
+    """A tracks file names a file outside its own folder (the editor asks before allowing)."""
+
+
+class _Folder:
+    """The tracks file's folder, resolving the file names it holds."""
+
+    def __init__(self, path: Path, allow_outside: bool) -> None:
+        self.path = path
+        self.allow_outside = allow_outside
+
+    def __call__(self, rel: str, key: str) -> Path:
+        return _resolve(self.path, rel, key, self.allow_outside)
+
+
+def _resolve(base: Path, rel: str, key: str, allow_outside: bool = False) -> Path:
+    """``rel`` resolved against the tracks file's folder; paths that are absolute or lead out
+    of it (``..``, symbolic links) are refused unless ``allow_outside``, so a shared tracks
+    file cannot pull an arbitrary readable image into a project."""
     target = (base / rel).resolve()
+    inside = not Path(rel).is_absolute() and target.is_relative_to(base.resolve())
+    if not (inside or allow_outside):
+        raise OutsidePathError(
+            key,
+            f"{printable(repr(rel))} is outside the tracks file's folder "
+            "(allow it with --allow-outside-paths)",
+        )
     if not target.is_file():
-        raise ValidationError(key, f"file {rel!r} not found next to the tracks file")
+        raise ValidationError(key, f"file {printable(repr(rel))} not found next to the tracks file")
     return target
 
 
 def _object_mask(
     od: dict[str, Any],
     where: str,
-    base: Path,
+    base: _Folder,
     size: tuple[int, int],
     src_size: tuple[int, int],
     segmenter: Any,
 ) -> NDArray[np.bool_]:
     w, h = size
     if "mask" in od:
-        mask = read_mask(_resolve(base, od["mask"], f"{where}.mask"))
+        mask = read_mask(base(od["mask"], f"{where}.mask"))
         if mask.shape == (h, w):
             out = mask
         elif mask.shape == (src_size[1], src_size[0]):
@@ -159,7 +188,7 @@ def _object_mask(
 
 def _depth(
     spec: str | None,
-    base: Path,
+    base: _Folder,
     size: tuple[int, int],
     src_size: tuple[int, int],
     image: NDArray[np.uint8],
@@ -175,7 +204,7 @@ def _depth(
         return estimate_depth(estimator, image, [o.mask for o in objects])
     from ..backends.file_depth import load_depth_file
 
-    depth = load_depth_file(_resolve(base, spec, "depth"))
+    depth = load_depth_file(base(spec, "depth"))
     if depth.shape == (src_size[1], src_size[0]) and depth.shape != (h, w):
         depth = fit_image(depth, size, "crop", fill=1.0)
     elif depth.shape != (h, w):
