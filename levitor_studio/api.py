@@ -132,13 +132,18 @@ def load(
     segmenter: str = "grabcut",
     depth: str = "heuristic",
     options: Mapping[str, str] | None = None,
+    allow_outside_paths: bool = False,
 ) -> Scene:
-    """A ``.levitor`` project, or a tracks ``.json`` resolved with the given backends."""
+    """A ``.levitor`` project, or a tracks ``.json`` resolved with the given backends.
+
+    A tracks file may only name files in its own folder unless ``allow_outside_paths``.
+    """
     if str(path).lower().endswith(".json"):
         return import_tracks(
             path,
             segmenter=create_backend(SEGMENTER, segmenter, options),
             depth_estimator=create_backend(DEPTH, depth, options),
+            allow_outside_paths=allow_outside_paths,
         )
     return load_project(path)
 

@@ -1,8 +1,9 @@
 """The ``levitor-studio`` command line.
 
 With no arguments (or a project path) it opens the editor. Sub-commands work headless. Every
-bad input ends with one readable line on stderr and exit status 2, and no output file is
-written or overwritten (all writes are atomic and happen after validation). Only argparse and
+bad input ends with one readable line on stderr (text from files escaped) and exit status 2, and
+no output file is written or overwritten (all writes are atomic and happen after validation).
+Exit status 1 means a bug: its traceback goes to the log (:mod:`levitor_studio.logs`). Only argparse and
 the standard library are imported at start-up, so ``--help`` never loads torch, Qt or VTK.
 """
 
@@ -27,6 +28,9 @@ COMMANDS = (
     "export-signal",
     "open",
 )
+
+
+OUTSIDE_HELP = "let a tracks file name files outside its own folder (absolute or ../ paths)"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -89,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     it.add_argument("--segmenter", default="grabcut")
     it.add_argument("--depth", default="heuristic")
     it.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
+    it.add_argument("--allow-outside-paths", action="store_true", help=OUTSIDE_HELP)
 
     et = sub.add_parser("export-tracks", help="write a project's tracks JSON (+ assets beside it)")
     et.add_argument("project")
@@ -110,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--steps", type=int)
     r.add_argument("--signal", metavar="S.npz", help="also write the control signal")
     r.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
+    r.add_argument("--allow-outside-paths", action="store_true", help=OUTSIDE_HELP)
 
     es = sub.add_parser(
         "export-signal", help="write the control signal (.npz and/or keypoint JSON)"
@@ -126,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if first not in COMMANDS and first not in ("-h", "--help", "--version"):
         args_list = ["open", *args_list]  # `levitor-studio [PROJECT] [--screenshot PNG]`
     args = build_parser().parse_args(args_list)
-    from .model.errors import LevitorError
+    from .model.errors import LevitorError, one_line
 
     try:
         from . import commands_cli
@@ -134,25 +140,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = getattr(commands_cli, "cmd_" + args.command.replace("-", "_"))
         return int(handler(args))
     except LevitorError as exc:
-        print(f"levitor-studio: error: {exc}", file=sys.stderr)
+        print(f"levitor-studio: error: {one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:
+        where = one_line(str(exc.filename)) if exc.filename else ""
         print(
-            f"levitor-studio: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+            f"levitor-studio: error: {one_line(exc.strerror or exc)}: {where}".rstrip(": "),
             file=sys.stderr,
         )
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("levitor-studio: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug: still one line, details on request
+    except Exception as exc:  # a bug: one line here, the traceback in the log
         if os.environ.get("LEVITOR_DEBUG"):
             raise
-        print(
-            f"levitor-studio: internal error: {type(exc).__name__}: {exc} "
-            "(set LEVITOR_DEBUG=1 for details)",
-            file=sys.stderr,
-        )
+        from . import logs
+
+        line = logs.log_failure(exc, f"levitor-studio {args.command}")
+        print(f"levitor-studio: internal error: {one_line(line)}", file=sys.stderr)
         return EXIT_FAILED
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+import numpy as np
+
 from . import api
 from .cli import EXIT_OK, EXIT_USAGE, output_path, parse_options
-from .model.errors import InputError
+from .model.errors import InputError, printable
 from .model.imaging import parse_size
 from .model.project_io import load_project, save_project
 from .plugin_host import list_backends
@@ -49,7 +51,13 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_import_tracks(args: argparse.Namespace) -> int:
     out = output_path(args.output, args.tracks)
-    scene = api.load(args.tracks, args.segmenter, args.depth, parse_options(args.option))
+    scene = api.load(
+        args.tracks,
+        args.segmenter,
+        args.depth,
+        parse_options(args.option),
+        allow_outside_paths=args.allow_outside_paths,
+    )
     save_project(scene, out)
     print(f"wrote {out} ({len(scene.objects)} objects)")
     return EXIT_OK
@@ -67,23 +75,25 @@ def cmd_export_tracks(args: argparse.Namespace) -> int:
 
 def cmd_info(args: argparse.Namespace) -> int:
     s = load_project(args.project)
-    print(f"project   {args.project}")
-    print(f"image     {s.source_name or '(imported)'} fitted to {s.width}x{s.height} ({s.fit})")
+    print(f"project   {printable(args.project)}")
+    print(
+        f"image     {printable(s.source_name) or '(imported)'} fitted to {s.width}x{s.height} ({s.fit})"
+    )
     print(f"clip      {s.frames} frames at {s.fps:g} fps, field of view {s.fov:g}°")
     depth = "none" if s.depth is None else f"{float(s.depth.min()):.3f}…{float(s.depth.max()):.3f}"
     print(f"depth     {depth}")
-    nseg = 0 if s.segments is None else len(set(s.segments.ravel().tolist()) - {0})
+    nseg = 0 if s.segments is None else int(np.count_nonzero(np.unique(s.segments)))
     print(f"segments  {nseg} static")
     g = s.settings
     print(
-        f"generator {g.generator}  seed {g.seed}  steps {g.steps}  motion {g.motion_bucket}  "
+        f"generator {printable(g.generator)}  seed {g.seed}  steps {g.steps}  motion {g.motion_bucket}  "
         f"control {g.control_scale:g}  points ×{g.points_ratio:g}  mode {g.control_mode}"
     )
     print(f"objects   {len(s.objects)}")
     for inst, o in enumerate(s.objects, start=1):
         flags = ("" if o.visible else " hidden") + (" locked" if o.locked else "")
         print(
-            f"  #{inst} {o.name!r} id {o.uid}, {o.area()} px, rest depth {s.rest_depth(o):.4g}{flags}"
+            f"  #{inst} '{printable(o.name)}' id {o.uid}, {o.area()} px, rest depth {s.rest_depth(o):.4g}{flags}"
         )
         for k in o.keyframes:
             print(
@@ -108,7 +118,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     out = output_path(args.output.rstrip("/") or args.output, args.scene)
     signal_out = output_path(args.signal, args.scene) if args.signal else None
-    scene = api.load(args.scene)
+    scene = api.load(args.scene, allow_outside_paths=args.allow_outside_paths)
     changes = {k: v for k, v in (("seed", args.seed), ("steps", args.steps)) if v is not None}
     if changes:
         SetGenerationSettings(changes).apply(scene)

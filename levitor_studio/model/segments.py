@@ -39,7 +39,7 @@ def compact_segments(seg: NDArray[Any], key: str = "segments") -> NDArray[np.int
         if high == count:  # already 1..K with every label used
             return seg.astype(np.int32)
         lut = np.where(present, np.cumsum(present), 0).astype(np.int32)
-        return lut[seg]
+        return np.asarray(lut[seg], dtype=np.int32)
     values, inverse = np.unique(seg, return_inverse=True)
     count = int(values.size) - int(values[0] == 0)
     _check_count(count, key)

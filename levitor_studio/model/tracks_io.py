@@ -112,6 +112,25 @@ def import_tracks(
     return scene
 
 
+def outside_paths(path: str | os.PathLike[str]) -> list[str]:
+    """The file names a tracks file gives that lead outside its folder (what to ask about)."""
+    p = Path(path)
+    doc = read_tracks(p)
+    names = [doc["image"], doc.get("depth")]
+    names += [od.get("mask") for od in doc["objects"]]
+    folder = _Folder(p.parent, allow_outside=False)
+    found = []
+    for name in names:
+        if isinstance(name, str):
+            try:
+                folder(name, "")
+            except OutsidePathError:
+                found.append(name)
+            except ValidationError:
+                pass  # a missing file is reported by the import itself
+    return found
+
+
 class OutsidePathError(ValidationError):
     """A tracks file names a file outside its own folder (the editor asks before allowing)."""
 

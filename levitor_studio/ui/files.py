@@ -68,6 +68,18 @@ class FileActions:
         )
         return answer == QMessageBox.StandardButton.Yes
 
+    def ask_outside_paths(self, names: list[str]) -> bool:
+        """Whether to let a tracks file read files outside its own folder."""
+        from ..model.errors import printable
+
+        shown = ", ".join(printable(n) for n in names[:3]) + (" …" if len(names) > 3 else "")
+        answer = QMessageBox.question(
+            self,  # type: ignore[arg-type]
+            "Files outside the tracks folder",
+            f"This tracks file reads files outside its own folder: {shown}. Allow it?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def error(self, text: str) -> None:
         """A failure the user must see: status bar and a non-blocking message box."""
         self.show_message(text)  # type: ignore[attr-defined]
@@ -172,13 +184,18 @@ class FileActions:
         return True
 
     def _import_tracks(self, p: Path) -> bool:
-        from ..model.tracks_io import import_tracks
+        from ..model.tracks_io import import_tracks, outside_paths
 
+        outside = outside_paths(p)
+        if outside and not self.ask_outside_paths(outside):
+            return False
         work = self.work  # type: ignore[attr-defined]
         segmenter, depth = work.backend(SEGMENTER), work.backend(DEPTH)
         handle = work.run_file_job(
             "import tracks",
-            lambda task: import_tracks(p, segmenter=segmenter, depth_estimator=depth),
+            lambda task: import_tracks(
+                p, segmenter=segmenter, depth_estimator=depth, allow_outside_paths=bool(outside)
+            ),
         )
         if handle is None:
             return False

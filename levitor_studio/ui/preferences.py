@@ -75,7 +75,9 @@ class Preferences:
             prefs.backends.update({k: str(v) for k, v in raw.get("backends", {}).items()})
             prefs.options = {str(b): dict(o) for b, o in raw.get("options", {}).items()}
             prefs.device = str(raw.get("device", "auto"))
-            prefs.autosave_s = min(max(int(raw.get("autosave_s", 60)), 10), 3600)  # as the dialog allows
+            prefs.autosave_s = min(
+                max(int(raw.get("autosave_s", 60)), 10), 3600
+            )  # as the dialog allows
             return prefs
         except (OSError, ValueError, TypeError, AttributeError):
             return cls()  # missing or damaged file: defaults, the next save repairs it

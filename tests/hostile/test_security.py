@@ -140,8 +140,7 @@ def test_tracks_paths_outside_the_tracks_folder_are_refused(
         import_tracks(tracks)
     assert info.value.path == key
     assert str(info.value) == (
-        f"{key}: {name!r} is outside the tracks file's folder "
-        "(allow it with --allow-outside-paths)"
+        f"{key}: {name!r} is outside the tracks file's folder (allow it with --allow-outside-paths)"
     )
     scene = import_tracks(tracks, allow_outside_paths=True)
     assert scene.objects[0].area() == 100
