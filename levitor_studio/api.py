@@ -253,4 +253,3 @@ def write_take(video: str | os.PathLike[str], record: Mapping[str, Any]) -> Path
     with atomic_write(path) as fh:
         fh.write(json.dumps(record, indent=2).encode("utf-8"))
     return path
-

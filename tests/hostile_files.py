@@ -98,3 +98,35 @@ def write_tracks(tmp_path: Path, doc: dict[str, Any] | None = None, **changes: A
     path = tmp_path / "t.json"
     path.write_text(json.dumps(base))
     return path
+
+
+def patch_zip_member(path: Path, name: str, **fields: int) -> None:
+    """Rewrite header fields of member ``name`` in both its local and central headers.
+
+    ``method`` (compression), ``flags`` (bit 0: encrypted) and ``version`` (needed to
+    extract) are the fields a hostile archive plays with; ``corrupt`` flips its data bytes.
+    """
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(name)
+        central = zf.start_dir  # the first central header
+    local = info.header_offset
+    assert data[local : local + 4] == b"PK\x03\x04"
+    while True:
+        name_len = struct.unpack_from("<H", data, central + 28)[0]
+        if data[central + 46 : central + 46 + name_len] == name.encode():
+            break
+        extra, comment = struct.unpack_from("<HH", data, central + 30)
+        central += 46 + name_len + extra + comment
+    offsets = {"version": (local + 4, central + 6), "flags": (local + 6, central + 8)}
+    offsets["method"] = (local + 8, central + 10)
+    for field, value in fields.items():
+        if field == "corrupt":
+            name_len, extra = struct.unpack_from("<HH", data, local + 26)
+            start = local + 30 + name_len + extra
+            for i in range(start + 2, start + 2 + value):
+                data[i] ^= 0x5A
+            continue
+        for at in offsets[field]:
+            struct.pack_into("<H", data, at, value)
+    path.write_bytes(bytes(data))

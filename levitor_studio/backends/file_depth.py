@@ -17,7 +17,9 @@ from numpy.typing import NDArray
 
 from ..model.depth_units import disparity_to_depth, normalise_disparity
 from ..model.errors import InputError
+from ..model.image_files import MAX_PIXELS, file_error
 from ..model.imaging import read_gray
+from ..model.npy_safe import read_npy
 from ..plugin_host.protocols import DEPTH, Availability, OptionSpec
 
 
@@ -53,11 +55,12 @@ def load_depth_file(path: Path) -> NDArray[np.float32]:
     """Pseudo-depth at the file's own size from a ``.npy`` or a disparity PNG."""
     if path.suffix.lower() == ".npy":
         try:
-            raw: NDArray[Any] = np.load(path, allow_pickle=False)
-        except (ValueError, OSError, EOFError) as exc:
-            raise InputError(f"{path}: not a plain .npy array ({exc})") from None
-        if raw.ndim != 2 or raw.dtype.kind != "f":
-            raise InputError(f"{path}: depth must be a 2-D float array")
+            with path.open("rb") as fh:
+                raw = read_npy(
+                    fh, file_error(path), kinds="f", shape=(None, None), max_bytes=MAX_PIXELS * 8
+                )
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
         if not (np.all(np.isfinite(raw)) and np.all(raw > 0) and np.all(raw <= 1)):
             raise InputError(f"{path}: pseudo-depth values must be in (0, 1]")
         return np.asarray(raw, dtype=np.float32)

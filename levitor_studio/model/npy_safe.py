@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import math
 import struct
+import tokenize
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -50,6 +51,7 @@ _HEADER_ERRORS: tuple[type[BaseException], ...] = (
     RecursionError,
     OverflowError,
     MemoryError,
+    tokenize.TokenError,  # numpy tokenizes old-style headers before parsing them
     *ZIP_ERRORS,
 )
 

@@ -219,7 +219,9 @@ def test_clicks_off_the_image_exit_2(
     doc["objects"][0]["clicks"] = [[-50, -50, 1]]
     (tmp_path / "t.json").write_text(json.dumps(doc))
     out = str(tmp_path / "p.levitor")
-    assert main(["import-tracks", str(tmp_path / "t.json"), "-o", out, "--allow-outside-paths"]) == 2
+    assert (
+        main(["import-tracks", str(tmp_path / "t.json"), "-o", out, "--allow-outside-paths"]) == 2
+    )
     assert "outside the image" in capsys.readouterr().err
     assert not (tmp_path / "p.levitor").exists()
 
