@@ -26,6 +26,7 @@ COMMANDS = (
     "plugins",
     "render",
     "export-signal",
+    "models",
     "open",
 )
 
@@ -123,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     es.add_argument("project")
     es.add_argument("-o", "--output", required=True, metavar="S.npz")
     es.add_argument("--keypoints", metavar="K.json", help="also the original demo's keypoint JSON")
+
+    from .model_store.cli import add_parser as add_models_parser  # argparse only
+
+    add_models_parser(sub)
     return p
 
 

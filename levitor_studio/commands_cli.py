@@ -160,3 +160,9 @@ def cmd_export_signal(args: argparse.Namespace) -> int:
         write_keypoints_json(signal.points, keypoints)
     print(f"wrote {out}" + (f" and {keypoints}" if keypoints else ""))
     return EXIT_OK
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from .model_store.cli import run
+
+    return run(args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,10 @@ def pytest_configure(config: pytest.Config) -> None:
     and OpenGL widgets work; without a display plain widgets still run offscreen."""
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # backends look for installed models in the data folder: never the tester's own models
+    os.environ["LEVITOR_STUDIO_DATA_DIR"] = str(
+        Path(tempfile.gettempdir()) / f"levitor-test-data-{os.getpid()}"
+    )
 
 
 @pytest.fixture(autouse=True)

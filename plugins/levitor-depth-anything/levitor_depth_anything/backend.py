@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from levitor_studio.model.errors import BackendUnavailable, InputError
+from levitor_studio.model_store.locate import with_installed
 from levitor_studio.plugin_host.protocols import DEPTH, Availability, OptionSpec
 
 from .folder import FolderInfo, inspect_folder
@@ -37,6 +38,11 @@ def resolve_device(name: str) -> str:
     return name
 
 
+def _model_dir(options: Mapping[str, str]) -> str:
+    """The chosen folder, else the preferred installed Depth Anything model, else ""."""
+    return with_installed("depth-anything-v2", dict(options), ("model_dir",)).get("model_dir", "")
+
+
 class DepthAnythingEstimator:
     """Depth Anything V2 through transformers, converted to LeviTor's pseudo-depth."""
 
@@ -48,7 +54,7 @@ class DepthAnythingEstimator:
             "model_dir",
             "folder in transformers layout, e.g. Depth-Anything-V2-Large-hf",
             kind="dir",
-            required=True,
+            required=True,  # unless a model is installed (`levitor-studio models install`)
             size="Small 99 MB, Base 390 MB, Large 1.3 GB",
             source="huggingface.co/depth-anything/Depth-Anything-V2-{Small,Base,Large}-hf",
         ),
@@ -74,13 +80,13 @@ class DepthAnythingEstimator:
             if importlib.util.find_spec(package) is None:
                 return Availability(False, f"the {pip_name} package is not installed")
         try:
-            inspect_folder(options.get("model_dir", ""))
+            inspect_folder(_model_dir(options))
         except InputError as exc:
             return Availability(False, str(exc))
         return Availability(True)
 
     def __init__(self, options: Mapping[str, str]) -> None:
-        self._info: FolderInfo = inspect_folder(options.get("model_dir", ""))
+        self._info: FolderInfo = inspect_folder(_model_dir(options))
         size = options.get("input_size", "") or "518"
         if size not in INPUT_SIZES:
             raise InputError(f"Depth Anything input_size {size!r}: expected 518 or 512")

@@ -60,7 +60,10 @@ def inspect_folder(path: str | os.PathLike[str]) -> FolderInfo:
         With a sentence saying what is wrong and what to download instead.
     """
     if not os.fspath(path):
-        raise InputError("no Depth Anything folder chosen (set the 'model_dir' option)")
+        raise InputError(
+            "no Depth Anything folder chosen (set the 'model_dir' option, or install one: "
+            "levitor-studio models install depth-anything-v2-small)"
+        )
     folder = Path(path).expanduser()
     if not folder.is_dir():
         raise InputError(f"Depth Anything folder {folder} does not exist")

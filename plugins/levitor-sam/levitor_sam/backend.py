@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from levitor_studio.model.errors import BackendUnavailable, InputError
+from levitor_studio.model_store.locate import with_installed
 from levitor_studio.plugin_host.protocols import (
     SEGMENTER,
     Availability,
@@ -65,6 +66,11 @@ def _float_option(options: Mapping[str, str], name: str, default: float) -> floa
     return value
 
 
+def _checkpoint(options: Mapping[str, str]) -> str:
+    """The chosen checkpoint, else the preferred installed SAM (`models install sam-vit-b`)."""
+    return with_installed("sam", dict(options), ("checkpoint",)).get("checkpoint", "")
+
+
 class SamSegmenter:
     """Segment Anything (v1) from a local ``.pth`` checkpoint."""
 
@@ -97,9 +103,13 @@ class SamSegmenter:
         for package, pip_name in (("torch", "torch"), ("segment_anything", "segment-anything")):
             if importlib.util.find_spec(package) is None:
                 return Availability(False, f"the {pip_name} package is not installed")
-        path = options.get("checkpoint", "")
+        path = _checkpoint(options)
         if not path:
-            return Availability(False, "no SAM checkpoint chosen (set the 'checkpoint' option)")
+            return Availability(
+                False,
+                "no SAM checkpoint chosen (set the 'checkpoint' option, or install one: "
+                "levitor-studio models install sam-vit-b)",
+            )
         p = Path(path).expanduser()
         if not p.is_file():
             return Availability(False, f"SAM checkpoint {p} does not exist")
@@ -109,7 +119,7 @@ class SamSegmenter:
 
     def __init__(self, options: Mapping[str, str]) -> None:
         self._options = dict(options)
-        self._path = Path(self._options.get("checkpoint", "")).expanduser()
+        self._path = Path(_checkpoint(self._options)).expanduser()
         self._device_name = self._options.get("device", "") or "auto"
         if self._device_name not in ("auto", "cpu", "cuda"):
             raise InputError(f"SAM option device={self._device_name!r}: expected auto, cpu or cuda")

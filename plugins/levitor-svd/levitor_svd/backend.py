@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from levitor_studio.model.errors import BackendUnavailable, Cancelled, InputError
+from levitor_studio.model_store.locate import with_installed
 from levitor_studio.plugin_host.protocols import (
     GENERATOR,
     Availability,
@@ -266,6 +267,8 @@ def free_memory(device: str) -> int:
 
 
 def _parse(options: Mapping[str, str]) -> dict[str, Any]:
+    # unset folders come from installed models (`levitor-studio models install svd-xt`)
+    options = with_installed("levitor-svd", dict(options), ("svd", "controlnet"))
     svd, cn = options.get("svd", ""), options.get("controlnet", "")
     if not svd:
         raise InputError("set the SVD-XT weights folder (option svd / --svd DIR)")
