@@ -49,6 +49,8 @@ __all__ = [
     "new_scene",
     "save",
     "static_segments",
+    "generate_take",
+    "takes",
 ]
 
 #: cropping that would drop more than this fraction of the photo is not done silently: the
@@ -253,3 +255,42 @@ def write_take(video: str | os.PathLike[str], record: Mapping[str, Any]) -> Path
     with atomic_write(path) as fh:
         fh.write(json.dumps(record, indent=2).encode("utf-8"))
     return path
+
+
+def generate_take(
+    scene: Scene,
+    project: str | os.PathLike[str],
+    generator: str | None = None,
+    options: Mapping[str, str] | None = None,
+    task: Any = None,
+    source: str = "render",
+    shot: str = "",
+) -> tuple[Any, Any]:
+    """Generate ``scene`` and store the clip as a new take of ``project`` (``<stem>.takes/``).
+
+    Returns ``(frames, take)``; the take records the generator, its options, the seed, every
+    setting, the control and shot hashes and how long generating took.
+    """
+    import time
+
+    from .engine.takes import store_take
+    from .model.takes import TakeStore
+
+    gen_id = generator or scene.settings.generator
+    opts = dict(options or {})
+    started = time.perf_counter()
+    frames, request = generate(scene, gen_id, opts, task)
+    duration = time.perf_counter() - started
+    record = take_record(scene, gen_id, opts, request)
+    take = store_take(
+        TakeStore.of_project(project), frames, record, scene.fps, duration, source, shot
+    )
+    return frames, take
+
+
+def takes(project: str | os.PathLike[str]) -> tuple[list[Any], list[str]]:
+    """The takes stored with ``project``, oldest first, and one line per take skipped
+    (missing or damaged)."""
+    from .model.takes import TakeStore
+
+    return TakeStore.of_project(project).scan()

@@ -27,6 +27,8 @@ COMMANDS = (
     "render",
     "export-signal",
     "models",
+    "takes",
+    "batch",
     "open",
 )
 
@@ -115,8 +117,30 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", type=int)
     r.add_argument("--steps", type=int)
     r.add_argument("--signal", metavar="S.npz", help="also write the control signal")
+    r.add_argument(
+        "--no-take", action="store_true", help="do not keep the video as a take of the project"
+    )
     r.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
     r.add_argument("--allow-outside-paths", action="store_true", help=OUTSIDE_HELP)
+
+    tk = sub.add_parser("takes", help="list the takes stored with a project")
+    tk.add_argument("project")
+    tk.add_argument("--json", action="store_true", help="print them as JSON (for scripts)")
+
+    b = sub.add_parser("batch", help="render the shots of a job file (scenes x seeds x overrides)")
+    b.add_argument("job", metavar="JOB.toml")
+    b.add_argument("--json", action="store_true", help="print the summary as JSON")
+    b.add_argument(
+        "--ray",
+        metavar="auto|ADDRESS",
+        help="run each shot as a Ray task on a cluster (needs levitor-studio[farm])",
+    )
+    b.add_argument(
+        "--gpus-per-shot",
+        type=float,
+        metavar="N",
+        help="GPUs each Ray task asks for (default 1; the preview generator asks for 1 CPU)",
+    )
 
     es = sub.add_parser(
         "export-signal", help="write the control signal (.npz and/or keypoint JSON)"

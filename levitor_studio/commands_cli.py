@@ -111,9 +111,13 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    import time
+
     from .engine.signal_export import write_signal_npz
+    from .engine.takes import store_take
     from .engine.video_export import export_frames
     from .model.commands import SetGenerationSettings
+    from .model.takes import TakeStore
     from .tasks.state import TaskState
 
     out = output_path(args.output.rstrip("/") or args.output, args.scene)
@@ -137,14 +141,28 @@ def cmd_render(args: argparse.Namespace) -> int:
                 f"\r{generator}: {fraction * 100:5.1f}% {message[:50]:50s}", end="", file=sys.stderr
             )
 
+    started = time.perf_counter()
     frames, request = api.generate(scene, generator, options, TaskState(on_progress=progress))
+    duration = time.perf_counter() - started
     if sys.stderr.isatty():
         print(file=sys.stderr)
+    record = api.take_record(scene, generator, options, request)
     written = export_frames(frames, out, fps=scene.fps)
-    record_path = api.write_take(written, api.take_record(scene, generator, options, request))
+    record_path = api.write_take(written, record)
     if signal_out is not None:
         write_signal_npz(request.signal, signal_out)
     print(f"wrote {written} ({len(frames)} frames) and {record_path.name}")
+    if not args.no_take and not str(args.scene).lower().endswith(".json"):
+        store = TakeStore.of_project(args.scene)  # a project keeps every render as a take
+        try:
+            take = store_take(store, frames, record, scene.fps, duration, "render")
+        except (InputError, OSError) as exc:  # e.g. a read-only project folder: still rendered
+            print(
+                f"levitor-studio: warning: take not stored in {store.folder} ({exc})",
+                file=sys.stderr,
+            )
+        else:
+            print(f"stored take {take.id} in {store.folder}")
     return EXIT_OK
 
 
@@ -166,3 +184,15 @@ def cmd_models(args: argparse.Namespace) -> int:
     from .model_store.cli import run
 
     return run(args)
+
+
+def cmd_takes(args: argparse.Namespace) -> int:
+    from .takes_cli import list_takes
+
+    return list_takes(args)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .takes_cli import run_batch
+
+    return run_batch(args)

@@ -149,6 +149,7 @@ def test_render_writes_video_take_record_and_signal(example_dir: Path, tmp_path:
 
     out = tmp_path / "take.mp4"
     args = ["render", str(example_dir / "coffee.levitor"), "-o", str(out), "--seed", "7"]
+    args.append("--no-take")  # the bundled example's folder gets no coffee.takes/
     assert main([*args, "--signal", str(tmp_path / "s.npz")]) == 0
     assert out.stat().st_size > 10_000  # decoding MP4s back is tested with the engine
     record = json.loads((tmp_path / "take.mp4.take.json").read_text())

@@ -1,0 +1,1 @@
+"""Batch renders: job files, shots run locally or as Ray tasks, and their summary."""
