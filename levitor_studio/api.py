@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .model import commands
+from .model import commands, limits
 from .model.errors import InputError
 from .model.imaging import default_size, fit_image, read_rgb
 from .model.keyframes import Easing, Keyframe
@@ -84,10 +84,8 @@ def new_scene(
     """
     source = read_rgb(image)
     w, h = size or default_size(source.shape[1], source.shape[0])
-    if not 2 <= frames <= 1024:
-        raise InputError(f"frames {frames}: must be 2…1024")
-    if not 0 < fps <= 240:
-        raise InputError(f"fps {fps}: must be in (0, 240]")
+    limits.FRAMES.check(frames, "frames")
+    limits.FPS.check(fps, "fps")
     if fit is None:
         loss = crop_loss((source.shape[1], source.shape[0]), (w, h))
         if loss > CROP_LOSS_ASK:

@@ -3,6 +3,9 @@
 The UI wraps these in ``QUndoCommand``; the command line, scripts and tests apply them
 directly. A command validates before it changes anything, so a refused edit leaves the scene
 untouched and raises :class:`~levitor_studio.model.errors.InputError` with a readable reason.
+Ranges come from :mod:`~levitor_studio.model.limits`. A locked object's mask, keys and points
+ratio cannot be edited and it cannot be deleted (:func:`locked_refusal`, one message for the UI,
+scripts and the command line); its name, colour, visibility and the lock itself can.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import limits
 from .errors import InputError
 from .keyframes import Easing, Keyframe
-from .scene import Color, GenerationSettings, Scene, SceneObject
+from .scene import CONTROL_MODES, Color, GenerationSettings, Scene, SceneObject
 from .validation import check, schema
 
 
@@ -37,6 +41,24 @@ def _object(scene: Scene, uid: int) -> SceneObject:
         raise InputError(f"no object with id {uid}") from None
 
 
+def locked_refusal(scene: Scene, uid: int) -> str | None:
+    """Why object ``uid`` may not be edited (it is locked), else None: for views that must
+    refuse a gesture before it starts, with the same words the commands use."""
+    obj = next((o for o in scene.objects if o.uid == uid), None)
+    if obj is None or not obj.locked:
+        return None
+    return f"{obj.name} is locked; unlock it to change it"
+
+
+def _unlocked(scene: Scene, uid: int) -> SceneObject:
+    """The object, or :class:`InputError` when it does not exist or is locked."""
+    obj = _object(scene, uid)
+    refusal = locked_refusal(scene, uid)
+    if refusal is not None:
+        raise InputError(refusal)
+    return obj
+
+
 def _check_key(scene: Scene, key: Keyframe) -> Keyframe:
     """The key with plain ``int`` / ``float`` / :class:`Easing` fields, or :class:`InputError`.
 
@@ -47,16 +69,14 @@ def _check_key(scene: Scene, key: Keyframe) -> Keyframe:
         raise InputError(f"keyframe frame {key.frame!r} must be a whole number")
     try:
         ease = Easing(key.ease)
-        x, y, z = float(key.x), float(key.y), float(key.z)
     except (TypeError, ValueError):
-        raise InputError(f"keyframe {key!r}: bad easing or coordinates") from None
+        names = ", ".join(e.value for e in Easing)
+        raise InputError(f"keyframe easing {key.ease!r} must be one of {names}") from None
     if not 0 <= key.frame < scene.frames:
         raise InputError(f"frame {key.frame} is outside the clip (0…{scene.frames - 1})")
-    if not 0.0 < z <= 1.0:
-        raise InputError(f"depth {z:g} must be in (0, 1]")
-    if not (np.isfinite(x) and np.isfinite(y)):
-        raise InputError("keyframe position must be a finite number")
-    return Keyframe(int(key.frame), x, y, z, ease)
+    limits.check_key_xy(key.x, key.y, scene.width, scene.height)
+    z = limits.DEPTH.check(key.z, "depth")
+    return Keyframe(int(key.frame), float(key.x), float(key.y), z, ease)
 
 
 def _check_keys(scene: Scene, keys: Sequence[Keyframe]) -> list[Keyframe]:
@@ -92,16 +112,20 @@ class AddObject(Command):
         index = len(scene.objects) if self.index is None else self.index
         scene.objects.insert(index, self.obj)
         scene.events.changed.emit("objects")
-        return RemoveObject(self.obj.uid)
+        return RemoveObject(self.obj.uid, even_locked=True)
 
 
 @dataclass
 class RemoveObject(Command):
+    """Delete an object; refused while it is locked, except as the undo of its addition."""
+
     uid: int
+    even_locked: bool = False
     label = "Delete object"
 
     def apply(self, scene: Scene) -> Command:
-        index = scene.objects.index(_object(scene, self.uid))
+        obj = _object(scene, self.uid) if self.even_locked else _unlocked(scene, self.uid)
+        index = scene.objects.index(obj)
         obj = scene.objects.pop(index)
         scene.events.changed.emit("objects")
         return AddObject(obj, index)
@@ -142,12 +166,15 @@ class SetObjectProperties(Command):
         if self.name is not None and not self.name.strip():
             raise InputError("an object needs a name")
         if self.color is not None and (
-            len(self.color) != 3 or not all(0 <= c <= 255 for c in self.color)
+            len(self.color) != 3 or not all(limits.COLOR_COMPONENT.contains(c) for c in self.color)
         ):
-            raise InputError("a colour is three components 0…255")
+            raise InputError("a colour is three whole numbers 0…255")
         ratio = self.points_ratio
-        if not isinstance(ratio, str) and ratio is not None and not 0 < ratio <= 10:
-            raise InputError("points ratio must be in (0, 10]")
+        if ratio != "unchanged":
+            if self.locked is not False:  # unlocking in the same edit allows it
+                _unlocked(scene, self.uid)
+            if ratio is not None:
+                ratio = limits.POINTS_RATIO.check(ratio, "points ratio")
         inverse = SetObjectProperties(
             self.uid,
             obj.name if self.name is not None else None,
@@ -177,7 +204,7 @@ class SetObjectMask(Command):
     label = "Edit mask"
 
     def apply(self, scene: Scene) -> Command:
-        obj = _object(scene, self.uid)
+        obj = _unlocked(scene, self.uid)
         _check_mask(scene, self.mask)
         old = obj.mask
         obj.mask = self.mask.astype(bool, copy=True)
@@ -194,7 +221,7 @@ class SetKeyframe(Command):
     label = "Set keyframe"
 
     def apply(self, scene: Scene) -> Command:
-        obj = _object(scene, self.uid)
+        obj = _unlocked(scene, self.uid)
         key = _check_key(scene, self.key)
         old = obj.key_at(key.frame)
         obj.keyframes = sorted(
@@ -212,7 +239,7 @@ class DeleteKeyframe(Command):
     label = "Delete keyframe"
 
     def apply(self, scene: Scene) -> Command:
-        obj = _object(scene, self.uid)
+        obj = _unlocked(scene, self.uid)
         old = obj.key_at(self.frame)
         if old is None:
             raise InputError(f"{obj.name} has no keyframe at frame {self.frame}")
@@ -231,7 +258,7 @@ class MoveKeyframe(Command):
     label = "Move keyframe"
 
     def apply(self, scene: Scene) -> Command:
-        obj = _object(scene, self.uid)
+        obj = _unlocked(scene, self.uid)
         old = obj.key_at(self.frame)
         if old is None:
             raise InputError(f"{obj.name} has no keyframe at frame {self.frame}")
@@ -255,7 +282,7 @@ class SetKeyframes(Command):
     label = "Set keyframes"
 
     def apply(self, scene: Scene) -> Command:
-        obj = _object(scene, self.uid)
+        obj = _unlocked(scene, self.uid)
         keys = _check_keys(scene, self.keys)
         old = list(obj.keyframes)
         obj.keyframes = keys
@@ -298,23 +325,16 @@ class SetGenerationSettings(Command):
 
 
 def validate_settings(s: GenerationSettings) -> None:
-    """Raise :class:`InputError` for a value outside its documented range."""
-    # first whatever the project schema demands (types, bounds), so that every accepted
-    # setting can be saved and loaded again; then the readable and cross-field checks
+    """Raise :class:`InputError` for a value outside its range (:data:`limits.SETTINGS`)."""
+    for name, limit in limits.SETTINGS.items():
+        limit.check(getattr(s, name), name.replace("_", " "))
+    if not s.guidance_min <= s.guidance_max:
+        raise InputError("guidance needs min ≤ max")
+    if s.control_mode not in CONTROL_MODES:
+        raise InputError(f"control mode must be one of {', '.join(CONTROL_MODES)}")
+    # then whatever else the project schema demands (types of the rest), so that every
+    # accepted setting can be saved and loaded again
     check(s.to_json(), schema("project-v1.schema.json")["properties"]["settings"])
-    checks = [
-        (s.steps >= 1, "steps must be at least 1"),
-        (1 <= s.motion_bucket <= 255, "motion bucket must be 1…255"),
-        (0.0 <= s.control_scale <= 10.0, "control scale must be 0…10"),
-        (0.0 < s.points_ratio <= 10.0, "points ratio must be in (0, 10]"),
-        (0.0 <= s.guidance_min <= s.guidance_max, "guidance needs 0 ≤ min ≤ max"),
-        (0.0 <= s.noise_aug <= 1.0, "noise augmentation must be 0…1"),
-        (s.control_mode in ("multi", "single"), "control mode must be 'multi' or 'single'"),
-        (0 <= s.seed < 2**63, "seed must be a non-negative 63-bit integer"),
-    ]
-    for ok, message in checks:
-        if not ok:
-            raise InputError(message)
 
 
 @dataclass
@@ -328,17 +348,14 @@ class SetSceneTiming(Command):
 
     def apply(self, scene: Scene) -> Command:
         if self.frames is not None:
-            if isinstance(self.frames, bool) or not isinstance(self.frames, int | np.integer):
-                raise InputError(f"frames {self.frames!r} must be a whole number")
-            if not 2 <= self.frames <= 1024:
-                raise InputError("frames must be 2…1024")
+            limits.FRAMES.check(self.frames, "frames")
             last = max((k.frame for o in scene.objects for k in o.keyframes), default=0)
             if last >= self.frames:
                 raise InputError(f"a keyframe sits at frame {last}; move it before shortening")
-        if self.fps is not None and not 0 < self.fps <= 240:
-            raise InputError("fps must be in (0, 240]")
-        if self.fov is not None and not 1 <= self.fov <= 170:
-            raise InputError("field of view must be 1…170 degrees")
+        if self.fps is not None:
+            limits.FPS.check(self.fps, "fps")
+        if self.fov is not None:
+            limits.FOV.check(self.fov, "field of view")
         inverse = SetSceneTiming(
             scene.frames if self.frames is not None else None,
             scene.fps if self.fps is not None else None,
@@ -347,9 +364,9 @@ class SetSceneTiming(Command):
         if self.frames is not None:
             scene.frames = int(self.frames)
         if self.fps is not None:
-            scene.fps = self.fps
+            scene.fps = float(self.fps)
         if self.fov is not None:
-            scene.fov = self.fov
+            scene.fov = float(self.fov)
         scene.events.changed.emit("timing")
         return inverse
 

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from . import limits
 from .errors import InputError
 from .image_files import MAX_PIXELS, file_error, load_image, to_grey, to_mask, to_rgb
 
@@ -97,9 +98,12 @@ def fit_mask(
 
 
 def check_size(w: int, h: int) -> None:
+    """Refuse a working size outside :mod:`.limits` (sides 8…4096, multiples of 8, area)."""
     if w <= 0 or h <= 0 or w % 8 or h % 8:
         raise InputError(f"size {w}x{h}: width and height must be positive multiples of 8")
-    if w * h > 2048 * 2048:
+    if not (limits.SIDE.contains(w) and limits.SIDE.contains(h)):
+        raise InputError(f"size {w}x{h}: each side must be {limits.SIDE.describe()}")
+    if w * h > limits.MAX_PIXELS:
         raise InputError(f"size {w}x{h} is too large (at most 2048×2048 pixels)")
 
 

@@ -26,6 +26,7 @@ from .atomic import atomic_write
 from .errors import InputError, ValidationError
 from .image_files import PNG_ONLY, load_image, to_mask, to_rgb
 from .keyframes import Easing, Keyframe
+from .limits import check_key_xy
 from .npy_safe import ZIP_ERRORS, read_member, read_npy
 from .scene import GenerationSettings, Scene, SceneObject
 from .segments import compact_segments
@@ -243,6 +244,7 @@ def _scene_from_manifest(doc: dict[str, Any], archive: _Archive) -> Scene:
                     f"{where}.keyframes[{j}].frame", "two keyframes on this frame"
                 )
             frames_seen.add(kd["frame"])
+            check_key_xy(kd["x"], kd["y"], w, h, f"{where}.keyframes[{j}]")
             keys.append(
                 Keyframe(kd["frame"], kd["x"], kd["y"], kd["z"], Easing(kd.get("ease", "smooth")))
             )

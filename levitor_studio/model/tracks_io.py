@@ -22,6 +22,7 @@ from .atomic import atomic_write
 from .errors import InputError, ValidationError, printable
 from .imaging import default_size, fit_image, fit_mask, read_mask, read_rgb
 from .keyframes import Easing, Keyframe
+from .limits import check_key_xy
 from .scene import PALETTE, Scene, SceneObject
 from .validation import parse_json, validate
 
@@ -84,6 +85,7 @@ def import_tracks(
                     f"{where}.keyframes[{j}].frame",
                     f"{kd['frame']} is outside the clip (0…{frames - 1})",
                 )
+            check_key_xy(kd["x"], kd["y"], w, h, f"{where}.keyframes[{j}]")
             keys.append(
                 Keyframe(kd["frame"], kd["x"], kd["y"], kd["z"], Easing(kd.get("ease", "smooth")))
             )

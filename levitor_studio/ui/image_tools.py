@@ -18,7 +18,7 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem
 
-from ..model.commands import MoveKeyframe, SetKeyframe, SetObjectMask
+from ..model.commands import MoveKeyframe, SetKeyframe, SetObjectMask, locked_refusal
 from ..model.depth_units import Z_MAX, Z_MIN
 from ..model.keyframes import Easing, Keyframe
 from .overlays import depth_readout, paint_disc, to_frame0
@@ -175,11 +175,11 @@ class ToolController:
         return min(hits)[1] if hits else None
 
     def _editable(self, uid: int) -> bool:
-        obj = self.doc.scene.object(uid)
-        if obj.locked:
-            self.doc.message.emit(f"{obj.name} is locked; unlock it in the Objects panel")
-            return False
-        return True
+        """False (with the model's reason) for a locked object: a gesture must not start."""
+        refusal = locked_refusal(self.doc.scene, uid)
+        if refusal is not None:
+            self.doc.message.emit(refusal)
+        return refusal is None
 
     # -- gestures ------------------------------------------------------------------------
 
@@ -213,8 +213,6 @@ class ToolController:
         uid = doc.selected_uid if doc.selected_uid is not None else self.object_at(x, y)
         if uid is None:
             doc.message.emit("Select an object first, then click where it should be")
-            return True
-        if not self._editable(uid):
             return True
         obj = doc.scene.object(uid)
         z = float(doc.scene.trajectory(obj)[doc.frame, 2])

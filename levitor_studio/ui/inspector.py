@@ -4,7 +4,9 @@ Key: frame, x, y, depth (spin box and slider, with the depth read-out and its "n
 warning) and easing. Object: points ratio. Scene: size, frames, fps, field of view. Generation:
 every :class:`GenerationSettings` field, with a reset to the generator's defaults. Each field
 pushes one model command when committed; a slider drag is one undo step. Values are re-read
-from the scene on every change, so a refused edit snaps back.
+from the scene on every change, so a refused edit snaps back and the command's reason (a range
+from :mod:`~levitor_studio.model.limits`, a locked object) is shown. Every range, decimal count
+and step comes from that table.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from superqt import QLargeIntSpinBox
 
+from ..model import limits
 from ..model.commands import (
     MoveKeyframe,
     SetGenerationSettings,
@@ -38,7 +42,7 @@ from ..model.commands import (
 )
 from ..model.depth_units import Z_MIN
 from ..model.keyframes import Easing
-from ..model.scene import GenerationSettings
+from ..model.scene import CONTROL_MODES, GenerationSettings
 from .document import Document
 from .overlays import depth_readout
 
@@ -59,12 +63,18 @@ def depth_to_slider(z: float) -> int:
     return 1 + round(fraction * (SLIDER_STEPS - 1))
 
 
-def _spin(lo: float, hi: float, decimals: int = 0, step: float = 1.0) -> Any:
-    box = QSpinBox() if decimals == 0 else QDoubleSpinBox()
-    if decimals:
-        box.setDecimals(decimals)
-        box.setSingleStep(step)
-    box.setRange(lo, hi)  # type: ignore[arg-type]
+def _spin(limit: limits.Limit) -> Any:
+    """A spin box with the range, decimals and step of a table entry."""
+    lo, hi = limit.widget_range()
+    if limit.integer:
+        # a plain QSpinBox stops at 2^31 - 1: a larger range (the seed) needs a large-int box
+        box = QSpinBox() if hi < 2**31 else QLargeIntSpinBox()
+        box.setRange(int(lo), int(hi))
+    else:
+        box = QDoubleSpinBox()
+        box.setDecimals(limit.decimals)
+        box.setSingleStep(limit.step)
+        box.setRange(lo, hi)
     box.setKeyboardTracking(False)  # commit on Enter / focus out, not per keystroke
     return box
 
@@ -84,10 +94,10 @@ class Inspector(QScrollArea):
 
         self.key_box = QGroupBox("Keyframe")
         f = QFormLayout(self.key_box)
-        self.k_frame = _spin(0, 1023)
-        self.k_x = _spin(-4096, 4096, 1)
-        self.k_y = _spin(-4096, 4096, 1)
-        self.k_z = _spin(Z_MIN, 1.0, 3, 0.01)
+        self.k_frame = _spin(limits.Limit(0, limits.FRAMES.hi - 1, integer=True))
+        self.k_x = _spin(limits.KEY_COORD)  # narrowed to the scene's margins in sync()
+        self.k_y = _spin(limits.KEY_COORD)
+        self.k_z = _spin(limits.DEPTH)
         self.k_slider = QSlider(Qt.Orientation.Horizontal)
         self.k_slider.setRange(1, SLIDER_STEPS)
         self.k_ease = QComboBox()
@@ -115,7 +125,8 @@ class Inspector(QScrollArea):
 
         self.obj_box = QGroupBox("Object")
         f = QFormLayout(self.obj_box)
-        self.o_ratio = _spin(0.0, 10.0, 2, 0.1)
+        self.o_ratio = _spin(limits.POINTS_RATIO)
+        self.o_ratio.setMinimum(0.0)  # below the range: the scene's own ratio
         self.o_ratio.setSpecialValueText("scene default")
         self.o_ratio.valueChanged.connect(self._edit_ratio)
         f.addRow("Points ratio", self.o_ratio)
@@ -123,9 +134,9 @@ class Inspector(QScrollArea):
         scene_box = QGroupBox("Scene")
         f = QFormLayout(scene_box)
         self.s_size = QLabel()
-        self.s_frames = _spin(2, 1024)
-        self.s_fps = _spin(0.5, 240.0, 1)
-        self.s_fov = _spin(1.0, 170.0, 1)
+        self.s_frames = _spin(limits.FRAMES)
+        self.s_fps = _spin(limits.FPS)
+        self.s_fov = _spin(limits.FOV)
         for label, w in (
             ("Size", self.s_size),
             ("Frames", self.s_frames),
@@ -140,23 +151,11 @@ class Inspector(QScrollArea):
         gen_box = QGroupBox("Generation")
         f = QFormLayout(gen_box)
         self.g: dict[str, Any] = {}
-        specs: dict[str, Any] = {
-            "generator": QComboBox(),
-            "seed": _spin(0, 2**31 - 1),
-            "steps": _spin(1, 500),
-            "motion_bucket": _spin(1, 255),
-            "control_scale": _spin(0, 10, 2, 0.1),
-            "points_ratio": _spin(0.01, 10, 2, 0.1),
-            "guidance_min": _spin(0, 30, 2, 0.1),
-            "guidance_max": _spin(0, 30, 2, 0.1),
-            "noise_aug": _spin(0, 1, 3, 0.01),
-            "fps_id": _spin(0, 60),
-            "control_mode": QComboBox(),
-            "use_ids": QCheckBox(),
-            "use_depth": QCheckBox(),
-        }
+        specs: dict[str, Any] = {"generator": QComboBox()}
+        specs.update({name: _spin(limit) for name, limit in limits.SETTINGS.items()})
+        specs.update(control_mode=QComboBox(), use_ids=QCheckBox(), use_depth=QCheckBox())
         specs["generator"].addItems(generators or ["preview"])
-        specs["control_mode"].addItems(["multi", "single"])
+        specs["control_mode"].addItems(list(CONTROL_MODES))
         for name, w in specs.items():
             f.addRow(name.replace("_", " ").capitalize(), w)
             self.g[name] = w
@@ -199,6 +198,10 @@ class Inspector(QScrollArea):
         if hit is not None:
             uid, key = hit
             self.k_frame.setMaximum(scene.frames - 1)
+            for box, limit in zip(
+                (self.k_x, self.k_y), limits.key_xy(scene.width, scene.height), strict=True
+            ):
+                box.setRange(*limit.widget_range())
             self.k_frame.setValue(key.frame)
             self.k_x.setValue(key.x)
             self.k_y.setValue(key.y)
@@ -240,19 +243,10 @@ class Inspector(QScrollArea):
         if self._syncing or hit is None:
             return
         uid, key = hit
-        if not self._editable(uid):
-            self.sync()  # show the locked key's values again
-            return
         if not self.doc.push(MoveKeyframe(uid, key.frame, key.moved(**changes)), merge):
             self.sync()
         elif "frame" in changes:
             self.doc.select_key(uid, changes["frame"])
-
-    def _editable(self, uid: int) -> bool:
-        obj = self.doc.scene.object(uid)
-        if obj.locked:
-            self.doc.message.emit(f"{obj.name} is locked; unlock it in the Objects panel")
-        return not obj.locked
 
     def _slider_start(self) -> None:
         self._slider_merge = self.doc.gesture_key("depth-slider")
@@ -263,15 +257,15 @@ class Inspector(QScrollArea):
     def _edit_ease(self, text: str) -> None:
         hit = self._key()
         if not self._syncing and hit is not None and text != hit[1].ease.value:
-            if not self._editable(hit[0]):
+            if not self.doc.push(set_easing(self.doc.scene, hit[0], hit[1].frame, Easing(text))):
                 self.sync()
-                return
-            self.doc.push(set_easing(self.doc.scene, hit[0], hit[1].frame, Easing(text)))
 
     def _edit_ratio(self, value: float) -> None:
         uid = self.doc.selected_uid
         if not self._syncing and uid is not None:
-            self.doc.push(SetObjectProperties(uid, points_ratio=value if value > 0 else None))
+            ratio = value if value > 0 else None
+            if not self.doc.push(SetObjectProperties(uid, points_ratio=ratio)):
+                self.sync()
 
     def _timing(self, **changes: Any) -> None:
         if not self._syncing and not self.doc.push(SetSceneTiming(**changes)):

@@ -23,7 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-from ..model.commands import DeleteKeyframe, MoveKeyframe, SetKeyframe
+from ..model.commands import DeleteKeyframe, MoveKeyframe, SetKeyframe, locked_refusal
 from ..model.keyframes import Easing, Keyframe
 from ..model.scene import SceneObject
 from .document import Document
@@ -166,8 +166,9 @@ class TimelineWidget(QWidget):
         if hit is not None:
             uid, frame = hit
             self.doc.select_key(uid, frame)
-            if self.doc.scene.object(uid).locked:
-                self.doc.message.emit(f"{self.doc.scene.object(uid).name} is locked")
+            refusal = locked_refusal(self.doc.scene, uid)
+            if refusal is not None:
+                self.doc.message.emit(refusal)  # said once; the drag then does nothing
             copy = bool(ev.modifiers() & Qt.KeyboardModifier.AltModifier)
             self._press = {
                 "key": hit,
@@ -214,9 +215,7 @@ class TimelineWidget(QWidget):
             target = press["target"]
             obj = _live_object(self.doc, uid)
             key = obj.key_at(origin) if obj is not None else None
-            if obj is not None and obj.locked:
-                self.doc.message.emit(f"{obj.name} is locked")
-            elif key is not None and target != origin and obj.key_at(target) is None:  # type: ignore[union-attr, arg-type]
+            if key is not None and target != origin and obj.key_at(target) is None:  # type: ignore[union-attr, arg-type]
                 cmd = SetKeyframe(uid, key.moved(frame=target))
                 cmd.label = "Copy keyframe"
                 if self.doc.push(cmd):
@@ -252,9 +251,6 @@ def insert_key(doc: Document) -> bool:
         doc.message.emit("Select an object to insert a keyframe")
         return False
     obj = doc.scene.object(uid)
-    if obj.locked:
-        doc.message.emit(f"{obj.name} is locked")
-        return False
     x, y, z = doc.scene.trajectory(obj)[doc.frame]
     old = obj.key_at(doc.frame)
     key = Keyframe(doc.frame, float(x), float(y), float(z), old.ease if old else Easing.SMOOTH)
@@ -272,17 +268,15 @@ def delete_selection(doc: Document) -> bool:
     owner = _live_object(doc, sel[0]) if sel is not None else None
     if owner is None or owner.key_at(sel[1]) is None:  # type: ignore[index]
         sel = None  # the key (or its object) is gone: fall back to the object
-    uid = sel[0] if sel is not None else doc.selected_uid
-    if uid is not None and doc.scene.object(uid).locked:
-        doc.message.emit(f"{doc.scene.object(uid).name} is locked; unlock it to delete")
-        return False
     if sel is not None:
         ok = doc.push(DeleteKeyframe(*sel))
-        doc.select_key(None)
+        if ok:
+            doc.select_key(None)
         return ok
     if doc.selected_uid is not None:
         ok = doc.push(RemoveObject(doc.selected_uid))
-        doc.select(None)
+        if ok:
+            doc.select(None)
         return ok
     doc.message.emit("Nothing selected to delete")
     return False

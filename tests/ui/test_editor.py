@@ -144,7 +144,7 @@ def test_locked_objects_refuse_edits_with_a_message(qtbot, window):
     key = spoon.key_at(6)
     drag(view, (key.x, key.y), (key.x + 20, key.y))
     assert doc.scene.object(spoon.uid).key_at(6) == key
-    assert "locked" in window.statusBar().currentMessage()
+    assert window.statusBar().currentMessage() == f"{spoon.name} is locked; unlock it to change it"
 
 
 def test_delete_key_then_object(qtbot, window):

@@ -82,7 +82,7 @@ def test_locked_object_keys_do_not_move(qtbot) -> None:
     view.end_handle_drag()
     assert doc.scene.object(2).keyframes == before
     assert not view.begin_handle_drag(2, 0, x, y)
-    assert messages[-1] == "small is locked; unlock it in the Objects panel"
+    assert messages[-1] == "small is locked; unlock it to change it"
 
 
 def test_orbit_refuses_a_locked_object_in_the_tool_and_the_dialog(qtbot) -> None:
@@ -94,7 +94,7 @@ def test_orbit_refuses_a_locked_object_in_the_tool_and_the_dialog(qtbot) -> None
     doc.message.connect(messages.append)
     assert not view.apply_orbit(2, 1, frame_start=2)
     assert doc.scene.object(2).keyframes == [] and doc.undo_stack.count() == 0
-    assert messages == ["A is locked; unlock it in the Objects panel"]
+    assert messages == ["A is locked; unlock it to change it"]
     doc.select(2)
     dialog = OrbitDialog(doc)
     qtbot.addWidget(dialog)

@@ -16,16 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from ...engine.orbit import orbit_keyframes
+from ...model.commands import locked_refusal
 from ...model.errors import InputError
 from ..document import Document
 
 
 def orbit_refusal(document: Document, uid_a: int) -> str | None:
     """Why the editor may not rewrite A's keys (a locked object), else None."""
-    obj = next((o for o in document.scene.objects if o.uid == uid_a), None)
-    if obj is not None and obj.locked:
-        return f"{obj.name} is locked; unlock it in the Objects panel"
-    return None
+    return locked_refusal(document.scene, uid_a)
 
 
 class OrbitDialog(QDialog):

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkRenderingCore import vtkRenderWindow, vtkWindowToImageFilter
 
-from ...model.commands import SetKeyframe, SetKeyframes
+from ...model.commands import SetKeyframe, SetKeyframes, locked_refusal
 from ...model.keyframes import Keyframe
 from ..document import Document
 from . import geometry as G
@@ -221,8 +221,9 @@ class Viewport3DWidget(QWidget):
         key = obj.key_at(frame)
         if key is None:
             return False
-        if obj.locked:
-            self.document.message.emit(f"{obj.name} is locked; unlock it in the Objects panel")
+        refusal = locked_refusal(self.document.scene, uid)
+        if refusal is not None:
+            self.document.message.emit(refusal)
             return False
         hx, hy = self.handle_display_position(uid, frame)
         merge = self.document.gesture_key(f"3d-key:{uid}:{frame}")
