@@ -1,9 +1,8 @@
 """Rendering every frame's object labels and pseudo-depth ("3D rendered masks", reference §4).
 
-Each object is a flat card at its trajectory depth ``z_t``, drawn at
-``anchor_t + s_t · (p − anchor_0)`` with ``s_t = z_0 / z_t`` (``scene-model.md``): scaled about
-its own anchor, where the original scales about the image centre, so the anchor lands exactly on
-the user's key. Rasterisation is by inverse mapping (nearest source pixel for each destination
+Each object is a flat card at its trajectory depth ``z_t``, placed by :func:`.placement.pose`
+(``anchor_t + s_t · (p − anchor_0)``, ``s_t = z_0 / z_t``): scaled about its own anchor, where the
+original scales about the image centre, so the anchor lands exactly on the user's key. Rasterisation is by inverse mapping (nearest source pixel for each destination
 pixel of the card's box), which leaves no holes at any scale. A card pixel is visible where the
 frame-0 scene depth is farther than ``z_t`` and no nearer card covers it (a running depth buffer,
 earlier objects winning ties as in the original). Every object's own footprint is vacated: it
@@ -24,6 +23,7 @@ from numpy.typing import NDArray
 
 from ..model.errors import InputError
 from ..model.scene import Scene, SceneObject
+from .placement import Pose, pose
 
 #: depth written into a vacated footprint: "far", channel value 0
 FAR = 1.0
@@ -48,19 +48,17 @@ class Placement:
     def rest_depth(self) -> float:
         return float(self.path[0, 2])
 
-    @property
-    def scales(self) -> NDArray[np.float64]:
-        """``s_t = z_0 / z_t`` for every frame."""
-        return np.asarray(self.path[0, 2] / self.path[:, 2], dtype=np.float64)
+    def pose(self, t: int) -> Pose:
+        return pose(self.path, t)
 
     def anchor(self, t: int) -> tuple[float, float]:
-        return (float(self.path[t, 0]), float(self.path[t, 1]))
+        return self.pose(t).anchor
 
     def depth(self, t: int) -> float:
-        return float(self.path[t, 2])
+        return self.pose(t).depth
 
     def scale(self, t: int) -> float:
-        return float(self.path[0, 2] / self.path[t, 2])
+        return self.pose(t).scale
 
     def at_rest(self, t: int) -> bool:
         """True when frame ``t`` draws the object exactly where it is in the source image."""
@@ -68,14 +66,12 @@ class Placement:
 
     def affine(self, t: int) -> NDArray[np.float64]:
         """The 2×3 matrix mapping source ``(x, y)`` to frame ``t``."""
-        s = self.scale(t)
-        (ax, ay), (bx, by) = self.anchor(t), self.anchor0
-        return np.array([[s, 0.0, ax - s * bx], [0.0, s, ay - s * by]])
+        return self.pose(t).matrix()
 
     def to_frame(self, t: int, xy: NDArray[np.float64]) -> NDArray[np.float64]:
         """Source points ``(..., 2)`` as ``(x, y)`` moved to frame ``t``."""
-        a = self.affine(t)
-        return np.asarray(xy, np.float64) @ a[:, :2].T + a[:, 2]
+        xy = np.asarray(xy, np.float64)
+        return np.stack(self.pose(t).apply(xy[..., 0], xy[..., 1]), axis=-1)
 
 
 def placement(scene: Scene, obj: SceneObject, instance_id: int) -> Placement:
@@ -139,19 +135,17 @@ def card_coverage(
     if box is None:
         return None
     sy0, sy1, sx0, sx1 = box
-    s = place.scale(t)
-    (ax, ay), (bx, by) = place.anchor(t), place.anchor0
-
-    def axis(a: float, b: float, lo: int, hi: int, size: int) -> tuple[int, NDArray[np.intp]]:
-        # destination pixel centres whose source position rounds into [lo, hi)
-        d0 = max(int(np.ceil(a + s * (lo - 0.5 - b))) - 1, 0)
-        d1 = min(int(np.floor(a + s * (hi - 0.5 - b))) + 2, size)
-        q = np.arange(d0, d1, dtype=np.float64)
-        src = np.floor((q - a) / s + b + 0.5).astype(np.intp)
-        return d0, src
-
-    dy0, src_y = axis(ay, by, sy0, sy1, h)
-    dx0, src_x = axis(ax, bx, sx0, sx1, w)
+    at = place.pose(t)
+    # destination pixel centres whose source position rounds into the box: the box's edges
+    # placed forward bound them (one pixel of slack each side), the inverse picks the source
+    (ex0, ex1), (ey0, ey1) = at.apply([sx0 - 0.5, sx1 - 0.5], [sy0 - 0.5, sy1 - 0.5])
+    dx0 = max(int(np.ceil(ex0)) - 1, 0)
+    dy0 = max(int(np.ceil(ey0)) - 1, 0)
+    qx = np.arange(dx0, min(int(np.floor(ex1)) + 2, w), dtype=np.float64)
+    qy = np.arange(dy0, min(int(np.floor(ey1)) + 2, h), dtype=np.float64)
+    fx, fy = at.invert(qx, qy)
+    src_x = np.floor(fx + 0.5).astype(np.intp)
+    src_y = np.floor(fy + 0.5).astype(np.intp)
     if src_y.size == 0 or src_x.size == 0:
         return None
     ok_y = (src_y >= sy0) & (src_y < sy1)

@@ -1,8 +1,8 @@
 """Vector overlays of the image view: mask outlines, per-frame object placement, read-outs.
 
 Masks become ``QPainterPath`` outlines once per mask edit; placing an object at a frame is then a
-``QTransform`` (translate + perspective scale about the anchor, ``scene-model.md``), so tinting
-and onion-skinning cost nothing per frame. :func:`depth_readout` is the one sentence the image
+``QTransform`` made from the engine's placement (:func:`levitor_studio.engine.placement.pose`),
+so tinting and onion-skinning cost nothing per frame and match the render exactly. :func:`depth_readout` is the one sentence the image
 view and the inspector both show while depth is being changed.
 """
 
@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QPainterPath, QPolygonF, QTransform
 
+from ..engine.placement import pose
 from ..model.depth_units import NO_DEPTH_FROM, channel_value, in_no_depth_band
 from ..model.scene import Scene, SceneObject
 
@@ -39,11 +40,10 @@ def mask_path(mask: NDArray[np.bool_]) -> QPainterPath:
 
 
 def placement(path: NDArray[np.float64], frame: int) -> QTransform:
-    """Frame-0 pixels → pixels at ``frame``: ``anchor_t + s_t (p − anchor_0)``, ``s_t = z0/z_t``."""
-    ax0, ay0, z0 = path[0]
-    axt, ayt, zt = path[min(max(frame, 0), len(path) - 1)]
-    s = float(z0 / zt)
-    return QTransform().translate(float(axt), float(ayt)).scale(s, s).translate(-ax0, -ay0)
+    """Frame-0 pixels → pixels at ``frame`` (a frame past either end shows the nearest one)."""
+    m = pose(path, min(max(frame, 0), len(path) - 1)).matrix()
+    # QTransform(m11, m12, m21, m22, dx, dy) maps (x, y) to (m11 x + m21 y + dx, m12 x + m22 y + dy)
+    return QTransform(m[0, 0], m[1, 0], m[0, 1], m[1, 1], m[0, 2], m[1, 2])
 
 
 def apparent_scale(scene: Scene, obj: SceneObject, z: float) -> float:
@@ -62,9 +62,8 @@ def depth_readout(scene: Scene, obj: SceneObject, z: float) -> tuple[str, bool]:
 
 def to_frame0(path: NDArray[np.float64], frame: int, x: float, y: float) -> tuple[float, float]:
     """Inverse of :func:`placement`: where a point seen at ``frame`` lies on the frame-0 mask."""
-    inverted, ok = placement(path, frame).inverted()
-    p = inverted.map(QPointF(x, y)) if ok else QPointF(x, y)
-    return p.x(), p.y()
+    fx, fy = pose(path, min(max(frame, 0), len(path) - 1)).invert(x, y)
+    return float(fx), float(fy)
 
 
 def paint_disc(

@@ -6,9 +6,9 @@ x right, y down, z forward, camera at the origin, and a point's world Z *is* its
 whole view). The depth-exaggeration slider acts in display space only, *along camera rays*:
 ``z_d = ref · (z / ref) ** gain`` about the median scene depth ``ref``, so every point stays on
 its own pixel's ray and the view through the image camera is unchanged by the slider. Objects are
-drawn as the engine draws them (:mod:`levitor_studio.engine.render`): a flat card at ``z_t``,
-placed at ``anchor_t + s_t · (p − anchor_0)``; their frame-0 footprint is left out of the
-background cloud. Dragging maps a view ray back to a key: parallel to the image plane (the plane
+drawn as the engine draws them: a flat card at ``z_t`` placed by
+:func:`levitor_studio.engine.placement.pose`; their frame-0 footprint
+(:func:`~levitor_studio.engine.placement.footprint`) is left out of the background cloud. Dragging maps a view ray back to a key: parallel to the image plane (the plane
 ``Z = const`` through the handle) or along the key's own camera ray.
 """
 
@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...engine.camera import PinholeCamera
+from ...engine.placement import pose
 from ...model.depth_units import Z_MAX, Z_MIN
 from ...model.keyframes import Keyframe
 from ...model.scene import Scene, SceneObject
@@ -77,24 +78,13 @@ def background_cloud(
     return Cloud(pts.astype(np.float32), scene.image[ys, xs, :3].copy(), np.stack([xs, ys], 1))
 
 
-def objects_footprint(scene: Scene) -> NDArray[np.bool_]:
-    """Union of all objects' frame-0 masks (drawn as their own clouds, never as background)."""
-    out = np.zeros((scene.height, scene.width), bool)
-    for obj in scene.objects:
-        out |= obj.mask
-    return out
-
-
 def object_cloud(scene: Scene, obj: SceneObject, frame: int, disp: DepthDisplay) -> Cloud:
     """The object's card at ``frame``: its mask pixels moved and scaled, all at depth ``z_t``."""
     ys, xs = np.nonzero(obj.mask)
-    path = scene.trajectory(obj)
-    z0, zt = path[0, 2], path[frame, 2]
-    s = z0 / zt
-    px = path[frame, 0] + s * (xs - path[0, 0])
-    py = path[frame, 1] + s * (ys - path[0, 1])
+    at = pose(scene.trajectory(obj), frame)
+    px, py = at.apply(xs, ys)
     cam = PinholeCamera.of_scene(scene)
-    pts = world(cam, disp, px, py, np.full(xs.shape, zt))
+    pts = world(cam, disp, px, py, np.full(xs.shape, at.depth))
     return Cloud(pts.astype(np.float32), scene.image[ys, xs, :3].copy(), np.stack([xs, ys], 1))
 
 
@@ -107,11 +97,10 @@ def hidden_pixels(
     frame count as not hidden (nothing there to hide them).
     """
     uid_id = scene.instance_ids()[obj.uid]
-    path = scene.trajectory(obj)
-    s = path[0, 2] / path[frame, 2]
     src = cloud.pixels.astype(np.float64)
-    qx = np.floor(path[frame, 0] + s * (src[:, 0] - path[0, 0]) + 0.5).astype(np.intp)
-    qy = np.floor(path[frame, 1] + s * (src[:, 1] - path[0, 1]) + 0.5).astype(np.intp)
+    fx, fy = pose(scene.trajectory(obj), frame).apply(src[:, 0], src[:, 1])
+    qx = np.floor(fx + 0.5).astype(np.intp)
+    qy = np.floor(fy + 0.5).astype(np.intp)
     inside = (qx >= 0) & (qx < scene.width) & (qy >= 0) & (qy < scene.height)
     hidden = np.zeros(src.shape[0], bool)
     hidden[inside] = labels[qy[inside], qx[inside]] != uid_id

@@ -23,6 +23,7 @@ from vtkmodules.vtkRenderingAnnotation import vtkAxesActor
 from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderer, vtkRenderWindow
 
 from ...engine.camera import PinholeCamera
+from ...engine.placement import footprint
 from ...engine.render import MaskRenderer
 from ...model.errors import InputError
 from ...model.scene import Scene
@@ -124,7 +125,7 @@ class ViewportPipeline:
         self.frame = min(self.frame, self.scene.frames - 1)  # the clip may have been shortened
         self._mask_renderer = None
         self._labels.clear()
-        cloud = G.background_cloud(self.scene, self.display, G.objects_footprint(self.scene))
+        cloud = G.background_cloud(self.scene, self.display, footprint(self.scene))
         A.set_cloud(self.background, cloud.points, cloud.colors)
         sub = A.lod_indices(len(cloud.points), self.lod_budget)
         A.set_cloud(self.background_lod, cloud.points[sub], cloud.colors[sub])
