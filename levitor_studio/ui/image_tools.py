@@ -133,6 +133,13 @@ class ToolController:
         if self.tool is Tool.BRUSH:
             self.doc.message.emit(f"Brush {self.brush_radius:g} px — [ and ] change the size")
 
+    def reset(self) -> None:
+        """Forget gestures in progress (the document under the view was replaced)."""
+        self._drag = None
+        self._wheel_key = None
+        self.band.hide()
+        self.set_prompt_marks([])
+
     def step_brush(self, larger: bool) -> float:
         """Resize the brush one step (``]`` / ``[``) and say the new size in the status bar."""
         self.brush_radius = brush_step(self.brush_radius, larger)

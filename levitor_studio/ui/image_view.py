@@ -22,6 +22,7 @@ from ..tasks.runner import PreviewRefresher
 from .document import Document
 from .image_tools import PassiveScatter, Tool, ToolController, ToolViewBox
 from .overlays import mask_path, placement
+from .widgets import Binding
 
 ONION_SPAN = 3  # frames drawn either side of the playhead
 DISPLAYS = ("preview", "source", "generated")
@@ -67,6 +68,7 @@ class ImageView(QWidget):
         self._generated: NDArray[np.uint8] | None = None
         self._points: list[list[list[float]]] | None = None
         self._overlays: dict[int, _ObjectOverlay] = {}
+        self._preview_binding = Binding()
 
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(QColor(38, 38, 42))
@@ -89,19 +91,41 @@ class ImageView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.graphics)
 
-        document.sceneChanged.connect(self._on_scene_changed)
-        document.frameChanged.connect(self._on_frame)
-        document.selectionChanged.connect(lambda _uid: self.redraw_overlays())
-        document.keySelectionChanged.connect(lambda _key: self.redraw_overlays())
+        self._binding = Binding()
+        self._bind(document)
         self.reset_scene()
 
     # -- set-up ------------------------------------------------------------------------
 
+    def _bind(self, doc: Document) -> None:
+        b = self._binding
+        b.connect(doc.sceneChanged, self._on_scene_changed)
+        b.connect(doc.frameChanged, self._on_frame)
+        b.connect(doc.selectionChanged, self._on_selection)
+        b.connect(doc.keySelectionChanged, self._on_selection)
+
+    def set_document(self, document: Document, refresher: PreviewRefresher | None = None) -> None:
+        """Show ``document`` in this same view (the widget and its layout stay)."""
+        if document is not self.doc:
+            self._binding.clear()
+            self.doc = document
+            self._bind(document)
+            self.tools.reset()
+            self.hide_depth_readout()
+        if refresher is not self._preview:
+            self._preview = None
+            self.set_preview(refresher)
+        self.reset_scene()
+
     def set_preview(self, refresher: PreviewRefresher | None) -> None:
+        self._preview_binding.clear()
         self._preview = refresher
         if refresher is not None:
-            refresher.ready.connect(self._on_preview_ready)
+            self._preview_binding.connect(refresher.ready, self._on_preview_ready)
         self.refresh_image()
+
+    def _on_selection(self, _what: Any) -> None:
+        self.redraw_overlays()
 
     def reset_scene(self) -> None:
         """A new scene was loaded: rebuild everything and fit it in view."""

@@ -45,6 +45,7 @@ from ..model.keyframes import Easing
 from ..model.scene import CONTROL_MODES, GenerationSettings
 from .document import Document
 from .overlays import depth_readout
+from .widgets import Binding
 
 SLIDER_STEPS = 1000
 
@@ -174,8 +175,24 @@ class Inspector(QScrollArea):
         col.addStretch(1)
         self.setWidget(body)
         self.setWidgetResizable(True)
-        for sig in (document.sceneChanged, document.keySelectionChanged, document.selectionChanged):
-            sig.connect(lambda *_: self.sync())
+        self._binding = Binding()
+        self._bind(document)
+        self.sync()
+
+    def _bind(self, doc: Document) -> None:
+        for sig in (doc.sceneChanged, doc.keySelectionChanged, doc.selectionChanged):
+            self._binding.connect(sig, self._on_document_event)
+
+    def _on_document_event(self, *_: Any) -> None:
+        self.sync()
+
+    def set_document(self, document: Document) -> None:
+        """Edit ``document`` in this same panel."""
+        if document is not self.doc:
+            self._binding.clear()
+            self.doc = document
+            self._slider_merge = None
+            self._bind(document)
         self.sync()
 
     # -- reading the model ---------------------------------------------------------------

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ..model.commands import MoveObjectInOrder, RemoveObject, SetObjectProperties
 from .document import Document
-from .widgets import icon_button
+from .widgets import Binding, icon_button
 
 COLS = ("", "Name", "Visible", "Locked")
 
@@ -79,8 +79,23 @@ class ObjectsPanel(QWidget):
         layout.addWidget(self.table)
         layout.addLayout(bar)
 
-        document.sceneChanged.connect(self._on_scene_changed)
-        document.selectionChanged.connect(lambda _uid: self._select_row())
+        self._binding = Binding()
+        self._bind(document)
+        self.rebuild()
+
+    def _bind(self, doc: Document) -> None:
+        self._binding.connect(doc.sceneChanged, self._on_scene_changed)
+        self._binding.connect(doc.selectionChanged, self._on_selection)
+
+    def _on_selection(self, _uid: object) -> None:
+        self._select_row()
+
+    def set_document(self, document: Document) -> None:
+        """List ``document``'s objects in this same panel."""
+        if document is not self.doc:
+            self._binding.clear()
+            self.doc = document
+            self._bind(document)
         self.rebuild()
 
     def _on_scene_changed(self, what: str) -> None:

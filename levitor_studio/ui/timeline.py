@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -27,6 +27,7 @@ from ..model.commands import DeleteKeyframe, MoveKeyframe, SetKeyframe, locked_r
 from ..model.keyframes import Easing, Keyframe
 from ..model.scene import SceneObject
 from .document import Document
+from .widgets import Binding
 
 NAME_W = 132
 RULER_H = 24
@@ -52,9 +53,31 @@ class TimelineWidget(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(False)
         self.setMinimumHeight(RULER_H + 2 * ROW_H)
-        for sig in (document.sceneChanged, document.frameChanged, document.selectionChanged):
-            sig.connect(lambda *_: self.update())
-        document.keySelectionChanged.connect(lambda *_: self.update())
+        self._binding = Binding()
+        self._bind(document)
+
+    def _bind(self, doc: Document) -> None:
+        for sig in (
+            doc.sceneChanged,
+            doc.frameChanged,
+            doc.selectionChanged,
+            doc.keySelectionChanged,
+        ):
+            self._binding.connect(sig, self._on_document_event)
+
+    def _on_document_event(self, *_: object) -> None:
+        self.update()
+
+    def set_document(self, document: Document) -> None:
+        """Show ``document``'s keys in this same widget."""
+        self._binding.clear()
+        self.doc = document
+        self._press = None
+        self.has_generated = False
+        self.generated_stale = False
+        self._bind(document)
+        self.updateGeometry()
+        self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(800, RULER_H + ROW_H * max(len(self.doc.scene.objects), 2) + 6)
@@ -292,8 +315,8 @@ class Playback(QTimer):
 
     playingChanged = Signal(bool)
 
-    def __init__(self, document: Document) -> None:
-        super().__init__(document)
+    def __init__(self, document: Document, parent: QObject | None = None) -> None:
+        super().__init__(parent if parent is not None else document)
         self.doc = document
         self.loop = True
         # a coarse timer may fire 5 % early or late, and a whole-millisecond interval drifts

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from ..model.commands import SetSceneTiming
 from .document import Document
 from .timeline import Playback, TimelineWidget
-from .widgets import icon_button
+from .widgets import Binding, icon_button
 
 
 class TimelinePanel(QWidget):
@@ -29,7 +29,7 @@ class TimelinePanel(QWidget):
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doc = document
-        self.playback = Playback(document)
+        self.playback = Playback(document, parent=self)
         self.timeline = TimelineWidget(document)
         self.timeline.playToggled.connect(self.playback.toggle)
 
@@ -96,8 +96,27 @@ class TimelinePanel(QWidget):
         layout.addWidget(self.timeline, 1)
 
         self.playback.playingChanged.connect(self._on_playing)
-        document.frameChanged.connect(lambda _f: self.sync())
-        document.sceneChanged.connect(lambda _w: self.sync())
+        self._binding = Binding()
+        self._bind(document)
+        self.sync()
+
+    def _bind(self, doc: Document) -> None:
+        self._binding.connect(doc.frameChanged, self._on_document_event)
+        self._binding.connect(doc.sceneChanged, self._on_document_event)
+
+    def _on_document_event(self, _what: object) -> None:
+        self.sync()
+
+    def set_document(self, document: Document) -> None:
+        """Show ``document``'s timeline in this same panel (playback stops)."""
+        if document is not self.doc:
+            self.playback.stop()
+            self._on_playing(False)
+            self._binding.clear()
+            self.doc = document
+            self.playback.doc = document
+            self.timeline.set_document(document)
+            self._bind(document)
         self.sync()
 
     def sync(self) -> None:

@@ -1,0 +1,225 @@
+"""The window's actions, menus and toolbar: one function per menu, one place per action.
+
+Every action is made once by :func:`make_actions` into ``window.actions_by_name`` (so tests and
+other modules find it by name); each menu is built by its own ``*_menu`` function from those
+names, and the menus are kept in ``window.menus`` (``"file"``, ``"edit"``, ``"view"``,
+``"render"``, ``"help"``). To add a command: make its action in :func:`make_actions` (or a
+helper it calls) and list its name in the menu function where it belongs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar
+
+from .. import __version__
+from .image_tools import Tool
+from .timeline import delete_selection, insert_key
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+APP_NAME = "LeviTor Studio"
+TOOLS = (
+    (
+        Tool.SELECT,
+        "Select",
+        "V",
+        "Select objects and keys; drag a key to move it, wheel or "
+        "Shift-drag on a key to change its depth",
+    ),
+    (Tool.BOX, "Box", "B", "Drag a box around an object to select it with the segmenter"),
+    (Tool.CLICKS, "Clicks", "C", "Click to include (left) or exclude (right / Shift) regions"),
+    (Tool.BRUSH, "Brush", "P", "Paint the selected object's mask (right button or Ctrl erases)"),
+    (Tool.KEY, "Key", "K", "Click to place the selected object there at the playhead"),
+)
+OVERLAYS = (  # name, menu text, shortcut, on at start
+    ("show_masks", "Masks", "M", True),
+    ("show_paths", "Motion Paths", None, True),
+    ("onion", "Onion Skin", "O", False),
+    ("show_points", "Control Points", "Shift+P", False),
+)
+
+
+def act(
+    win: MainWindow,
+    text: str,
+    slot: Any,
+    shortcut: Any = None,
+    tip: str = "",
+    checkable: bool = False,
+) -> QAction:
+    """A window-wide action (its shortcut works wherever the focus is in the window)."""
+    action = QAction(text, win)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    action.setStatusTip(tip or text.replace("&", "").replace("…", ""))
+    action.setCheckable(checkable)
+    (action.toggled if checkable else action.triggered).connect(slot)
+    win.addAction(action)
+    return action
+
+
+def fill(menu: QMenu, win: MainWindow, names: tuple[str | None, ...]) -> QMenu:
+    """Add the named actions to ``menu``; ``None`` is a separator."""
+    for name in names:
+        menu.addSeparator() if name is None else menu.addAction(win.actions_by_name[name])
+    return menu
+
+
+def make_actions(win: MainWindow) -> None:
+    """Every action of the window, by name, in ``win.actions_by_name``."""
+    K = QKeySequence.StandardKey
+    a = win.actions_by_name = {}
+    a["new"] = act(win, "&New from Image…", win.new_from_image, K.New)
+    a["open"] = act(win, "&Open…", win.open_dialog, K.Open)
+    a["save"] = act(win, "&Save", win.save, K.Save)
+    a["save_as"] = act(win, "Save &As…", win.save_as, K.SaveAs)
+    a["import_tracks"] = act(win, "&Import Tracks…", win.import_tracks_dialog)
+    a["export_video"] = act(win, "Export &Video…", win.export_video_dialog, "Ctrl+E")
+    a["export_tracks"] = act(win, "Export &Tracks…", win.export_tracks_dialog)
+    a["export_signal"] = act(win, "Export Control &Signal…", win.export_signal_dialog)
+    a["quit"] = act(win, "&Quit", win.close, K.Quit)
+
+    a["undo"] = win.undo_group.createUndoAction(win, "&Undo")
+    a["undo"].setShortcut(K.Undo)
+    a["redo"] = win.undo_group.createRedoAction(win, "&Redo")
+    a["redo"].setShortcut(K.Redo)
+    a["delete"] = act(win, "&Delete", lambda: win.doc and delete_selection(win.doc), K.Delete)
+    a["insert_key"] = act(win, "&Insert Keyframe", lambda: win.doc and insert_key(win.doc), "I")
+    a["depth"] = act(win, "Estimate &Depth", lambda: win.work.estimate_depth())
+    a["prefs"] = act(win, "&Preferences…", win.preferences, K.Preferences)
+    a["brush_smaller"] = act(win, "Smaller Brush", lambda: win.step_brush(False), "[")
+    a["brush_larger"] = act(win, "Larger Brush", lambda: win.step_brush(True), "]")
+
+    tools = QActionGroup(win)
+    win.tool_actions = {}
+    for tool, text, key, tip in TOOLS:
+        action = act(win, text, lambda on, t=tool: on and win.set_tool(t), key, tip, True)
+        action.setToolTip(f"{text} ({key}) — {tip}")
+        tools.addAction(action)
+        win.tool_actions[tool] = action
+    win.tool_actions[Tool.SELECT].setChecked(True)
+
+    displays = QActionGroup(win)
+    for mode, key in (("preview", "1"), ("source", "2"), ("generated", "3")):
+        action = act(
+            win,
+            f"Show {mode.capitalize()}",
+            lambda on, md=mode: on and win.show_display(md),
+            key,
+            checkable=True,
+        )
+        displays.addAction(action)
+        a["show_" + mode] = action
+    a["show_preview"].setChecked(True)
+    for name, text, key, on in OVERLAYS:
+        action = act(win, text, lambda v, n=name: win.set_overlay(n, v), key, checkable=True)
+        action.setChecked(on)
+        a[name] = action
+    a["reset_layout"] = act(win, "Reset Layout", win.reset_layout)
+
+    a["play"] = act(win, "Play / Pause", lambda: win.timeline.playback.toggle(), "Space")
+    a["prev"] = act(win, "Previous Frame", lambda: win.step_frame(-1), "Left")
+    a["next"] = act(win, "Next Frame", lambda: win.step_frame(1), "Right")
+    a["first"] = act(win, "First Frame", lambda: win.doc and win.doc.set_frame(0), "Home")
+    a["last"] = act(win, "Last Frame", lambda: win.step_frame(10**6), "End")
+    a["generate"] = act(
+        win,
+        "&Generate",
+        lambda: win.work.generate(),
+        "Ctrl+G",
+        "Run the selected video generator (the CPU preview by default)",
+    )
+    a["shortcuts"] = act(win, "Keyboard Shortcuts", lambda: show_shortcuts(win), "F1")
+    a["about"] = act(win, "About LeviTor Studio", lambda: about(win))
+
+
+def build_menus(win: MainWindow) -> None:
+    """The menu bar, one function per menu; the menus in ``win.menus``."""
+    win.menus = {}
+    for name, build in (
+        ("file", file_menu),
+        ("edit", edit_menu),
+        ("view", view_menu),
+        ("render", render_menu),
+        ("help", help_menu),
+    ):
+        win.menus[name] = build(win)
+
+
+def file_menu(win: MainWindow) -> QMenu:
+    m = win.menuBar().addMenu("&File")
+    fill(m, win, ("new", "open"))
+    win.recent_menu = m.addMenu("Open &Recent")
+    items = ("save", "save_as", None, "import_tracks", "export_video", "export_tracks")
+    return fill(m, win, (*items, "export_signal", None, "quit"))
+
+
+def edit_menu(win: MainWindow) -> QMenu:
+    m = win.menuBar().addMenu("&Edit")
+    items = ("undo", "redo", None, "delete", "insert_key", "depth", None)
+    return fill(m, win, (*items, "brush_smaller", "brush_larger", None, "prefs"))
+
+
+def view_menu(win: MainWindow) -> QMenu:
+    m = win.menuBar().addMenu("&View")
+    fill(m, win, ("show_preview", "show_source", "show_generated", None))
+    fill(m, win, (*(o[0] for o in OVERLAYS), None))
+    for dock in win.docks.values():
+        m.addAction(dock.toggleViewAction())
+    return fill(m, win, ("reset_layout",))
+
+
+def render_menu(win: MainWindow) -> QMenu:
+    m = win.menuBar().addMenu("&Render")
+    return fill(m, win, ("play", "prev", "next", "first", "last", None, "generate"))
+
+
+def help_menu(win: MainWindow) -> QMenu:
+    m = win.menuBar().addMenu("&Help")
+    return fill(m, win, ("shortcuts", "about"))
+
+
+def build_toolbar(win: MainWindow) -> QToolBar:
+    bar = win.addToolBar("Main")
+    bar.setObjectName("main_toolbar")
+    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    a = win.actions_by_name
+    for name in ("open", "save", None, "undo", "redo", None):
+        bar.addSeparator() if name is None else bar.addAction(a[name])
+    for action in win.tool_actions.values():
+        bar.addAction(action)
+    bar.addSeparator()
+    for name in ("show_preview", "show_source", "onion", "show_points", None, "generate"):
+        bar.addSeparator() if name is None else bar.addAction(a[name])
+    bar.widgetForAction(a["generate"]).setObjectName("generate_button")
+    return bar
+
+
+def show_shortcuts(win: MainWindow) -> None:
+    lines = [f"{t[2]}\t{t[1]} tool" for t in TOOLS] + [
+        "Space\tplay / pause",
+        "← →\tstep a frame",
+        "Home / End\tfirst / last frame",
+        "I\tinsert keyframe",
+        "[ / ]\tsmaller / larger brush",
+        "Delete\tdelete key or object",
+        "Wheel on a key\tdepth",
+        "Shift-drag a key\tdepth",
+        "Alt-drag a key (timeline)\tcopy it",
+        "Ctrl+G\tgenerate",
+    ]
+    QMessageBox.information(win, "Keyboard shortcuts", "\n".join(lines))
+
+
+def about(win: MainWindow) -> None:
+    QMessageBox.about(
+        win,
+        APP_NAME,
+        f"{APP_NAME} {__version__}\nAnimate a still image along "
+        "authored 3D object trajectories (LeviTor, CVPR 2025).",
+    )

@@ -1,0 +1,45 @@
+"""The window's layout survives loading documents (issue 15 item 5): the image view keeps its size.
+
+Loading used to replace the central widget and every dock's widget, and Qt then squeezed the
+image view to about 45 px while the left docks widened. The views now stay and the document is
+swapped under them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from scenes import EXAMPLE
+
+pytestmark = pytest.mark.gui
+
+
+def _settled(qtbot, window):
+    """Geometry of the central widget and the docks once the layout has been applied."""
+    window.layout().activate()
+    qtbot.waitUntil(lambda: window.centralWidget().width() > 0)
+    return {
+        "centre": window.centralWidget().geometry(),
+        "objects": window.objects_dock.geometry(),
+        "inspector": window.inspector_dock.geometry(),
+        "timeline": window.timeline_dock.geometry(),
+    }
+
+
+@pytest.mark.parametrize("how", ["open", "image", "twice"])
+def test_loading_a_document_keeps_the_image_view_and_docks_in_place(qtbot, window, how):
+    before = _settled(qtbot, window)
+    view = window.centralWidget()
+    assert before["centre"].width() > 0.4 * window.width()
+    if how == "image":
+        assert window.open_path(EXAMPLE / "coffee.png", ask=False)
+    else:
+        assert window.open_path(EXAMPLE / "coffee.levitor", ask=False)
+    if how == "twice":
+        assert window.open_path(EXAMPLE / "coffee.levitor", ask=False)
+    after = _settled(qtbot, window)
+    assert after == before
+    # the same widgets, showing the new document
+    assert window.centralWidget() is view and window.view is view
+    assert window.view.doc is window.doc and window.inspector_dock.widget().doc is window.doc
+    assert window.objects_dock.widget().doc is window.doc
+    assert window.timeline.doc is window.doc and window.timeline.timeline.doc is window.doc
