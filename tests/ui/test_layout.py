@@ -31,7 +31,10 @@ def test_loading_a_document_keeps_the_image_view_and_docks_in_place(qtbot, windo
     view = window.centralWidget()
     assert before["centre"].width() > 0.4 * window.width()
     if how == "image":
+        window.ask_new_project = lambda path: {"segments": False}  # the dialog's OK
+        old = window.doc
         assert window.open_path(EXAMPLE / "coffee.png", ask=False)
+        qtbot.waitUntil(lambda: window.doc is not old, timeout=30000)
     else:
         assert window.open_path(EXAMPLE / "coffee.levitor", ask=False)
     if how == "twice":

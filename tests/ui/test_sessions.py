@@ -13,7 +13,7 @@ from levitor_studio.model.tracks_io import import_tracks
 from levitor_studio.plugin_host.protocols import DEPTH, SEGMENTER
 
 pytestmark = pytest.mark.gui
-CANCELLED = "Import cancelled: the current project has new changes"
+CANCELLED = "Cancelled: the current project has new changes"
 
 
 def _second_window(qtbot):
