@@ -10,6 +10,7 @@ Everything here runs without Qt; engine functions are reached through this modul
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -242,16 +243,23 @@ def take_record(
     }
 
 
-def write_take(video: str | os.PathLike[str], record: Mapping[str, Any]) -> Path:
-    """Write a take record as ``<video>.take.json`` beside the video (atomically)."""
+def take_path(video: str | os.PathLike[str]) -> Path:
+    """Where the take record of ``video`` goes: ``<video>.take.json`` beside it."""
+    target = Path(video)
+    return target.with_name(target.name + ".take.json")
+
+
+def write_take(video: str | os.PathLike[str], record: Mapping[str, Any], stage: Any = None) -> Path:
+    """Write a take record as ``<video>.take.json`` beside the video (atomically; with a
+    :class:`~levitor_studio.model.atomic.Stage`, together with the video)."""
     import json
 
-    from .model.atomic import atomic_write
+    from .model.atomic import staged
 
-    target = Path(video)
-    path = target.with_name(target.name + ".take.json")
-    with atomic_write(path) as fh:
-        fh.write(json.dumps(record, indent=2).encode("utf-8"))
+    path = take_path(video)
+    with staged() if stage is None else contextlib.nullcontext(stage) as st:
+        with st.open(path) as fh:
+            fh.write(json.dumps(record, indent=2).encode("utf-8"))
     return path
 
 

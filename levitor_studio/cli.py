@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     et = sub.add_parser("export-tracks", help="write a project's tracks JSON (+ assets beside it)")
     et.add_argument("project")
     et.add_argument("-o", "--output", required=True, metavar="T.json")
+    et.add_argument(
+        "--overwrite", action="store_true", help="replace existing files the assets would use"
+    )
 
     i = sub.add_parser("info", help="describe a project")
     i.add_argument("project")
@@ -191,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
 
 
-def output_path(path: str, *inputs: str) -> Path:
+def output_path(path: str, *inputs: str | os.PathLike[str], what: str = "output") -> Path:
     """Check an output path before any work: its folder exists, it is not one of the inputs."""
     from .model.errors import InputError
 
@@ -202,8 +205,28 @@ def output_path(path: str, *inputs: str) -> Path:
         raise InputError(f"{out.parent}: output folder does not exist")
     for i in inputs:
         if Path(i).resolve() == out.resolve():
-            raise InputError(f"{out}: output would overwrite an input")
+            raise InputError(f"{out}: {what} would overwrite an input")
     return out
+
+
+def inputs_of(scene: str) -> list[Path]:
+    """The files a command reads for ``scene``: a project, or a tracks file and what it names."""
+    if scene.lower().endswith(".json"):
+        from .model.tracks_io import input_files
+
+        return input_files(scene)
+    return [Path(scene)]
+
+
+def distinct_outputs(*named: tuple[str, Path | None]) -> None:
+    """Refuse, before anything is written, two outputs of one command that are the same file."""
+    from .model.errors import InputError
+
+    given = [(what, p) for what, p in named if p is not None]
+    for i, (what_a, a) in enumerate(given):
+        for what_b, b in given[i + 1 :]:
+            if a.resolve() == b.resolve():
+                raise InputError(f"{a}: the {what_a} and the {what_b} would be the same file")
 
 
 if __name__ == "__main__":

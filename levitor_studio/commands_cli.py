@@ -8,10 +8,12 @@ import sys
 import numpy as np
 
 from . import api
-from .cli import EXIT_OK, EXIT_USAGE, output_path, parse_options
+from .cli import EXIT_OK, EXIT_USAGE, distinct_outputs, inputs_of, output_path, parse_options
+from .model.atomic import staged
 from .model.errors import InputError, printable
 from .model.imaging import parse_size
 from .model.project_io import load_project, save_project
+from .model.tracks_io import asset_paths, export_tracks
 from .plugin_host import list_backends
 
 
@@ -50,7 +52,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import_tracks(args: argparse.Namespace) -> int:
-    out = output_path(args.output, args.tracks)
+    out = output_path(args.output, *inputs_of(args.tracks))
     scene = api.load(
         args.tracks,
         args.segmenter,
@@ -68,7 +70,9 @@ def cmd_export_tracks(args: argparse.Namespace) -> int:
     if not out.name.endswith(".json"):
         raise InputError(f"{out}: a tracks file name must end in .json")
     scene = load_project(args.project)
-    api.save(scene, out)
+    for asset in asset_paths(scene, out):
+        output_path(str(asset), args.project)
+    export_tracks(scene, out, overwrite=args.overwrite)
     print(f"wrote {out}")
     return EXIT_OK
 
@@ -120,8 +124,11 @@ def cmd_render(args: argparse.Namespace) -> int:
     from .model.takes import TakeStore
     from .tasks.state import TaskState
 
-    out = output_path(args.output.rstrip("/") or args.output, args.scene)
-    signal_out = output_path(args.signal, args.scene) if args.signal else None
+    inputs = inputs_of(args.scene)
+    out = output_path(args.output.rstrip("/") or args.output, *inputs)
+    signal_out = output_path(args.signal, *inputs) if args.signal else None
+    output_path(str(api.take_path(out)), *inputs, what="take record")
+    distinct_outputs(("video", out), ("signal", signal_out), ("take record", api.take_path(out)))
     scene = api.load(args.scene, allow_outside_paths=args.allow_outside_paths)
     changes = {k: v for k, v in (("seed", args.seed), ("steps", args.steps)) if v is not None}
     if changes:
@@ -147,10 +154,11 @@ def cmd_render(args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     record = api.take_record(scene, generator, options, request)
-    written = export_frames(frames, out, fps=scene.fps)
-    record_path = api.write_take(written, record)
-    if signal_out is not None:
-        write_signal_npz(request.signal, signal_out)
+    with staged() as stage:  # the video, its take record and the signal land together or not at all
+        written = export_frames(frames, out, fps=scene.fps, stage=stage)
+        record_path = api.write_take(written, record, stage)
+        if signal_out is not None:
+            write_signal_npz(request.signal, signal_out, stage)
     print(f"wrote {written} ({len(frames)} frames) and {record_path.name}")
     if not args.no_take and not str(args.scene).lower().endswith(".json"):
         store = TakeStore.of_project(args.scene)  # a project keeps every render as a take
@@ -172,10 +180,12 @@ def cmd_export_signal(args: argparse.Namespace) -> int:
 
     out = output_path(args.output, args.project)
     keypoints = output_path(args.keypoints, args.project) if args.keypoints else None
+    distinct_outputs(("signal", out), ("keypoints", keypoints))
     signal = build_signal(api.load(args.project))
-    write_signal_npz(signal, out)
-    if keypoints is not None:
-        write_keypoints_json(signal.points, keypoints)
+    with staged() as stage:
+        write_signal_npz(signal, out, stage)
+        if keypoints is not None:
+            write_keypoints_json(signal.points, keypoints, stage)
     print(f"wrote {out}" + (f" and {keypoints}" if keypoints else ""))
     return EXIT_OK
 

@@ -10,6 +10,7 @@ atomically (a failed write leaves nothing behind) and every problem is one reada
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import zipfile
@@ -19,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from levitor_studio.model.atomic import atomic_write
+from levitor_studio.model.atomic import Stage, staged
 from levitor_studio.model.errors import InputError
 
 from .signal import ControlSignal
@@ -38,12 +39,20 @@ SIGNAL_VERSION = 1
 PathLike = str | os.PathLike[str]
 
 
-def _write(path: PathLike, data: bytes | None, arrays: dict[str, NDArray[np.generic]]) -> Path:
+def _write(
+    path: PathLike,
+    data: bytes | None,
+    arrays: dict[str, NDArray[np.generic]],
+    stage: Stage | None = None,
+) -> Path:
     dest = Path(path).expanduser()
     if dest.is_dir():
         raise InputError(f"{dest}: is a folder, give a file name")
     try:
-        with atomic_write(dest) as fh:
+        with (
+            staged() if stage is None else contextlib.nullcontext(stage) as st,
+            st.open(dest) as fh,
+        ):
             if data is not None:
                 fh.write(data)
             else:
@@ -55,7 +64,7 @@ def _write(path: PathLike, data: bytes | None, arrays: dict[str, NDArray[np.gene
     return dest
 
 
-def write_signal_npz(signal: ControlSignal, path: PathLike) -> Path:
+def write_signal_npz(signal: ControlSignal, path: PathLike, stage: Stage | None = None) -> Path:
     """Write ``signal`` to ``path`` (``.npz``, compressed, no pickled objects)."""
     tables = [np.asarray(p, dtype=np.int64).reshape(-1, 4) for p in signal.points]
     offsets = np.zeros(len(tables) + 1, dtype=np.int64)
@@ -69,7 +78,7 @@ def write_signal_npz(signal: ControlSignal, path: PathLike) -> Path:
         "labels": np.asarray(signal.labels, dtype=np.int32),
         "depth": np.asarray(signal.depth, dtype=np.float32),
     }
-    return _write(path, None, arrays)
+    return _write(path, None, arrays, stage)
 
 
 def read_signal_npz(path: PathLike) -> ControlSignal:
@@ -106,10 +115,12 @@ def read_signal_npz(path: PathLike) -> ControlSignal:
     )
 
 
-def write_keypoints_json(points: Sequence[NDArray[np.integer]], path: PathLike) -> Path:
+def write_keypoints_json(
+    points: Sequence[NDArray[np.integer]], path: PathLike, stage: Stage | None = None
+) -> Path:
     """Write the original demo's keypoint JSON: one ``[[row, col, id, depth], ...]`` per frame."""
     frames = [np.asarray(p, dtype=np.int64).reshape(-1, 4).tolist() for p in points]
-    return _write(path, json.dumps(frames).encode("utf-8"), {})
+    return _write(path, json.dumps(frames).encode("utf-8"), {}, stage)
 
 
 def read_keypoints_json(path: PathLike) -> list[NDArray[np.int64]]:

@@ -1,16 +1,17 @@
 """Writing a set of frames as MP4 (H.264, yuv420p), GIF or a PNG sequence, atomically.
 
-Every writer renders into a temporary file (or folder) beside the target and renames it into
-place only when complete, so a failure, a full disk or a cancel leaves nothing behind and never a
-half-written video under the user's name. Problems the user can fix (no frames, an unwritable or
+Every writer renders into a temporary file (or folder) beside the target, through a
+:class:`~levitor_studio.model.atomic.Stage` that renames it into place only when complete (a
+caller writing several files passes its own stage, so they land together or not at all). A
+failure, a full disk or a cancel leaves nothing behind and never a half-written video under the
+user's name. Problems the user can fix (no frames, an unwritable or
 missing folder, a folder that is not empty) are :class:`InputError` with one readable line.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,16 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from ..model.errors import InputError
+from ..model import limits
+from ..model.atomic import Stage, staged
+from ..model.errors import InputError, one_line
+from .encode import EncoderError, encode_h264
 
 Frames = NDArray[np.uint8] | Sequence[NDArray[np.uint8]]
 #: H.264 quality: constant rate factor (lower = better; 18 is visually lossless for most clips)
 MP4_CRF = 18
 FORMATS = ("mp4", "gif", "png")
+
 #: suffixes that name a file we do not write, rather than a folder for a PNG sequence
 _NOT_FOLDERS = {".avi", ".mov", ".mkv", ".webm", ".wmv", ".png", ".jpg", ".jpeg", ".webp"}
 
@@ -58,108 +63,102 @@ def _target(path: str | os.PathLike[str]) -> Path:
     return p
 
 
-def _atomic_file(path: Path, write: Callable[[str], None]) -> Path:
+def _staged_file(
+    path: Path, write: Callable[[Path], None], stage: Stage | None, suffix: str = ""
+) -> Path:
+    """Run ``write`` on a temporary file that becomes ``path`` when the stage commits."""
     if path.is_dir():
         raise InputError(f"{path} is a folder, not a file name")
-    tmp = ""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-        os.close(fd)
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes the file private; an export is an ordinary file
-        os.replace(tmp, path)
-    except (OSError, RuntimeError) as exc:  # imageio-ffmpeg reports a failed encoder as either
-        raise InputError(
-            f"{path}: cannot write ({getattr(exc, 'strerror', None) or exc})"
-        ) from None
-    finally:
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
+    with contextlib.ExitStack() as own:
+        if stage is None:
+            stage = own.enter_context(staged())
+        tmp = stage.temp_path(path, suffix)
+        try:
+            write(tmp)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot write ({one_line(exc.strerror or exc)})") from None
+        except EncoderError as exc:
+            raise InputError(f"{path}: cannot write ({exc})") from None
     return path
 
 
 def write_mp4(
-    frames: Frames, path: str | os.PathLike[str], fps: float = 8.0, task: Any = None
+    frames: Frames,
+    path: str | os.PathLike[str],
+    fps: float = 8.0,
+    task: Any = None,
+    stage: Stage | None = None,
 ) -> Path:
     """Write an H.264 (yuv420p) MP4 that every player opens.
 
-    Odd widths or heights are padded by one edge pixel (yuv420p needs even sizes).
+    Odd widths or heights are padded by one edge pixel (yuv420p needs even sizes). The encoder's
+    exit status is checked and the result must read back with every frame before it replaces
+    ``path``; ffmpeg's messages go to the log, and a failure is one line.
     """
-    import imageio_ffmpeg
-
     arr = _as_frames(frames)
-    if not fps > 0:
-        raise InputError(f"frame rate must be positive, not {fps}")
+    _check_fps(fps)
     pad_h, pad_w = arr.shape[1] % 2, arr.shape[2] % 2
     if pad_h or pad_w:
         arr = np.pad(arr, ((0, 0), (0, pad_h), (0, pad_w), (0, 0)), mode="edge")
-    f, h, w = arr.shape[:3]
 
-    def write(tmp: str) -> None:
-        gen = imageio_ffmpeg.write_frames(
-            tmp,
-            (w, h),
-            fps=float(fps),
-            codec="libx264",
-            quality=None,
-            macro_block_size=1,
-            ffmpeg_log_level="error",
-            output_params=["-crf", str(MP4_CRF), "-preset", "veryfast", "-movflags", "+faststart"],
-        )
-        gen.send(None)
-        try:
-            for i in range(f):
-                gen.send(arr[i].tobytes())
-                _progress(task, i + 1, f, "MP4")
-        finally:
-            gen.close()
+    def write(tmp: Path) -> None:
+        encode_h264(arr, tmp, fps, lambda done: _progress(task, done, len(arr), "MP4"))
 
-    return _atomic_file(_target(path), write)
+    return _staged_file(_target(path), write, stage, ".mp4")
 
 
 def write_gif(
-    frames: Frames, path: str | os.PathLike[str], fps: float = 8.0, task: Any = None
+    frames: Frames,
+    path: str | os.PathLike[str],
+    fps: float = 8.0,
+    task: Any = None,
+    stage: Stage | None = None,
 ) -> Path:
     """Write a looping GIF (identical consecutive frames are merged, timing kept)."""
     arr = _as_frames(frames)
-    if not fps > 0:
-        raise InputError(f"frame rate must be positive, not {fps}")
+    _check_fps(fps)
     images = []
     for i in range(arr.shape[0]):
         images.append(Image.fromarray(arr[i]))
         _progress(task, i + 1, arr.shape[0], "GIF")
     duration = round(1000.0 / fps)
 
-    def write(tmp: str) -> None:
+    def write(tmp: Path) -> None:
         images[0].save(
             tmp, format="GIF", save_all=True, append_images=images[1:], duration=duration, loop=0
         )
 
-    return _atomic_file(_target(path), write)
+    return _staged_file(_target(path), write, stage)
 
 
 def write_png_sequence(
-    frames: Frames, folder: str | os.PathLike[str], task: Any = None, prefix: str = "frame_"
+    frames: Frames,
+    folder: str | os.PathLike[str],
+    task: Any = None,
+    prefix: str = "frame_",
+    stage: Stage | None = None,
 ) -> Path:
     """Write ``folder/frame_0000.png …``; the folder must not exist yet or be empty."""
     arr = _as_frames(frames)
     target = _target(folder)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InputError(f"{target} exists and is not an empty folder")
-    tmp: Path | None = None
-    try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        for i in range(arr.shape[0]):
-            Image.fromarray(arr[i]).save(tmp / f"{prefix}{i:04d}.png")
-            _progress(task, i + 1, arr.shape[0], "PNG")
-        os.chmod(tmp, 0o755)
-        os.replace(tmp, target)  # an empty target folder is replaced atomically
-    except OSError as exc:
-        raise InputError(f"{target}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        if tmp is not None and tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+    with contextlib.ExitStack() as own:
+        if stage is None:
+            stage = own.enter_context(staged())
+        try:
+            tmp = stage.temp_dir(target)
+            for i in range(arr.shape[0]):
+                Image.fromarray(arr[i]).save(tmp / f"{prefix}{i:04d}.png")
+                _progress(task, i + 1, arr.shape[0], "PNG")
+            os.chmod(tmp, 0o755)
+        except OSError as exc:
+            raise InputError(f"{target}: cannot write ({one_line(exc.strerror or exc)})") from None
     return target
+
+
+def _check_fps(fps: float) -> None:
+    limits.FPS.check(fps, "frame rate")  # ffmpeg fails below 0.005 fps with a broken pipe
 
 
 def export_frames(
@@ -168,6 +167,7 @@ def export_frames(
     fps: float = 8.0,
     task: Any = None,
     frame_range: tuple[int, int] | None = None,
+    stage: Stage | None = None,
 ) -> Path:
     """Write ``frames`` (optionally ``frames[start:stop]``) by the target's form.
 
@@ -179,9 +179,9 @@ def export_frames(
         arr = arr[start:stop]
     suffix = Path(path).suffix.lower()
     if suffix == ".mp4":
-        return write_mp4(arr, path, fps, task)
+        return write_mp4(arr, path, fps, task, stage)
     if suffix == ".gif":
-        return write_gif(arr, path, fps, task)
+        return write_gif(arr, path, fps, task, stage)
     if suffix in _NOT_FOLDERS:
         raise InputError(f"{path}: unknown video format {suffix!r} (use .mp4, .gif or a folder)")
-    return write_png_sequence(arr, path, task)
+    return write_png_sequence(arr, path, task, stage=stage)

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from .atomic import atomic_write
+from .atomic import Stage, staged
 from .errors import InputError, ValidationError, printable
 from .imaging import default_size, fit_image, fit_mask, read_mask, read_rgb
 from .keyframes import Easing, Keyframe
@@ -117,20 +117,22 @@ def import_tracks(
 def outside_paths(path: str | os.PathLike[str]) -> list[str]:
     """The file names a tracks file gives that lead outside its folder (what to ask about)."""
     p = Path(path)
-    doc = read_tracks(p)
-    names = [doc["image"], doc.get("depth")]
-    names += [od.get("mask") for od in doc["objects"]]
     folder = _Folder(p.parent, allow_outside=False)
     found = []
-    for name in names:
-        if isinstance(name, str):
-            try:
-                folder(name, "")
-            except OutsidePathError:
-                found.append(name)
-            except ValidationError:
-                pass  # a missing file is reported by the import itself
+    for name in _named_files(read_tracks(p)):
+        try:
+            folder(name, "")
+        except OutsidePathError:
+            found.append(name)
+        except ValidationError:
+            pass  # a missing file is reported by the import itself
     return found
+
+
+def input_files(path: str | os.PathLike[str]) -> list[Path]:
+    """Every file a tracks file reads (itself included), resolved: what outputs must not hit."""
+    p = Path(path)
+    return [p, *((p.parent / name).resolve() for name in _named_files(read_tracks(p)))]
 
 
 class OutsidePathError(ValidationError):
@@ -236,19 +238,60 @@ def _depth(
     return np.clip(depth, 1.0 / 255.0, 1.0).astype(np.float32)
 
 
-def export_tracks(scene: Scene, path: str | os.PathLike[str]) -> list[Path]:
-    """Write ``scene`` as a tracks file plus its assets beside it; returns the files written.
-
-    Assets are written first and the JSON last, each atomically, so a reader never sees a
-    tracks file whose assets are missing.
-    """
+def asset_paths(scene: Scene, path: str | os.PathLike[str]) -> list[Path]:
+    """The files :func:`export_tracks` writes beside ``path`` for ``scene`` (JSON excluded)."""
     p = Path(path)
     stem = p.name[: -len(".json")] if p.name.endswith(".json") else p.name
-    written: list[Path] = []
+    names = ["image.png"] + (["depth.npy"] if scene.depth is not None else [])
+    names += [f"mask-{o.uid}.png" for o in scene.objects]
+    return [p.with_name(f"{stem}.{name}") for name in names]
 
+
+def colliding_assets(scene: Scene, path: str | os.PathLike[str]) -> list[Path]:
+    """Existing files an export would replace that are not the assets of the tracks file
+    already at ``path`` (a re-export replaces its own assets without asking)."""
+    own: set[Path] = set()
+    if Path(path).is_file():
+        try:
+            own = {Path(path).parent / f for f in _named_files(read_tracks(path))}
+        except InputError:
+            own = set()
+    return [a for a in asset_paths(scene, path) if a.exists() and a not in own]
+
+
+def _named_files(doc: dict[str, Any]) -> list[str]:
+    names = [doc["image"], doc.get("depth")] + [od.get("mask") for od in doc["objects"]]
+    return [n for n in names if isinstance(n, str)]
+
+
+def export_tracks(
+    scene: Scene, path: str | os.PathLike[str], overwrite: bool = False
+) -> list[Path]:
+    """Write ``scene`` as a tracks file plus its assets beside it; returns the files written.
+
+    All files are staged and renamed into place together at the end, so a failure leaves none
+    of them. Existing files that are not this tracks file's own assets are refused unless
+    ``overwrite``.
+    """
+    p = Path(path)
+    if not overwrite:
+        taken = colliding_assets(scene, p)
+        if taken:
+            raise InputError(
+                f"{printable(str(taken[0]))} already exists and is not part of this tracks file "
+                "(choose another name, or overwrite it)"
+            )
+    stem = p.name[: -len(".json")] if p.name.endswith(".json") else p.name
+    written: list[Path] = []
+    with staged() as stage:
+        _export(scene, p, stem, written, stage)
+    return written
+
+
+def _export(scene: Scene, p: Path, stem: str, written: list[Path], stage: Stage) -> None:
     def asset(name: str, data: bytes) -> str:
         target = p.with_name(f"{stem}.{name}")
-        with atomic_write(target) as fh:
+        with stage.open(target) as fh:
             fh.write(data)
         written.append(target)
         return target.name
@@ -282,7 +325,6 @@ def export_tracks(scene: Scene, path: str | os.PathLike[str]) -> list[Path]:
         "depth": depth_name,
         "objects": objects,
     }
-    with atomic_write(p) as fh:
+    with stage.open(p) as fh:
         fh.write(json.dumps(doc, indent=2).encode("utf-8"))
     written.append(p)
-    return written

@@ -90,10 +90,12 @@ def export_video(
     was generated)."""
     from ..api import write_take
     from ..engine import export_frames, render_preview
+    from ..model.atomic import staged
 
     if frames is None:
         frames = render_preview(scene, task=task)
-    written = Path(export_frames(frames, path, fps=scene.fps, task=task))
-    if take is not None:
-        write_take(written, take)
+    with staged() as stage:  # the clip and its take record land together or not at all
+        written = Path(export_frames(frames, path, fps=scene.fps, task=task, stage=stage))
+        if take is not None:
+            write_take(written, take, stage)
     return written

@@ -269,13 +269,31 @@ class FileActions:
         elif path:
             self.work.export_video(path)  # type: ignore[attr-defined]
 
+    def ask_overwrite(self, paths: list[Path]) -> bool:
+        """Whether an export may replace files that are not its own."""
+        from ..model.errors import printable
+
+        names = ", ".join(printable(p.name) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
+        answer = QMessageBox.question(
+            self,  # type: ignore[arg-type]
+            "Replace files",
+            f"The export would replace files that are not part of this tracks file: {names}. "
+            "Replace them?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def export_tracks_dialog(self) -> None:
-        from ..model.tracks_io import export_tracks
+        from ..model.tracks_io import colliding_assets, export_tracks
 
         path = self._ask_output("Export tracks", "Tracks (*.json)")
         if path:
             scene = frozen_copy(self.doc.scene)  # type: ignore[union-attr]
-            h = self.work.run_file_job("export tracks", lambda task: export_tracks(scene, path))  # type: ignore[attr-defined]
+            taken = colliding_assets(scene, path)
+            if taken and not self.ask_overwrite(taken):
+                return
+            h = self.work.run_file_job(  # type: ignore[attr-defined]
+                "export tracks", lambda task: export_tracks(scene, path, overwrite=bool(taken))
+            )
             if h is not None:
                 h.finished.connect(lambda _r: self.show_message(f"Wrote {path}"))  # type: ignore[attr-defined]
 

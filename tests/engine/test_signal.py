@@ -148,7 +148,7 @@ def test_unwritable_paths_leave_nothing(tmp_path: Path, monkeypatch: pytest.Monk
         raise PermissionError(13, "Permission denied")
 
     # a read-only folder (simulated: the tests may run as root, who can write anywhere)
-    monkeypatch.setattr(atomic.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(atomic.os, "open", refuse)
     with pytest.raises(InputError, match="cannot write here"):
         write_signal_npz(signal, tmp_path / "s.npz")
     monkeypatch.undo()

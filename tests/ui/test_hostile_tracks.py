@@ -48,3 +48,18 @@ def test_a_tracks_file_inside_its_folder_is_not_asked_about(qtbot, window, tmp_p
     old = window.doc
     assert window.open_path(write_tracks(tmp_path), ask=False)
     qtbot.waitUntil(lambda: window.doc is not old, timeout=30000)
+
+
+def test_export_tracks_asks_before_replacing_files_that_are_not_its_own(qtbot, window, tmp_path):
+    mine = tmp_path / "t.image.png"
+    mine.write_bytes(b"someone's picture")
+    window._ask_output = lambda *args: str(tmp_path / "t.json")
+    asked = []
+    window.ask_overwrite = lambda paths: asked.append(paths) or False
+    window.export_tracks_dialog()
+    assert asked == [[mine]] and mine.read_bytes() == b"someone's picture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config", "t.image.png"]
+    window.ask_overwrite = lambda paths: True
+    window.export_tracks_dialog()
+    qtbot.waitUntil(lambda: (tmp_path / "t.json").exists(), timeout=30000)
+    assert mine.read_bytes() != b"someone's picture"
