@@ -66,7 +66,9 @@ class Limit:
     def check(self, value: Any, what: str) -> Any:
         """``value`` if it lies in the range, else :class:`InputError` naming ``what``."""
         if not self.contains(value):
-            shown = repr(float(value)) if self.integer and isinstance(value, float) else _show(value)
+            shown = (
+                repr(float(value)) if self.integer and isinstance(value, float) else _show(value)
+            )
             raise InputError(f"{what} {shown} must be {self.describe()}")
         return int(value) if self.integer else float(value)
 
