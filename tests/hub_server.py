@@ -37,6 +37,8 @@ class Repo:
     served: dict[str, bytes] = field(default_factory=dict)  # bytes served instead (damage)
     drop_after: dict[str, int] = field(default_factory=dict)  # close once after N body bytes
     missing: set[str] = field(default_factory=set)  # listed by the API, 404 when fetched
+    #: send N body bytes, then wait for the event before the rest (a slow network)
+    hold_after: dict[str, tuple[int, threading.Event]] = field(default_factory=dict)
 
     def sibling(self, path: str) -> dict[str, object]:
         data = self.files[path]
@@ -149,6 +151,17 @@ class FakeHub:
             h.wfile.write(body[:drop])
             h.wfile.flush()
             h.close_connection = True
+            return None
+        hold = repo.hold_after.pop(name, None)
+        if hold is not None:
+            h.send_response(status)
+            for k, v in {**headers, "Content-Length": str(len(body))}.items():
+                h.send_header(k, v)
+            h.end_headers()
+            h.wfile.write(body[: hold[0]])
+            h.wfile.flush()
+            hold[1].wait(timeout=60)
+            h.wfile.write(body[hold[0] :])
             return None
         return self.send(h, status, body, headers)
 

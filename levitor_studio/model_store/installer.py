@@ -111,8 +111,20 @@ def hub_errors(entry: CatalogEntry, endpoint: str, what: str, token: bool) -> It
         raise InputError(f"cannot reach {where}: {exc or type(exc).__name__}") from None
 
 
+def require_hub() -> None:
+    """An :class:`InputError` when huggingface_hub is missing (the standalone app leaves it out)."""
+    import importlib.util
+
+    if importlib.util.find_spec("huggingface_hub") is None:
+        raise InputError(
+            "installing models needs the huggingface_hub package (pip install huggingface_hub); "
+            "the standalone app has no model backends: install the app's wheels instead"
+        )
+
+
 def fetch_plan(entry: CatalogEntry, endpoint: str = "", token: str | None = None) -> Plan:
     """The files to fetch, with the server's exact sizes and checksums (one metadata request)."""
+    require_hub()
     from huggingface_hub import HfApi
 
     endpoint = check_endpoint(endpoint)

@@ -1,6 +1,7 @@
-"""The "Models" page of Preferences: what each model backend needs and where its weights are.
+"""The "Models" page of Preferences: models to download, and what each backend needs.
 
-For every installed backend with weights options it says what is needed (a file or a folder),
+At the top, :class:`~.model_downloads.DownloadsBox` installs catalogue models in one click. Below,
+for every installed backend with weights options it says what is needed (a file or a folder),
 how large it is and where to get it, and offers a path field with a chooser. A chosen path is
 checked with the backend's own availability test (file format, folder layout, the expected
 files) before it is accepted, so a wrong checkpoint is caught here and not at the first click.
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..plugin_host import list_backends
+from .model_downloads import DownloadsBox
 
 OK_STYLE = "color: #7fd67f;"
 BAD_STYLE = "color: #ff785a;"
@@ -48,9 +50,13 @@ class ModelsPage(QWidget):
         self.status: dict[str, QLabel] = {}
         inner = QWidget()
         column = QVBoxLayout(inner)
+        self.downloads = DownloadsBox()
+        self.downloads.installedChanged.connect(self.check_all)
+        column.addWidget(self.downloads)
         intro = QLabel(
-            "Nothing is downloaded: point each model at weights you already have. "
-            "The weight-free backends (GrabCut, heuristic depth, CPU preview) need nothing."
+            "Or point each model at weights you already have (a path set here wins over an "
+            "installed model). The weight-free backends (GrabCut, heuristic depth, CPU preview) "
+            "need nothing."
         )
         intro.setWordWrap(True)
         column.addWidget(intro)
@@ -101,6 +107,10 @@ class ModelsPage(QWidget):
         self.check(info.id)
         return box
 
+    def check_all(self) -> None:
+        for backend_id in self.status:
+            self.check(backend_id)
+
     def values(self, backend_id: str) -> dict[str, str]:
         return {n: e.text().strip() for n, (_s, e) in self.fields.get(backend_id, {}).items()}
 
@@ -110,8 +120,13 @@ class ModelsPage(QWidget):
         options.update(extra or {})
         label = self.status[backend_id]
         if not options:
-            label.setText("not set up")
-            label.setStyleSheet("")
+            # no path set: ready when an installed model fills the options
+            if self.infos[backend_id].availability({}).ok:
+                label.setText("ready (installed model)")
+                label.setStyleSheet(OK_STYLE)
+            else:
+                label.setText("not set up")
+                label.setStyleSheet("")
             return None
         avail = self.infos[backend_id].availability(options)
         label.setText("ready" if avail.ok else f"cannot run: {avail.reason}")

@@ -33,22 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..model_store.paths import config_dir  # one definition for the app and the CLI
 from ..plugin_host import list_backends
 from ..plugin_host.protocols import DEPTH, GENERATOR, SEGMENTER
 from .models_page import ModelsPage, weight_specs
 
 KINDS = {SEGMENTER: "Segmenter", DEPTH: "Depth estimator", GENERATOR: "Video generator"}
 DEVICES = ("auto", "cpu", "cuda", "mps")
-
-
-def config_dir() -> Path:
-    """Where preferences, window layout and recovery files live."""
-    override = os.environ.get("LEVITOR_STUDIO_CONFIG_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("levitor-studio", appauthor=False))
 
 
 @dataclass
@@ -238,6 +229,10 @@ class PreferencesDialog(QDialog):
         for backend_id in self.models.fields:
             out.options.setdefault(backend_id, {}).update(self.models.values(backend_id))
         return out
+
+    def done(self, result: int) -> None:
+        self.models.downloads.shutdown()  # a running download stops; Install resumes it
+        super().done(result)
 
     def accept(self) -> None:
         try:

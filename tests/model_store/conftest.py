@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import io
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -41,8 +43,12 @@ def tiny_small_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, byte
 
 @pytest.fixture
 def sam_bytes() -> bytes:
-    """Stand-in checkpoint bytes (installs do not open files, they verify them)."""
-    return np.random.default_rng(7).integers(0, 256, 300_000, dtype=np.uint8).tobytes()
+    """A stand-in checkpoint: torch.save's zip container around 300 KB of random bytes."""
+    payload = np.random.default_rng(7).integers(0, 256, 300_000, dtype=np.uint8).tobytes()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("archive/data.pkl", payload)
+    return buffer.getvalue()
 
 
 @pytest.fixture
