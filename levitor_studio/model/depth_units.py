@@ -5,6 +5,10 @@
 * control channel value: ``round(1 / z)`` on the 0..255 scale, with the original's rule that
   the value 1 becomes 0 ("no depth"). Pseudo-depths above about 0.67 therefore read as "no
   depth" to the model: :func:`in_no_depth_band` lets the UI warn about it.
+
+What a person reads is in artist units (:func:`artist_depth`): distance relative to the
+object's rest ``z / z0`` (×1.0 at rest, ×2.0 twice as far) with the apparent size ``z0 / z`` in
+%, the pseudo-depth and the channel value secondary (:func:`technical_depth`).
 """
 
 from __future__ import annotations
@@ -61,3 +65,31 @@ def in_no_depth_band(z: float) -> bool:
 
 #: the smallest pseudo-depth the model reads as "no depth" (``round(1/z) == 1`` ⇔ ``z > 2/3``)
 NO_DEPTH_FROM = 2.0 / 3.0
+
+
+# -- artist units (``scene-model.md`` § What a person reads) -----------------------------------
+
+
+def relative_distance(z: float, z0: float) -> float:
+    """Distance relative to the object's rest, ``z / z0``: 1.0 at rest, 2.0 = twice as far."""
+    return float(z) / float(z0)
+
+
+def depth_from_relative(distance: float, z0: float) -> float:
+    """Inverse of :func:`relative_distance`: the pseudo-depth at ``distance`` × the rest."""
+    return float(distance) * float(z0)
+
+
+def apparent_scale_percent(z: float, z0: float) -> float:
+    """Apparent size relative to the rest, ``100 · z0 / z`` (50 % at twice the distance)."""
+    return 100.0 * float(z0) / float(z)
+
+
+def artist_depth(z: float, z0: float) -> str:
+    """What a person reads: ``"×2.00 (50 %)"`` — distance relative to the rest, apparent size."""
+    return f"×{relative_distance(z, z0):.2f} ({apparent_scale_percent(z, z0):.0f} %)"
+
+
+def technical_depth(z: float) -> str:
+    """The secondary read-out: pseudo-depth and the model's 0..255 depth channel."""
+    return f"z {z:.4g} · model {channel_value(z)}/255"

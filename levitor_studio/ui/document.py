@@ -76,6 +76,7 @@ class Document(QObject):
     keySelectionChanged = Signal(object)  # (uid, frame) or None
     pathChanged = Signal(object)  # Path or None
     message = Signal(str)  # a readable message for the status bar
+    orderRequested = Signal(bool)  # "Send Behind…" (True) / "Bring in Front of…" (False)
 
     def __init__(self, scene: Scene, path: Path | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -86,6 +87,8 @@ class Document(QObject):
         self._selected: int | None = None
         self._selected_key: tuple[int, int] | None = None
         self._gestures = 0
+        #: depth changes of keys move them up the ground plane (the "stay on the ground" option)
+        self.stay_on_ground = False
         scene.events.changed.connect(self.sceneChanged.emit)
 
     # -- scene and file ------------------------------------------------------------------

@@ -9,6 +9,7 @@ wheel steps on one key pushes with one merge key, so it is one undo step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,10 @@ from PySide6.QtWidgets import QGraphicsRectItem
 
 from ..model.commands import MoveKeyframe, SetKeyframe, SetObjectMask, locked_refusal
 from ..model.depth_units import Z_MAX, Z_MIN
+from ..model.errors import InputError
 from ..model.keyframes import Easing, Keyframe
+from ..model.ordering import Thing, order, segment_at
+from .arrange import depth_changed_key
 from .overlays import depth_readout, paint_disc, to_frame0
 
 if TYPE_CHECKING:
@@ -108,6 +112,7 @@ class ToolController:
         self._wheel_idle.setSingleShot(True)
         self._wheel_idle.setInterval(700)
         self._wheel_idle.timeout.connect(self._end_wheel)
+        self._pick: Callable[[Thing], None] | None = None
 
     def build_items(self) -> None:
         self.band = QGraphicsRectItem()
@@ -137,6 +142,7 @@ class ToolController:
         """Forget gestures in progress (the document under the view was replaced)."""
         self._drag = None
         self._wheel_key = None
+        self._pick = None
         self.band.hide()
         self.set_prompt_marks([])
 
@@ -190,8 +196,66 @@ class ToolController:
 
     # -- gestures ------------------------------------------------------------------------
 
+    def thing_at(self, x: float, y: float) -> Thing | None:
+        """The object (nearest at the playhead) or else the static segment under ``(x, y)``."""
+        uid = self.object_at(x, y)
+        if uid is not None:
+            return Thing("object", uid)
+        segment = segment_at(self.doc.scene, x, y)
+        return Thing("segment", segment) if segment is not None else None
+
+    def start_order(self, behind: bool) -> None:
+        """ "Send Behind…" / "Bring in Front of…": the next click(s) pick what and against what."""
+        doc = self.doc
+        verb = "behind" if behind else "in front of"
+        uid = doc.selected_uid
+        if uid is not None:
+            what = Thing("object", uid)
+            name = doc.scene.object(uid).name
+            doc.message.emit(
+                f"Click the object or segment {name} should go {verb} (right-click cancels)"
+            )
+            self._pick = lambda other: self._order(what, other, behind)
+            return
+        doc.message.emit(
+            f"Click the object or segment to move, then what it should go {verb} "
+            "(right-click cancels)"
+        )
+
+        def second(what: Thing) -> None:
+            name = what.name(doc.scene)
+            doc.message.emit(f"Now click what {name} should go {verb} (right-click cancels)")
+            self._pick = lambda other: self._order(what, other, behind)
+
+        self._pick = second
+
+    def _order(self, what: Thing, other: Thing, behind: bool) -> None:
+        try:
+            command = order(self.doc.scene, what, other, behind)
+        except InputError as exc:
+            self.doc.message.emit(str(exc))
+            return
+        if self.doc.push(command):
+            self.doc.message.emit(f"{command.label}: done (undo with Ctrl+Z)")
+
+    def _picked(self, x: float, y: float, button: Any) -> bool:
+        if button != Qt.MouseButton.LeftButton:
+            self._pick = None
+            self.doc.message.emit("Ordering cancelled")
+            return True
+        thing = self.thing_at(x, y)
+        if thing is None:
+            self.doc.message.emit("Nothing there: click an object or a static segment")
+            return True
+        pick, self._pick = self._pick, None
+        assert pick is not None
+        pick(thing)
+        return True
+
     def click_at(self, x: float, y: float, button: Any, modifiers: Any = None) -> bool:
         doc, tool = self.doc, self.tool
+        if self._pick is not None:
+            return self._picked(x, y, button)
         mods = modifiers or Qt.KeyboardModifier.NoModifier
         if tool is Tool.CLICKS:
             positive = button == Qt.MouseButton.LeftButton and not (
@@ -303,8 +367,8 @@ class ToolController:
 
     def set_key_depth(self, hit: tuple[int, int], z: float, merge: str | None) -> None:
         uid, frame = hit
-        key = self.doc.scene.object(uid).key_at(frame)
-        if key is not None and self.doc.push(SetKeyframe(uid, key.moved(z=z)), merge):
+        key = depth_changed_key(self.doc, uid, frame, z)
+        if key is not None and self.doc.push(SetKeyframe(uid, key), merge):
             self.show_readout(uid, frame)
 
     def _paint(self, uid: int, x: float, y: float, value: bool, stroke: dict[str, Any]) -> None:
@@ -327,6 +391,8 @@ class ToolController:
         if self.tool not in (Tool.SELECT, Tool.KEY):
             return False
         hit = self.key_at(x, y)
+        if hit is None and self.doc.stay_on_ground:
+            hit = self._wheel_key  # a grounded key moves up the floor, away from the cursor
         if hit is None or not self._editable(hit[0]):
             return False
         if hit != self._wheel_key:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGraphicsPathItem, QVBoxLayout, QWidget
 
 from ..tasks.runner import PreviewRefresher
 from .document import Document
+from .horizon import HorizonLine
 from .image_tools import PassiveScatter, Tool, ToolController, ToolViewBox
 from .overlays import mask_path, placement
 from .widgets import Binding
@@ -86,6 +87,7 @@ class ImageView(QWidget):
         self.depth_label.hide()
         self.vb.addItem(self.depth_label, ignoreBounds=True)
         self.tools.build_items()
+        self.horizon = HorizonLine(self)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -103,6 +105,7 @@ class ImageView(QWidget):
         b.connect(doc.frameChanged, self._on_frame)
         b.connect(doc.selectionChanged, self._on_selection)
         b.connect(doc.keySelectionChanged, self._on_selection)
+        b.connect(doc.orderRequested, self.tools.start_order)
 
     def set_document(self, document: Document, refresher: PreviewRefresher | None = None) -> None:
         """Show ``document`` in this same view (the widget and its layout stay)."""
@@ -135,6 +138,7 @@ class ImageView(QWidget):
         self._generated = None
         self._points = None
         scene = self.doc.scene
+        self.horizon.sync()
         self.frame_item.setImage(scene.image, autoLevels=False, levels=(0, 255))
         self.vb.setRange(
             xRange=(0, scene.width), yRange=(0, scene.height), padding=0.02, disableAutoRange=True
@@ -188,6 +192,8 @@ class ImageView(QWidget):
             self._show(image)
 
     def _on_scene_changed(self, what: str) -> None:
+        if what == "depth":
+            self.horizon.sync()
         if self._preview is not None:
             self._preview.invalidate()
         self.redraw_overlays()

@@ -1,7 +1,8 @@
 """The inspector: the selected key, the selected object, the scene and the generation settings.
 
-Key: frame, x, y, depth (spin box and slider, with the depth read-out and its "no depth"
-warning) and easing. Object: points ratio. Scene: size, frames, fps, field of view. Generation:
+Key: frame, x, y, depth (in artist units, distance relative to the object's rest; the
+pseudo-depth spin box and slider after it, with the read-out and its "no depth" warning) and
+easing. Object: points ratio. Scene: size, frames, fps, field of view. Generation:
 every :class:`GenerationSettings` field, with a reset to the generator's defaults. Each field
 pushes one model command when committed; a slider drag is one undo step. Values are re-read
 from the scene on every change, so a refused edit snaps back and the command's reason (a range
@@ -40,9 +41,10 @@ from ..model.commands import (
     SetSceneTiming,
     set_easing,
 )
-from ..model.depth_units import Z_MIN
+from ..model.depth_units import Z_MIN, depth_from_relative, relative_distance
 from ..model.keyframes import Easing
 from ..model.scene import CONTROL_MODES, GenerationSettings
+from .arrange import ArrangeBox, depth_changed_key
 from .document import Document
 from .overlays import depth_readout
 from .widgets import Binding
@@ -98,7 +100,14 @@ class Inspector(QScrollArea):
         self.k_frame = _spin(limits.Limit(0, limits.FRAMES.hi - 1, integer=True))
         self.k_x = _spin(limits.KEY_COORD)  # narrowed to the scene's margins in sync()
         self.k_y = _spin(limits.KEY_COORD)
+        # artist units: the range is the depth range relative to the rest, set in sync()
+        self.k_dist = _spin(limits.Limit(0.01, 1000.0, decimals=2, step=0.05))
+        self.k_dist.setPrefix("×")
+        self.k_dist.setToolTip(
+            "Distance relative to the object's rest: ×2 is twice as far (half the size)"
+        )
         self.k_z = _spin(limits.DEPTH)
+        self.k_z.setToolTip("LeviTor's pseudo-depth z in (0, 1]: smaller is nearer")
         self.k_slider = QSlider(Qt.Orientation.Horizontal)
         self.k_slider.setRange(1, SLIDER_STEPS)
         self.k_ease = QComboBox()
@@ -109,7 +118,8 @@ class Inspector(QScrollArea):
             ("Frame", self.k_frame),
             ("X", self.k_x),
             ("Y", self.k_y),
-            ("Depth", self.k_z),
+            ("Distance", self.k_dist),
+            ("Pseudo-depth", self.k_z),
             ("", self.k_slider),
             ("Easing", self.k_ease),
             ("", self.k_readout),
@@ -119,6 +129,7 @@ class Inspector(QScrollArea):
         self.k_x.valueChanged.connect(lambda v: self._edit_key(x=float(v)))
         self.k_y.valueChanged.connect(lambda v: self._edit_key(y=float(v)))
         self.k_z.valueChanged.connect(lambda v: self._edit_key(z=float(v)))
+        self.k_dist.valueChanged.connect(self._edit_distance)
         self.k_slider.sliderPressed.connect(self._slider_start)
         self.k_slider.valueChanged.connect(self._slider_moved)
         self.k_slider.sliderReleased.connect(lambda: setattr(self, "_slider_merge", None))
@@ -170,7 +181,8 @@ class Inspector(QScrollArea):
         reset.clicked.connect(self.reset_generation)
         f.addRow(reset)
 
-        for box in (self.key_box, self.obj_box, scene_box, gen_box):
+        self.arrange_box = ArrangeBox(document, lambda behind: self.doc.orderRequested.emit(behind))
+        for box in (self.key_box, self.obj_box, self.arrange_box, scene_box, gen_box):
             col.addWidget(box)
         col.addStretch(1)
         self.setWidget(body)
@@ -193,6 +205,7 @@ class Inspector(QScrollArea):
             self.doc = document
             self._slider_merge = None
             self._bind(document)
+            self.arrange_box.set_document(document)
         self.sync()
 
     # -- reading the model ---------------------------------------------------------------
@@ -223,6 +236,11 @@ class Inspector(QScrollArea):
             self.k_x.setValue(key.x)
             self.k_y.setValue(key.y)
             self.k_z.setValue(key.z)
+            z0 = scene.rest_depth(scene.object(uid))
+            self.k_dist.setRange(Z_MIN / z0, 1.0 / z0)
+            self.k_dist.setValue(relative_distance(key.z, z0))
+            # the rest key defines ×1: it moves with the ordering commands or the pseudo-depth
+            self.k_dist.setEnabled(key.frame != 0)
             if self._slider_merge is None:
                 self.k_slider.setValue(depth_to_slider(key.z))
             self.k_ease.setCurrentText(key.ease.value)
@@ -264,6 +282,16 @@ class Inspector(QScrollArea):
             self.sync()
         elif "frame" in changes:
             self.doc.select_key(uid, changes["frame"])
+
+    def _edit_distance(self, value: float) -> None:
+        hit = self._key()
+        if self._syncing or hit is None:
+            return
+        uid, key = hit
+        z0 = self.doc.scene.rest_depth(self.doc.scene.object(uid))
+        moved = depth_changed_key(self.doc, uid, key.frame, depth_from_relative(value, z0))
+        if moved is not None:
+            self._edit_key(z=moved.z, y=moved.y)
 
     def _slider_start(self) -> None:
         self._slider_merge = self.doc.gesture_key("depth-slider")

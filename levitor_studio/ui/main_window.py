@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from ..model.scene import Scene
 from ..plugin_host import list_backends
-from ..plugin_host.protocols import GENERATOR
+from ..plugin_host.protocols import DEPTH, GENERATOR
 from ..tasks.runner import PreviewRefresher, TaskRunner
 from . import engine_jobs, menus
 from .docks import DockLayout
@@ -127,6 +127,7 @@ class MainWindow(FileActions, DockLayout, QMainWindow):
         self.preview.failed.connect(lambda msg: self.show_message(f"preview: {msg}"))
         self.work.set_document(doc)
         self.view.set_document(doc, self.preview)
+        self.view.horizon.set_enabled(self.prefs.backends.get(DEPTH) == "heuristic")
         self.view.set_tool(self.current_tool())
         for panel in self.panels():
             panel.set_document(doc)

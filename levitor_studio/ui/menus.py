@@ -91,6 +91,20 @@ def make_actions(win: MainWindow) -> None:
     a["delete"] = act(win, "&Delete", lambda: win.doc and delete_selection(win.doc), K.Delete)
     a["insert_key"] = act(win, "&Insert Keyframe", lambda: win.doc and insert_key(win.doc), "I")
     a["depth"] = act(win, "Estimate &Depth", lambda: win.work.estimate_depth())
+    a["bring_front"] = act(
+        win,
+        "Bring in &Front of…",
+        lambda: win.doc and win.doc.orderRequested.emit(False),
+        "Ctrl+]",
+        "Put the selected object (or the next one clicked) in front of the one clicked next",
+    )
+    a["send_behind"] = act(
+        win,
+        "Send &Behind…",
+        lambda: win.doc and win.doc.orderRequested.emit(True),
+        "Ctrl+[",
+        "Put the selected object (or the next one clicked) behind the one clicked next",
+    )
     a["prefs"] = act(win, "&Preferences…", win.preferences, K.Preferences)
     a["brush_smaller"] = act(win, "Smaller Brush", lambda: win.step_brush(False), "[")
     a["brush_larger"] = act(win, "Larger Brush", lambda: win.step_brush(True), "]")
@@ -162,6 +176,7 @@ def file_menu(win: MainWindow) -> QMenu:
 def edit_menu(win: MainWindow) -> QMenu:
     m = win.menuBar().addMenu("&Edit")
     items = ("undo", "redo", None, "delete", "insert_key", "depth", None)
+    items += ("bring_front", "send_behind", None)
     return fill(m, win, (*items, "brush_smaller", "brush_larger", None, "prefs"))
 
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QPainterPath, QPolygonF, QTransform
 
 from ..engine.placement import pose
-from ..model.depth_units import NO_DEPTH_FROM, channel_value, in_no_depth_band
+from ..model.depth_units import NO_DEPTH_FROM, artist_depth, in_no_depth_band, technical_depth
 from ..model.scene import Scene, SceneObject
 
 
@@ -46,15 +46,14 @@ def placement(path: NDArray[np.float64], frame: int) -> QTransform:
     return QTransform(m[0, 0], m[1, 0], m[0, 1], m[1, 1], m[0, 2], m[1, 2])
 
 
-def apparent_scale(scene: Scene, obj: SceneObject, z: float) -> float:
-    """How much larger than at rest the object looks at depth ``z``."""
-    return scene.rest_depth(obj) / z
-
-
 def depth_readout(scene: Scene, obj: SceneObject, z: float) -> tuple[str, bool]:
-    """``("depth 0.420 · scale 1.19× · signal 2", warn)`` for a key of ``obj`` at depth ``z``."""
+    """``("distance ×2.00 (50 %) · z 0.42 · model 2/255", warn)`` for a key of ``obj`` at ``z``.
+
+    Artist units first (relative to the object's rest), the pseudo-depth and the model's
+    channel value after them (``scene-model.md`` § What a person reads).
+    """
     warn = in_no_depth_band(z)
-    text = f"depth {z:.3f} · scale {apparent_scale(scene, obj, z):.2f}× · signal {channel_value(z)}"
+    text = f"distance {artist_depth(z, scene.rest_depth(obj))} · {technical_depth(z)}"
     if warn:
         text += f"  ⚠ z > {NO_DEPTH_FROM:.2f}: the model reads this as 'no depth'"
     return text, warn

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -21,12 +21,13 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QToolTip, QWidget
 
 from ..model.commands import DeleteKeyframe, MoveKeyframe, SetKeyframe, locked_refusal
 from ..model.keyframes import Easing, Keyframe
 from ..model.scene import SceneObject
 from .document import Document
+from .overlays import depth_readout
 from .widgets import Binding
 
 NAME_W = 132
@@ -107,6 +108,30 @@ class TimelineWidget(QWidget):
         return (obj.uid, frame) if obj.key_at(frame) is not None else None
 
     # -- painting ------------------------------------------------------------------------
+
+    def key_tooltip(self, x: float, y: float) -> str:
+        """What hovering a key says: frame, position and depth in artist units."""
+        hit = self.key_hit(x, y)
+        if hit is None:
+            return ""
+        scene = self.doc.scene
+        obj = scene.object(hit[0])
+        key = obj.key_at(hit[1])
+        if key is None:
+            return ""
+        depth, _warn = depth_readout(scene, obj, key.z)
+        return f"{obj.name}, frame {key.frame}: x {key.x:.0f}, y {key.y:.0f}, {depth}"
+
+    def event(self, ev: QEvent) -> bool:  # Qt override
+        if ev.type() == QEvent.Type.ToolTip:
+            pos = ev.pos()  # type: ignore[attr-defined]
+            text = self.key_tooltip(pos.x(), pos.y())
+            if text:
+                QToolTip.showText(ev.globalPos(), text, self)  # type: ignore[attr-defined]
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(ev)
 
     def paintEvent(self, _ev: QPaintEvent) -> None:  # noqa: N802 - Qt override
         p = QPainter(self)

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import QObject, Signal
 
+from ..backends.heuristic_depth import HeuristicDepth, horizon_of
 from ..model.commands import AddObject, SetDepthMap, SetObjectMask, new_object
 from ..model.errors import LevitorError
 from ..plugin_host import create_backend
@@ -168,6 +169,9 @@ class WorkController(QObject):
         except LevitorError as exc:
             self._message(str(exc))
             return None
+        horizon = horizon_of(doc.scene.depth)
+        if isinstance(estimator, HeuristicDepth) and horizon is not None:
+            estimator = HeuristicDepth({"horizon": str(horizon)})  # where the line was dragged
         scene = frozen_copy(doc.scene)
         handle = self._start(
             "depth", lambda task: engine_jobs.estimate_depth(estimator, scene, task), "depth"

@@ -72,8 +72,11 @@ def test_author_undo_redo_save_reopen(qtbot, window, tmp_path):
     assert z == pytest.approx(k8.z / WHEEL_STEP**3)
     assert doc.undo_stack.count() == 6
     rest = doc.scene.rest_depth(obj)
-    assert f"depth {z:.3f}" in window.readout_label.text()
-    assert f"scale {rest / z:.2f}×" in window.readout_label.text()
+    # artist units first (distance relative to the rest, apparent size), then z and the channel
+    assert f"distance ×{z / rest:.2f} ({100 * rest / z:.0f} %) · z {z:.4g}" in (
+        window.readout_label.text()
+    )
+    assert f"model {round(1 / z)}/255" in window.readout_label.text()
     assert view.depth_label.isVisible()
 
     # scrubbing shows, at every frame, exactly the engine's preview of the edited scene

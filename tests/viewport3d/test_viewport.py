@@ -147,10 +147,18 @@ def test_drag_along_the_camera_ray_changes_only_depth(make_viewport, gain) -> No
     cam = PinholeCamera.of_scene(scene)
     disp = view.pipeline.display
     target = view.pipeline.world_to_display(G.world(cam, disp, before.x, before.y, 0.35))
+    messages = []
+    view.document.message.connect(messages.append)
     view.drag_handle(2, 15, [target], along_ray=True)
     after = scene.object(2).key_at(15)
     assert (after.x, after.y) == (before.x, before.y)
     assert after.z == pytest.approx(0.35, abs=2e-3)
+    # the depth read in artist units: relative to the object's rest, apparent size in %
+    z0 = scene.rest_depth(scene.object(2))
+    name = scene.object(2).name
+    assert messages[-1].startswith(
+        f"{name}: distance ×{after.z / z0:.2f} ({100 * z0 / after.z:.0f} %) · z {after.z:.4g}"
+    )
     assert view.document.undo_stack.count() == 1
     view.document.undo_stack.undo()
     assert scene.object(2).key_at(15) == before

@@ -27,6 +27,7 @@ from vtkmodules.vtkRenderingCore import vtkRenderWindow, vtkWindowToImageFilter
 from ...model.commands import SetKeyframe, SetKeyframes, locked_refusal
 from ...model.keyframes import Keyframe
 from ..document import Document
+from ..overlays import depth_readout
 from . import geometry as G
 from .interactor import ViewportInteractor
 from .pipeline import ViewportPipeline
@@ -258,7 +259,9 @@ class Viewport3DWidget(QWidget):
         current = obj.key_at(drag.frame)
         if new is None or current is None or new == current:
             return
-        self.document.push(SetKeyframe(drag.uid, new), drag.merge_key)
+        if self.document.push(SetKeyframe(drag.uid, new), drag.merge_key):
+            # the depth in artist units while dragging in 3D (scene-model.md)
+            self.document.message.emit(f"{obj.name}: " + depth_readout(scene, obj, new.z)[0])
 
     def end_handle_drag(self) -> None:
         self._drag = None
