@@ -22,7 +22,8 @@ from .model.imaging import default_size, fit_image, read_rgb
 from .model.keyframes import Easing, Keyframe
 from .model.project_io import load_project, save_project
 from .model.scene import GenerationSettings, Scene, SceneObject
-from .model.tracks_io import export_tracks, import_tracks
+from .model.task_state import TaskState
+from .model.tracks_io import export_tracks
 from .plugin_host import (
     DEPTH,
     GENERATOR,
@@ -32,6 +33,7 @@ from .plugin_host import (
     list_backends,
 )
 from .plugin_host.protocols import estimate_depth as run_estimator
+from .resolve import import_tracks
 
 __all__ = [
     "Easing",
@@ -44,6 +46,7 @@ __all__ = [
     "build_request",
     "estimate_depth",
     "generate",
+    "import_tracks",
     "list_backends",
     "load",
     "new_project",
@@ -175,7 +178,9 @@ def static_segments(
     commands.SetSegments(backend.automatic(exclude=scene.objects_mask())).apply(scene)
 
 
-def build_request(scene: Scene, task: Any = None, signal: Any = None) -> GenerationRequest:
+def build_request(
+    scene: Scene, task: TaskState | None = None, signal: Any = None
+) -> GenerationRequest:
     """What a video generator is given: first frame, conditioning tensor, settings, signal.
 
     ``signal`` is the scene's :class:`~levitor_studio.engine.signal.ControlSignal` when the
@@ -199,7 +204,7 @@ def generate(
     scene: Scene,
     generator: str | None = None,
     options: Mapping[str, str] | None = None,
-    task: Any = None,
+    task: TaskState | None = None,
 ) -> tuple[Any, GenerationRequest]:
     """Run a video generator on ``scene``; returns ``(frames (F, H, W, 3) uint8, request)``.
 
@@ -268,7 +273,7 @@ def generate_take(
     project: str | os.PathLike[str],
     generator: str | None = None,
     options: Mapping[str, str] | None = None,
-    task: Any = None,
+    task: TaskState | None = None,
     source: str = "render",
     shot: str = "",
 ) -> tuple[Any, Any]:

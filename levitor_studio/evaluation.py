@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from .model.errors import InputError
 from .model.scene import Scene
+from .model.task_state import TaskState
 
 __all__ = [
     "INTENDED_MODES",
@@ -252,7 +253,7 @@ def evaluate_scene(
     generator: Any,
     tracker: Any,
     mode: str = "placement",
-    task: Any = None,
+    task: TaskState | None = None,
 ) -> SceneEvaluation:
     """Generate ``scene`` with ``generator``, track its control points, score ObjMC.
 

@@ -1,8 +1,8 @@
 """Depth from a file the user has: ``.npy`` pseudo-depth or an 8/16-bit PNG of disparity.
 
-A PNG is disparity (white = near): it is min-max normalised to 0..255 and converted with
-:func:`levitor_studio.model.depth_units.disparity_to_depth`, exactly like a model's output. Both
-are resized to the image the estimate is asked for.
+Read by :func:`levitor_studio.model.depth_files.load_depth_file` (a PNG is disparity, white =
+near, converted exactly like a model's output) and resized to the image the estimate is asked
+for.
 """
 
 from __future__ import annotations
@@ -15,11 +15,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from ..model.depth_units import disparity_to_depth, normalise_disparity
-from ..model.errors import InputError
-from ..model.image_files import MAX_PIXELS, file_error
-from ..model.imaging import read_gray
-from ..model.npy_safe import read_npy
+from ..model.depth_files import load_depth_file
+from ..model.task_state import TaskState
 from ..plugin_host.protocols import DEPTH, Availability, OptionSpec
 
 
@@ -43,26 +40,11 @@ class FileDepth:
     def __init__(self, options: Mapping[str, str]) -> None:
         self.path = Path(options["path"])
 
-    def estimate(self, image: NDArray[np.uint8], task: Any = None, **_: Any) -> NDArray[np.float32]:
+    def estimate(
+        self, image: NDArray[np.uint8], task: TaskState | None = None, **_: Any
+    ) -> NDArray[np.float32]:
         depth = load_depth_file(self.path)
         size = (image.shape[1], image.shape[0])
         if depth.shape != (size[1], size[0]):
             depth = np.asarray(cv2.resize(depth, size, interpolation=cv2.INTER_LINEAR), np.float32)
         return np.clip(depth, 1.0 / 255.0, 1.0).astype(np.float32)
-
-
-def load_depth_file(path: Path) -> NDArray[np.float32]:
-    """Pseudo-depth at the file's own size from a ``.npy`` or a disparity PNG."""
-    if path.suffix.lower() == ".npy":
-        try:
-            with path.open("rb") as fh:
-                raw = read_npy(
-                    fh, file_error(path), kinds="f", shape=(None, None), max_bytes=MAX_PIXELS * 8
-                )
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-        if not (np.all(np.isfinite(raw)) and np.all(raw > 0) and np.all(raw <= 1)):
-            raise InputError(f"{path}: pseudo-depth values must be in (0, 1]")
-        return np.asarray(raw, dtype=np.float32)
-    disparity = read_gray(path).astype(np.float64)
-    return disparity_to_depth(normalise_disparity(disparity))

@@ -14,13 +14,14 @@ away; overlaps with ``exclude`` (the objects) are left unlabelled.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
 from ..model.errors import InputError
+from ..model.task_state import TaskState
 from ..plugin_host.protocols import SEGMENTER, Availability, MaskCandidate, OptionSpec, Prompt
 
 ITERATIONS = 5
@@ -39,7 +40,7 @@ class GrabCutSegmenter:
     def __init__(self, options: Mapping[str, str] | None = None) -> None:
         self._image: NDArray[np.uint8] | None = None
 
-    def set_image(self, image: NDArray[np.uint8], task: Any = None) -> None:
+    def set_image(self, image: NDArray[np.uint8], task: TaskState | None = None) -> None:
         if image.ndim != 3 or image.shape[2] != 3:
             raise InputError("segmenter needs an RGB image")
         self._image = np.ascontiguousarray(image)

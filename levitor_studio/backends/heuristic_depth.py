@@ -18,7 +18,7 @@ The result is pseudo-depth (``scene-model.md``): ``1 / disparity``, smaller = ne
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import cv2
 import numpy as np
@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from ..model.depth_units import disparity_to_depth
 from ..model.errors import InputError
+from ..model.task_state import TaskState
 from ..plugin_host.protocols import DEPTH, Availability, OptionSpec
 
 HORIZON = 0.35
@@ -66,7 +67,7 @@ class HeuristicDepth:
     def estimate(
         self,
         image: NDArray[np.uint8],
-        task: Any = None,
+        task: TaskState | None = None,
         masks: Sequence[NDArray[np.bool_]] = (),
     ) -> NDArray[np.float32]:
         return ground_plane_depth(image.shape[0], image.shape[1], masks, self.horizon)

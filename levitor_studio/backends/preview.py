@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from ..engine.preview import render_preview
 from ..model.errors import InputError
+from ..model.task_state import TaskState
 from ..plugin_host.protocols import GENERATOR, Availability, GenerationRequest, OptionSpec
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -55,7 +56,9 @@ class PreviewGenerator:
     def __init__(self, options: Mapping[str, str] | None = None) -> None:
         self.overlay = str((options or {}).get("overlay", "")).lower() in _TRUE
 
-    def generate(self, request: GenerationRequest, task: Any = None) -> NDArray[np.uint8]:
+    def generate(
+        self, request: GenerationRequest, task: TaskState | None = None
+    ) -> NDArray[np.uint8]:
         """Frames ``(F, H, W, 3)`` uint8 rendered from ``request.scene``."""
         scene = request.scene
         if scene is None:

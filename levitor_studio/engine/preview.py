@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..model.scene import Scene
+from ..model.task_state import TaskState
 from .overlay import draw_points
 from .render import Placement, placement
 
@@ -237,11 +238,11 @@ def render_frame(
 
 
 def render_preview(
-    scene: Scene, points: Sequence[Points] | None = None, task: Any = None
+    scene: Scene, points: Sequence[Points] | None = None, task: TaskState | None = None
 ) -> NDArray[np.uint8]:
     """The whole clip ``(F, H, W, 3)`` uint8; ``points`` is one point list per frame.
 
-    ``task`` (a :class:`~levitor_studio.tasks.state.TaskState`) gets progress, partial frames and
+    ``task`` (a :class:`~levitor_studio.model.task_state.TaskState`) gets progress, partial frames and
     may cancel between frames.
     """
     renderer = preview_renderer(scene)

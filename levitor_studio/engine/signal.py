@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,6 +18,7 @@ from numpy.typing import NDArray
 from levitor_studio.model.errors import InputError
 from levitor_studio.model.scene import GenerationSettings, Scene
 
+from ..model.task_state import TaskState
 from .conditioning import DEFAULT_SIDE, build_conditioning
 from .control_points import FramePoints, compute_control_points
 
@@ -139,7 +139,7 @@ def scene_anchors(scene: Scene) -> NDArray[np.float64]:
     return np.stack(paths, axis=1)
 
 
-def build_signal(scene: Scene, task: Any = None) -> ControlSignal:
+def build_signal(scene: Scene, task: TaskState | None = None) -> ControlSignal:
     """The control signal of an authored scene: masks rendered, points, tensor.
 
     Parameters
@@ -147,7 +147,7 @@ def build_signal(scene: Scene, task: Any = None) -> ControlSignal:
     scene
         The scene; its :class:`GenerationSettings` and each object's ``points_ratio`` apply.
     task
-        Optional :class:`~levitor_studio.tasks.state.TaskState` for progress and cancel.
+        Optional :class:`~levitor_studio.model.task_state.TaskState` for progress and cancel.
 
     Raises
     ------

@@ -14,7 +14,6 @@ import contextlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,6 +22,7 @@ from PIL import Image
 from ..model import limits
 from ..model.atomic import Stage, staged
 from ..model.errors import InputError, one_line
+from ..model.task_state import TaskState
 from .encode import EncoderError, encode_h264
 
 Frames = NDArray[np.uint8] | Sequence[NDArray[np.uint8]]
@@ -47,7 +47,7 @@ def _as_frames(frames: Frames) -> NDArray[np.uint8]:
     return np.ascontiguousarray(arr[..., :3])
 
 
-def _progress(task: Any, done: int, total: int, what: str) -> None:
+def _progress(task: TaskState | None, done: int, total: int, what: str) -> None:
     if task is not None:
         task.check()
         task.set_progress(done / total, f"writing {what} frame {done}/{total}")
@@ -86,7 +86,7 @@ def write_mp4(
     frames: Frames,
     path: str | os.PathLike[str],
     fps: float = 8.0,
-    task: Any = None,
+    task: TaskState | None = None,
     stage: Stage | None = None,
 ) -> Path:
     """Write an H.264 (yuv420p) MP4 that every player opens.
@@ -111,7 +111,7 @@ def write_gif(
     frames: Frames,
     path: str | os.PathLike[str],
     fps: float = 8.0,
-    task: Any = None,
+    task: TaskState | None = None,
     stage: Stage | None = None,
 ) -> Path:
     """Write a looping GIF (identical consecutive frames are merged, timing kept)."""
@@ -134,7 +134,7 @@ def write_gif(
 def write_png_sequence(
     frames: Frames,
     folder: str | os.PathLike[str],
-    task: Any = None,
+    task: TaskState | None = None,
     prefix: str = "frame_",
     stage: Stage | None = None,
 ) -> Path:
@@ -165,7 +165,7 @@ def export_frames(
     frames: Frames,
     path: str | os.PathLike[str],
     fps: float = 8.0,
-    task: Any = None,
+    task: TaskState | None = None,
     frame_range: tuple[int, int] | None = None,
     stage: Stage | None = None,
 ) -> Path:

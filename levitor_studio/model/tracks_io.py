@@ -1,16 +1,20 @@
 """The tracks file (version 1, ``scene-model.md``): a small JSON that scripts write and read.
 
-Import validates against ``resources/schemas/tracks-v1.schema.json`` (unknown keys are errors,
-every error names its key path), reads the image and fits it to the working size, resolves each
-object's ``mask`` / ``box`` / ``clicks`` (box and clicks through the given segmenter), loads or
-estimates depth, and fills the static segments. Export writes the JSON plus the image, masks
-and depth beside it, so import → export → import gives an identical scene.
+Reading validates against ``resources/schemas/tracks-v1.schema.json`` (unknown keys are errors,
+every error names its key path), reads the image and fits it to the working size, reads each
+object's ``mask`` file and the depth file, and returns that data (:class:`Tracks`). Nothing is
+estimated here: ``box`` / ``clicks`` prompts, a null ``depth`` and the static segments are
+resolved through backends by the API layer (:func:`levitor_studio.api.import_tracks`). Export
+writes the JSON plus the image, masks and depth beside it, so import → export → import gives an
+identical scene.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +23,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from .atomic import Stage, staged
+from .depth_files import load_depth_file
 from .errors import InputError, ValidationError, printable
 from .imaging import default_size, fit_image, fit_mask, read_mask, read_rgb
 from .keyframes import Easing, Keyframe
@@ -40,26 +45,65 @@ def read_tracks(path: str | os.PathLike[str]) -> dict[str, Any]:
     return doc
 
 
-def import_tracks(
-    path: str | os.PathLike[str],
-    segmenter: Any = None,
-    depth_estimator: Any = None,
-    static_segments: bool = True,
-    allow_outside_paths: bool = False,
-) -> Scene:
-    """A scene from a tracks file.
+@dataclass
+class TrackedObject:
+    """One object as the file gives it: a mask read from its file, or a prompt to resolve."""
 
-    Parameters
-    ----------
-    segmenter
-        Resolves ``box`` / ``clicks`` objects and fills the static segments (the plugin host's
-        ``Segmenter`` protocol). Required only when the file uses them.
-    depth_estimator
-        Used when ``depth`` is null (``DepthEstimator`` protocol); without one the scene keeps
-        no depth map.
-    allow_outside_paths
-        Accept file names that lead outside the tracks file's folder (absolute, ``..``,
-        symbolic links); refused by default with :class:`OutsidePathError`.
+    where: str  # its key path, ``objects[2]``, for errors
+    name: str
+    keyframes: list[Keyframe]
+    mask: NDArray[np.bool_] | None = None
+    box: tuple[float, float, float, float] | None = None
+    clicks: list[tuple[float, float, int]] | None = None
+
+
+@dataclass
+class Tracks:
+    """A tracks file's data at the working size; :meth:`scene` makes the scene."""
+
+    image: NDArray[np.uint8]
+    frames: int
+    fps: float
+    depth: NDArray[np.float32] | None  # None: the file asks for an estimate
+    objects: list[TrackedObject]
+
+    def scene(
+        self,
+        masks: Sequence[NDArray[np.bool_] | None] | None = None,
+        depth: NDArray[np.float32] | None = None,
+    ) -> Scene:
+        """The scene; ``masks[i]`` stands in for object ``i``'s prompt, ``depth`` for a null one.
+
+        Raises
+        ------
+        ValidationError
+            For a prompt object left without a mask, or an empty mask, naming the object.
+        """
+        objects = []
+        for i, obj in enumerate(self.objects):
+            mask = obj.mask if obj.mask is not None else (masks[i] if masks else None)
+            if mask is None:
+                raise ValidationError(obj.where, "box and clicks need a segmenter")
+            if not mask.any():
+                raise ValidationError(obj.where, "the object's mask is empty")
+            color = PALETTE[i % len(PALETTE)]
+            objects.append(
+                SceneObject(i + 1, obj.name, color, np.asarray(mask, bool), list(obj.keyframes))
+            )
+        return Scene(
+            image=self.image,
+            frames=self.frames,
+            fps=self.fps,
+            depth=self.depth if self.depth is not None else depth,
+            objects=objects,
+        )
+
+
+def load_tracks(path: str | os.PathLike[str], allow_outside_paths: bool = False) -> Tracks:
+    """Read a tracks file and the files it names; prompts and a null depth stay unresolved.
+
+    ``allow_outside_paths`` accepts file names that lead outside the tracks file's folder
+    (absolute, ``..``, symbolic links); refused by default with :class:`OutsidePathError`.
     """
     p = Path(path)
     doc = read_tracks(p)
@@ -70,48 +114,27 @@ def import_tracks(
     if w % 8 or h % 8:
         raise ValidationError("size", f"{w}x{h}: width and height must be multiples of 8")
     frames = doc.get("frames", 16)
-    image = fit_image(source, (w, h), "crop")
-
-    if segmenter is not None:
-        segmenter.set_image(image)
-    objects: list[SceneObject] = []
-    for i, od in enumerate(doc["objects"]):
-        where = f"objects[{i}]"
-        mask = _object_mask(od, where, base, (w, h), (src_w, src_h), segmenter)
-        keys = []
-        for j, kd in enumerate(od["keyframes"]):
-            if kd["frame"] >= frames:
-                raise ValidationError(
-                    f"{where}.keyframes[{j}].frame",
-                    f"{kd['frame']} is outside the clip (0…{frames - 1})",
-                )
-            check_key_xy(kd["x"], kd["y"], w, h, f"{where}.keyframes[{j}]")
-            keys.append(
-                Keyframe(kd["frame"], kd["x"], kd["y"], kd["z"], Easing(kd.get("ease", "smooth")))
-            )
-        if len({k.frame for k in keys}) != len(keys):
-            raise ValidationError(f"{where}.keyframes", "two keyframes on the same frame")
-        objects.append(
-            SceneObject(
-                i + 1,
-                od["name"],
-                PALETTE[i % len(PALETTE)],
-                mask,
-                sorted(keys, key=lambda k: k.frame),
-            )
-        )
-
-    depth = _depth(doc.get("depth"), base, (w, h), (src_w, src_h), image, objects, depth_estimator)
-    scene = Scene(
-        image=image,
+    objects = [
+        _tracked_object(od, f"objects[{i}]", base, (w, h), (src_w, src_h), frames)
+        for i, od in enumerate(doc["objects"])
+    ]
+    spec = doc.get("depth")
+    return Tracks(
+        image=fit_image(source, (w, h), "crop"),
         frames=frames,
         fps=float(doc.get("fps", 8)),
-        depth=depth,
+        depth=None if spec is None else _depth(spec, base, (w, h), (src_w, src_h)),
         objects=objects,
     )
-    if static_segments and segmenter is not None:
-        scene.segments = segmenter.automatic(exclude=scene.objects_mask()).astype(np.int32)
-    return scene
+
+
+def import_tracks(path: str | os.PathLike[str], allow_outside_paths: bool = False) -> Scene:
+    """A scene from a tracks file whose objects all give mask files (nothing is estimated).
+
+    Files with ``box`` / ``clicks`` prompts or a null depth need backends:
+    :func:`levitor_studio.api.import_tracks`.
+    """
+    return load_tracks(path, allow_outside_paths).scene()
 
 
 def outside_paths(path: str | os.PathLike[str]) -> list[str]:
@@ -167,66 +190,56 @@ def _resolve(base: Path, rel: str, key: str, allow_outside: bool = False) -> Pat
     return target
 
 
-def _object_mask(
+def _tracked_object(
     od: dict[str, Any],
     where: str,
     base: _Folder,
     size: tuple[int, int],
     src_size: tuple[int, int],
-    segmenter: Any,
-) -> NDArray[np.bool_]:
+    frames: int,
+) -> TrackedObject:
     w, h = size
-    if "mask" in od:
+    keys = []
+    for j, kd in enumerate(od["keyframes"]):
+        if kd["frame"] >= frames:
+            raise ValidationError(
+                f"{where}.keyframes[{j}].frame",
+                f"{kd['frame']} is outside the clip (0…{frames - 1})",
+            )
+        check_key_xy(kd["x"], kd["y"], w, h, f"{where}.keyframes[{j}]")
+        keys.append(
+            Keyframe(kd["frame"], kd["x"], kd["y"], kd["z"], Easing(kd.get("ease", "smooth")))
+        )
+    if len({k.frame for k in keys}) != len(keys):
+        raise ValidationError(f"{where}.keyframes", "two keyframes on the same frame")
+    obj = TrackedObject(where, od["name"], sorted(keys, key=lambda k: k.frame))
+    if "box" in od:
+        x0, y0, x1, y1 = od["box"]
+        if not (x1 > x0 and y1 > y0):
+            raise ValidationError(f"{where}.box", "needs x0 < x1 and y0 < y1")
+        obj.box = (x0, y0, x1, y1)
+    elif "clicks" in od:
+        obj.clicks = [(c[0], c[1], int(c[2])) for c in od["clicks"]]
+    else:
         mask = read_mask(base(od["mask"], f"{where}.mask"))
-        if mask.shape == (h, w):
-            out = mask
-        elif mask.shape == (src_size[1], src_size[0]):
-            out = fit_mask(mask, size)
-        else:
+        if mask.shape == (src_size[1], src_size[0]) and mask.shape != (h, w):
+            mask = fit_mask(mask, size)
+        elif mask.shape != (h, w):
             raise ValidationError(
                 f"{where}.mask",
                 f"mask is {mask.shape[1]}x{mask.shape[0]}; expected the working size {w}x{h} "
                 f"or the image size {src_size[0]}x{src_size[1]}",
             )
-    else:
-        if segmenter is None:
-            raise ValidationError(where, "box and clicks need a segmenter")
-        from ..plugin_host.protocols import Prompt
-
-        if "box" in od:
-            x0, y0, x1, y1 = od["box"]
-            if not (x1 > x0 and y1 > y0):
-                raise ValidationError(f"{where}.box", "needs x0 < x1 and y0 < y1")
-            prompt = Prompt(box=(x0, y0, x1, y1))
-        else:
-            prompt = Prompt(clicks=[(c[0], c[1], int(c[2])) for c in od["clicks"]])
-        candidates = segmenter.segment(prompt)
-        if not candidates:
-            raise ValidationError(where, "the segmenter found no object there")
-        out = candidates[0].mask
-    if not out.any():
-        raise ValidationError(where, "the object's mask is empty")
-    return np.asarray(out, dtype=bool)
+        if not mask.any():
+            raise ValidationError(where, "the object's mask is empty")
+        obj.mask = np.asarray(mask, dtype=bool)
+    return obj
 
 
 def _depth(
-    spec: str | None,
-    base: _Folder,
-    size: tuple[int, int],
-    src_size: tuple[int, int],
-    image: NDArray[np.uint8],
-    objects: list[SceneObject],
-    estimator: Any,
-) -> NDArray[np.float32] | None:
+    spec: str, base: _Folder, size: tuple[int, int], src_size: tuple[int, int]
+) -> NDArray[np.float32]:
     w, h = size
-    if spec is None:
-        if estimator is None:
-            return None
-        from ..plugin_host.protocols import estimate_depth
-
-        return estimate_depth(estimator, image, [o.mask for o in objects])
-    from ..backends.file_depth import load_depth_file
-
     depth = load_depth_file(base(spec, "depth"))
     if depth.shape == (src_size[1], src_size[0]) and depth.shape != (h, w):
         depth = fit_image(depth, size, "crop", fill=1.0)

@@ -16,6 +16,8 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
+from ..model.task_state import TaskState
+
 SEGMENTER = "segmenter"
 DEPTH = "depth"
 GENERATOR = "generator"
@@ -90,7 +92,7 @@ class Backend(Protocol):
 
 @runtime_checkable
 class Segmenter(Protocol):
-    def set_image(self, image: NDArray[np.uint8], task: Any = None) -> None: ...
+    def set_image(self, image: NDArray[np.uint8], task: TaskState | None = None) -> None: ...
 
     def segment(self, prompt: Prompt) -> list[MaskCandidate]:
         """Candidates, best first."""
@@ -105,14 +107,18 @@ class Segmenter(Protocol):
 
 @runtime_checkable
 class DepthEstimator(Protocol):
-    def estimate(self, image: NDArray[np.uint8], task: Any = None) -> NDArray[np.float32]:
+    def estimate(
+        self, image: NDArray[np.uint8], task: TaskState | None = None
+    ) -> NDArray[np.float32]:
         """Pseudo-depth ``(H, W)`` in (0, 1], smaller = nearer, at the image's size."""
         ...
 
 
 @runtime_checkable
 class VideoGenerator(Protocol):
-    def generate(self, request: GenerationRequest, task: Any = None) -> NDArray[np.uint8]:
+    def generate(
+        self, request: GenerationRequest, task: TaskState | None = None
+    ) -> NDArray[np.uint8]:
         """Frames ``(F, H, W, 3)`` uint8; reports progress and honours cancel via ``task``."""
         ...
 
@@ -121,7 +127,7 @@ def estimate_depth(
     estimator: DepthEstimator,
     image: NDArray[np.uint8],
     masks: Sequence[NDArray[np.bool_]] = (),
-    task: Any = None,
+    task: TaskState | None = None,
 ) -> NDArray[np.float32]:
     """Run a depth estimator, giving it the object masks when its ``estimate`` takes them.
 

@@ -184,7 +184,8 @@ class FileActions:
         return True
 
     def _import_tracks(self, p: Path) -> bool:
-        from ..model.tracks_io import import_tracks, outside_paths
+        from ..api import import_tracks
+        from ..model.tracks_io import outside_paths
 
         outside = outside_paths(p)
         if outside and not self.ask_outside_paths(outside):
@@ -194,7 +195,11 @@ class FileActions:
         handle = work.run_file_job(
             "import tracks",
             lambda task: import_tracks(
-                p, segmenter=segmenter, depth_estimator=depth, allow_outside_paths=bool(outside)
+                p,
+                segmenter=segmenter,
+                depth_estimator=depth,
+                allow_outside_paths=bool(outside),
+                task=task,
             ),
         )
         if handle is None:

@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 from scenes import make_scene
 
+from levitor_studio.api import import_tracks
 from levitor_studio.backends.grabcut import GrabCutSegmenter
 from levitor_studio.model import commands as c
 from levitor_studio.model.errors import InputError, ValidationError
 from levitor_studio.model.keyframes import Keyframe
 from levitor_studio.model.project_io import load_project, save_project
 from levitor_studio.model.scene import snapshot
-from levitor_studio.model.tracks_io import import_tracks
 
 
 def _tracks(tmp_path: Path, example_dir: Path, edit: Any) -> Path:

@@ -7,9 +7,9 @@ import pytest
 from scenes import EXAMPLE
 from ui_helpers import crash
 
+from levitor_studio.api import import_tracks
 from levitor_studio.model.commands import SetKeyframe
 from levitor_studio.model.scene import snapshot
-from levitor_studio.model.tracks_io import import_tracks
 from levitor_studio.plugin_host.protocols import DEPTH, SEGMENTER
 
 pytestmark = pytest.mark.gui
