@@ -120,17 +120,23 @@ class OrbitDialog(QDialog):
             "key_every": self.every.value(),
         }
 
+    def _refuse(self, text: str) -> None:
+        """Show why the orbit was refused, whole: the dialog grows to fit the wrapped text."""
+        self.error.setText(text)
+        self.layout().activate()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+
     def accept(self) -> None:
         if self.a_box.count() < 2:
-            self.error.setText("the orbit needs two objects")
+            self._refuse("the orbit needs two objects")
             return
         refusal = orbit_refusal(self.document, self.uid_a)
         if refusal:
-            self.error.setText(refusal)
+            self._refuse(refusal)
             return
         try:
             orbit_keyframes(self.document.scene, self.uid_a, self.uid_b, **self.parameters())  # type: ignore[arg-type]
         except InputError as exc:
-            self.error.setText(str(exc))
+            self._refuse(str(exc))
             return
         super().accept()
