@@ -86,7 +86,6 @@ class TaskHandle(QObject):
         self.exclusive = exclusive
         self.signals = _JobSignals()
         self.state = TaskState(on_progress=self.signals.progress.emit)
-        self.running = True
         self.quiet = False
         self.signals.progress.connect(self.progress)
         self.signals.done.connect(self._on_done)
@@ -97,7 +96,6 @@ class TaskHandle(QObject):
         self.state.cancel()
 
     def _end(self) -> None:
-        self.running = False
         self.ended.emit()
 
     def _on_done(self, result: object) -> None:

@@ -10,8 +10,6 @@ if not os.environ.get("DISPLAY"):  # under `make test` the whole run shares one 
 import pytest  # noqa: E402
 from scenes import EXAMPLE  # noqa: E402
 
-from levitor_studio.model.project_io import load_project  # noqa: E402
-
 
 @pytest.fixture(autouse=True)
 def private_config(tmp_path, monkeypatch):
@@ -19,11 +17,6 @@ def private_config(tmp_path, monkeypatch):
     folder = tmp_path / "config"
     monkeypatch.setenv("LEVITOR_STUDIO_CONFIG_DIR", str(folder))
     return folder
-
-
-@pytest.fixture
-def example_scene():
-    return load_project(EXAMPLE / "coffee.levitor")
 
 
 @pytest.fixture
