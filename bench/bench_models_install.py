@@ -55,7 +55,9 @@ def main() -> None:
             installer.install(entry, hub.endpoint, plan=plan)
             rows.append(("resume from half (Range request)", time.perf_counter() - start))
             assert hub.downloads(SAM_FILE)[-1] == f"bytes={len(data) // 2}-"
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, {args.mb} MB file\n")
+    print(
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, {args.mb} MB file\n"
+    )
     print("| operation | time | rate |\n|---|---|---|")
     for name, seconds in rows:
         print(f"| {name} | {seconds:.2f} s | {args.mb / seconds:.0f} MB/s |")
