@@ -160,7 +160,10 @@ def test_bad_files_are_messages(qtbot, window, tmp_path):
     fake.write_text("not an image")
     damaged = tmp_path / "damaged.levitor"
     damaged.write_bytes(b"PK\x03\x04 truncated")
-    for p, words in ((fake, "not a PNG/JPEG/WebP/TIFF/BMP/GIF image"), (damaged, "not a LeviTor project")):
+    for p, words in (
+        (fake, "not a PNG/JPEG/WebP/TIFF/BMP/GIF image"),
+        (damaged, "not a LeviTor project"),
+    ):
         assert not window.open_path(p, ask=False)
         assert words in window.last_error
         assert window.doc is doc
