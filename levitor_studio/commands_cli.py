@@ -95,7 +95,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     )
     print(f"objects   {len(s.objects)}")
     for inst, o in enumerate(s.objects, start=1):
-        flags = ("" if o.visible else " hidden") + (" locked" if o.locked else "")
+        flags = " locked" if o.locked else ""
         print(
             f"  #{inst} '{printable(o.name)}' id {o.uid}, {o.area()} px, rest depth {s.rest_depth(o):.4g}{flags}"
         )

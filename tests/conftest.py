@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
+import qt_leaks
 from scenes import EXAMPLE, make_scene
 
 from levitor_studio.model.scene import Scene
@@ -33,6 +35,31 @@ def private_log(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("LEVITOR_STUDIO_LOG_DIR", str(folder))
     yield folder
     logs.close()
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_qt_work(request):
+    """Fail a test that leaves threads, timers or cycle-held Qt objects behind (see qt_leaks).
+
+    Set up before (so torn down after) pytest-qt's own teardown closes the test's widgets."""
+    threads_before = qt_leaks.python_threads()
+    yield
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        return
+    qt_leaks.flush_deletes()
+    problems = qt_leaks.running_qt_work()
+    if {"qtbot", "qapp"} & set(request.fixturenames):  # a full collection costs ~0.1 s
+        problems += [
+            f"{o}, held only by a reference cycle"
+            for o in qt_leaks.qt_objects_freed_by_the_cycle_collector()
+        ]
+    problems += [f"a Python thread {t.name!r}" for t in qt_leaks.python_threads() - threads_before]
+    if problems:
+        pytest.fail("left behind after the test:\n  " + "\n  ".join(problems), pytrace=False)
 
 
 @pytest.fixture

@@ -79,3 +79,9 @@ class PinholeCamera:
         cx, cy = self.centre
         f = self.focal
         return np.stack([p[..., 0] * f / safe + cx, p[..., 1] * f / safe + cy, z], axis=-1)
+
+    def depth_image_points(self, depth: ArrayLike, step: int = 1) -> NDArray[np.float64]:
+        """Camera-space points ``(h, w, 3)`` of every ``step``-th pixel of a depth map."""
+        d = np.asarray(depth, dtype=np.float64)[::step, ::step]
+        ys, xs = np.mgrid[0 : d.shape[0], 0 : d.shape[1]]
+        return self.unproject(xs * step, ys * step, d)

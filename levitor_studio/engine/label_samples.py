@@ -38,6 +38,13 @@ class LabelSamples:
         """Samples per problem."""
         return np.diff(self.offsets)
 
+    def problem_index(self) -> dict[tuple[int, int], int]:
+        """``(frame, label) -> problem``."""
+        return {
+            (int(f), int(lab)): p
+            for p, (f, lab) in enumerate(zip(self.frame, self.label, strict=True))
+        }
+
 
 def sample_labels(labels: NDArray[np.integer], step: int = 10) -> LabelSamples:
     """Every ``step``-th pixel of every non-zero label of every frame, in raster order.

@@ -28,6 +28,7 @@ from .encode import EncoderError, encode_h264
 Frames = NDArray[np.uint8] | Sequence[NDArray[np.uint8]]
 #: H.264 quality: constant rate factor (lower = better; 18 is visually lossless for most clips)
 MP4_CRF = 18
+FORMATS = ("mp4", "gif", "png")
 
 #: suffixes that name a file we do not write, rather than a folder for a PNG sequence
 _NOT_FOLDERS = {".avi", ".mov", ".mkv", ".webm", ".wmv", ".png", ".jpg", ".jpeg", ".webp"}

@@ -19,6 +19,15 @@ from numpy.typing import NDArray
 
 from . import limits
 from .errors import InputError
+from .events import (
+    DepthChanged,
+    KeysChanged,
+    ObjectChanged,
+    ObjectsChanged,
+    SegmentsChanged,
+    SettingsChanged,
+    TimingChanged,
+)
 from .keyframes import Easing, Keyframe
 from .scene import CONTROL_MODES, Color, GenerationSettings, Scene, SceneObject
 from .validation import check, schema
@@ -111,7 +120,7 @@ class AddObject(Command):
         self.obj.keyframes = keys
         index = len(scene.objects) if self.index is None else self.index
         scene.objects.insert(index, self.obj)
-        scene.events.changed.emit("objects")
+        scene.events.changed.emit(ObjectsChanged())
         return RemoveObject(self.obj.uid, even_locked=True)
 
 
@@ -127,7 +136,7 @@ class RemoveObject(Command):
         obj = _object(scene, self.uid) if self.even_locked else _unlocked(scene, self.uid)
         index = scene.objects.index(obj)
         obj = scene.objects.pop(index)
-        scene.events.changed.emit("objects")
+        scene.events.changed.emit(ObjectsChanged())
         return AddObject(obj, index)
 
 
@@ -145,18 +154,18 @@ class MoveObjectInOrder(Command):
             raise InputError(f"position {self.index} is outside the object list")
         obj = scene.objects.pop(old)
         scene.objects.insert(self.index, obj)
-        scene.events.changed.emit("objects")
+        scene.events.changed.emit(ObjectsChanged())
         return MoveObjectInOrder(self.uid, old)
 
 
 @dataclass
 class SetObjectProperties(Command):
-    """Rename, recolour, show/hide, lock/unlock or set the points ratio of an object."""
+    """Rename, recolour, lock/unlock or set the points ratio of an object (hiding is view
+    state: :meth:`~levitor_studio.model.view_state.ViewState.set_visible`)."""
 
     uid: int
     name: str | None = None
     color: Color | None = None
-    visible: bool | None = None
     locked: bool | None = None
     points_ratio: float | None | str = "unchanged"
     label = "Object properties"
@@ -179,7 +188,6 @@ class SetObjectProperties(Command):
             self.uid,
             obj.name if self.name is not None else None,
             obj.color if self.color is not None else None,
-            obj.visible if self.visible is not None else None,
             obj.locked if self.locked is not None else None,
             obj.points_ratio if not isinstance(ratio, str) else "unchanged",
         )
@@ -187,13 +195,11 @@ class SetObjectProperties(Command):
             obj.name = self.name.strip()
         if self.color is not None:
             obj.color = (int(self.color[0]), int(self.color[1]), int(self.color[2]))
-        if self.visible is not None:
-            obj.visible = self.visible
         if self.locked is not None:
             obj.locked = self.locked
         if not isinstance(ratio, str):
             obj.points_ratio = ratio
-        scene.events.changed.emit(f"object:{self.uid}")
+        scene.events.changed.emit(ObjectChanged(self.uid))
         return inverse
 
 
@@ -208,7 +214,7 @@ class SetObjectMask(Command):
         _check_mask(scene, self.mask)
         old = obj.mask
         obj.mask = self.mask.astype(bool, copy=True)
-        scene.events.changed.emit(f"object:{self.uid}")
+        scene.events.changed.emit(ObjectChanged(self.uid))
         return SetObjectMask(self.uid, old)
 
 
@@ -228,7 +234,7 @@ class SetKeyframe(Command):
             [k for k in obj.keyframes if k.frame != key.frame] + [key],
             key=lambda k: k.frame,
         )
-        scene.events.changed.emit(f"keys:{self.uid}")
+        scene.events.changed.emit(KeysChanged(self.uid))
         return SetKeyframe(self.uid, old) if old else DeleteKeyframe(self.uid, key.frame)
 
 
@@ -244,7 +250,7 @@ class DeleteKeyframe(Command):
         if old is None:
             raise InputError(f"{obj.name} has no keyframe at frame {self.frame}")
         obj.keyframes = [k for k in obj.keyframes if k.frame != self.frame]
-        scene.events.changed.emit(f"keys:{self.uid}")
+        scene.events.changed.emit(KeysChanged(self.uid))
         return SetKeyframe(self.uid, old)
 
 
@@ -269,7 +275,7 @@ class MoveKeyframe(Command):
             [k for k in obj.keyframes if k.frame != self.frame] + [new],
             key=lambda k: k.frame,
         )
-        scene.events.changed.emit(f"keys:{self.uid}")
+        scene.events.changed.emit(KeysChanged(self.uid))
         return MoveKeyframe(self.uid, new.frame, old)
 
 
@@ -286,7 +292,7 @@ class SetKeyframes(Command):
         keys = _check_keys(scene, self.keys)
         old = list(obj.keyframes)
         obj.keyframes = keys
-        scene.events.changed.emit(f"keys:{self.uid}")
+        scene.events.changed.emit(KeysChanged(self.uid))
         return SetKeyframes(self.uid, old)
 
 
@@ -320,7 +326,7 @@ class SetGenerationSettings(Command):
         validate_settings(new)
         old = {k: getattr(scene.settings, k) for k in self.changes}
         scene.settings = new
-        scene.events.changed.emit("settings")
+        scene.events.changed.emit(SettingsChanged())
         return SetGenerationSettings(old)
 
 
@@ -367,7 +373,7 @@ class SetSceneTiming(Command):
             scene.fps = float(self.fps)
         if self.fov is not None:
             scene.fov = float(self.fov)
-        scene.events.changed.emit("timing")
+        scene.events.changed.emit(TimingChanged())
         return inverse
 
 
@@ -384,7 +390,7 @@ class SetDepthMap(Command):
                 raise InputError("depth values must be in (0, 1]")
         old = scene.depth
         scene.depth = None if self.depth is None else self.depth.astype(np.float32, copy=True)
-        scene.events.changed.emit("depth")
+        scene.events.changed.emit(DepthChanged())
         return SetDepthMap(old)
 
 
@@ -398,7 +404,7 @@ class SetSegments(Command):
             raise InputError("segment map size differs from the scene")
         old = scene.segments
         scene.segments = None if self.labels is None else self.labels.astype(np.int32, copy=True)
-        scene.events.changed.emit("segments")
+        scene.events.changed.emit(SegmentsChanged())
         return SetSegments(old)
 
 

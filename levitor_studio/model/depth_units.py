@@ -40,6 +40,11 @@ def disparity_to_depth(disparity_u8: ArrayLike) -> NDArray[np.float32]:
     return (1.0 / np.clip(d, 1.0, 255.0)).astype(np.float32)
 
 
+def depth_to_disparity(z: ArrayLike) -> NDArray[np.float64]:
+    """Inverse of :func:`disparity_to_depth` without rounding: ``1 / z``."""
+    return 1.0 / np.asarray(z, dtype=np.float64)
+
+
 def depth_to_channel(z: ArrayLike) -> NDArray[np.int64]:
     """The generator's 0..255 depth channel: ``round(1 / z)`` with 1 replaced by 0."""
     v = np.rint(1.0 / np.asarray(z, dtype=np.float64)).astype(np.int64)

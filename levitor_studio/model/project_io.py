@@ -89,7 +89,6 @@ def manifest_of(scene: Scene) -> dict[str, Any]:
                 "name": o.name,
                 "color": [int(c) for c in o.color],
                 "mask": f"masks/{o.uid}.png",
-                "visible": o.visible,
                 "locked": o.locked,
                 "points_ratio": o.points_ratio,
                 "keyframes": [k.to_json() for k in o.keyframes],
@@ -255,7 +254,6 @@ def _scene_from_manifest(doc: dict[str, Any], archive: _Archive) -> Scene:
                 color=(od["color"][0], od["color"][1], od["color"][2]),
                 mask=mask,
                 keyframes=sorted(keys, key=lambda k: k.frame),
-                visible=od.get("visible", True),
                 locked=od.get("locked", False),
                 points_ratio=od.get("points_ratio"),
             )

@@ -69,7 +69,6 @@ class SceneObject:
     color: Color
     mask: NDArray[np.bool_]
     keyframes: list[Keyframe] = field(default_factory=list)
-    visible: bool = True
     locked: bool = False
     points_ratio: float | None = None
 
@@ -92,9 +91,10 @@ class SceneObject:
 
 
 class SceneEvents:
-    """Signals a scene emits after a change; the argument names what changed."""
+    """Signals a scene emits after a change; the argument is a typed
+    :class:`~levitor_studio.model.events.SceneChange` saying what changed."""
 
-    changed = Signal(str)  # "objects", "object:<uid>", "keys:<uid>", "settings", "depth", ...
+    changed = Signal(object)  # a SceneChange: ObjectsChanged(), KeysChanged(uid), ...
 
 
 @dataclass
@@ -216,7 +216,6 @@ def snapshot(scene: Scene) -> tuple[object, ...]:
             tuple(o.color),
             _array_key(o.mask),
             tuple(o.keyframes),
-            o.visible,
             o.locked,
             o.points_ratio,
         )

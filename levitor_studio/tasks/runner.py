@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -44,12 +45,15 @@ class _Runnable(QRunnable):
         self._fn = fn
         self._state = state
         self._signals = signals
+        self.returned = threading.Event()
 
     def run(self) -> None:  # worker thread
         try:
             self._run()
         except RuntimeError:  # the watcher was destroyed (window closed without shutdown)
             log.warning("%s: finished after its window closed; nobody to tell", self._label)
+        finally:
+            self.returned.set()  # from now on this thread no longer touches the signals
 
     def _run(self) -> None:
         state, sig = self._state, self._signals
@@ -84,8 +88,11 @@ class TaskHandle(QObject):
         super().__init__(parent)
         self.label = label
         self.exclusive = exclusive
-        self.signals = _JobSignals()
+        # a child: Qt deletes it with the handle, on the GUI thread, never the worker's last
+        # Python reference (or the cycle collector, on any thread) deleting a live QObject
+        self.signals = _JobSignals(self)
         self.state = TaskState(on_progress=self.signals.progress.emit)
+        self.running = True
         self.quiet = False
         self.signals.progress.connect(self.progress)
         self.signals.done.connect(self._on_done)
@@ -96,6 +103,7 @@ class TaskHandle(QObject):
         self.state.cancel()
 
     def _end(self) -> None:
+        self.running = False
         self.ended.emit()
 
     def _on_done(self, result: object) -> None:
@@ -122,6 +130,8 @@ class TaskRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self._jobs: list[tuple[TaskHandle, _Runnable]] = []
+        # ended, but the worker may still be returning from its last emit: deleted once it has
+        self._retired: list[tuple[TaskHandle, _Runnable]] = []
         self.closed = False
 
     def submit(
@@ -135,6 +145,7 @@ class TaskRunner(QObject):
         """
         if self.closed:
             return None  # the window is closing: start nothing new
+        self._reap()
         if exclusive and any(h.exclusive == exclusive for h, _ in self._jobs):
             self.message.emit(f"{label}: wait for the running task to finish or cancel it")
             return None
@@ -168,14 +179,24 @@ class TaskRunner(QObject):
             if time.monotonic() > deadline:
                 return False
             time.sleep(0.005)
+        self._reap()
         return True
 
     def _forget(self, handle: TaskHandle) -> None:
+        self._retired += [(h, j) for h, j in self._jobs if h is handle]
         self._jobs = [(h, j) for h, j in self._jobs if h is not handle]
-        handle.deleteLater()
+        self._reap()
         if not handle.quiet:
             shown = [h for h, _ in self._jobs if not h.quiet]
             self.activeChanged.emit(shown[-1] if shown else None)
+
+
+    def _reap(self) -> None:
+        """Delete the handles (and their signals) of jobs whose worker has returned."""
+        done = [(h, j) for h, j in self._retired if j.returned.is_set()]
+        self._retired = [(h, j) for h, j in self._retired if not j.returned.is_set()]
+        for handle, _job in done:
+            handle.deleteLater()
 
 
 def frozen_copy(scene: Scene) -> Scene:

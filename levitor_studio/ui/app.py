@@ -127,28 +127,46 @@ def run(
 
     logs.setup()
     app = application()
-    from .main_window import MainWindow
-
-    window = MainWindow()
-    _log_uncaught(window)
     target = project or image or (str(example_project() or "") or None)
-    if target is not None and not window.open_path(target, ask=False):
-        if screenshot:
+    window, opened = _open(target, frame)
+    _log_uncaught(window)
+    if screenshot:
+        if not opened:
             print(
                 f"levitor-studio: error: {getattr(window, 'last_error', target)}", file=sys.stderr
             )
-            window.doc.undo_stack.setClean()
-            window.close()
+            window.doc.undo_stack.setClean()  # type: ignore[attr-defined]
+            window.close()  # type: ignore[attr-defined]
             return 2
+        window.show()  # type: ignore[attr-defined]
+        return _screenshot(window, Path(screenshot))
+    _show_and_offer_recovery(window)
+    return int(app.exec())  # type: ignore[attr-defined]
+
+
+def open_window(target: str | None, frame: int | None = None) -> object:
+    """The interactive start without its event loop: the window on ``target``, shown, and the
+    offer of a crashed session's autosave once the event loop runs (what ``run()`` does)."""
+    window, _opened = _open(target, frame)
+    _show_and_offer_recovery(window)
+    return window
+
+
+def _open(target: str | None, frame: int | None) -> tuple[object, bool]:
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    opened = target is None or window.open_path(target, ask=False)
     if frame is not None:
         window.doc.set_frame(frame)
-    window.show()
-    if screenshot:
-        return _screenshot(window, Path(screenshot))
+    return window, opened
+
+
+def _show_and_offer_recovery(window: object) -> None:
     from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(0, window.offer_recovery)
-    return int(app.exec())  # type: ignore[attr-defined]
+    window.show()  # type: ignore[attr-defined]
+    QTimer.singleShot(0, window.offer_recovery)  # type: ignore[attr-defined]
 
 
 def _log_uncaught(window: object) -> None:

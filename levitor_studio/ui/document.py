@@ -1,10 +1,12 @@
-"""The open document: one scene, its undo stack, the playhead and the selection.
+"""The open document: one scene, its undo stack, and Qt signals for the playhead and selection.
 
 Every view (image view, timeline, inspector, objects panel, 3D viewport) observes a
 :class:`Document` and commands it; none owns scene data. Edits arrive as model commands
 (:mod:`levitor_studio.model.commands`) and are pushed onto a ``QUndoStack`` wrapped in
 :class:`CommandAdapter`; consecutive pushes with the same ``merge_key`` (one drag) become one
-undo step.
+undo step. The playhead and the selection live in the Qt-free
+:class:`~levitor_studio.model.view_state.ViewState`; the document forwards its events as Qt
+signals and stops forwarding when it is closed.
 """
 
 from __future__ import annotations
@@ -17,14 +19,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from ..model.commands import Command
 from ..model.errors import InputError
 from ..model.scene import Scene
-
-_MERGE_IDS: dict[str, int] = {}
-
-
-def _merge_id(key: str | None) -> int:
-    if key is None:
-        return -1
-    return _MERGE_IDS.setdefault(key, len(_MERGE_IDS) + 1)
+from ..model.view_state import ViewState
 
 
 class CommandAdapter(QUndoCommand):
@@ -42,7 +37,7 @@ class CommandAdapter(QUndoCommand):
         self._doc = document
         self._forward: list[Command] = [command]
         self._inverses: list[Command] = [inverse]
-        self._merge = _merge_id(merge_key)
+        self._merge = document.merge_id(merge_key)
         self._applied = True
 
     def redo(self) -> None:
@@ -70,10 +65,11 @@ class CommandAdapter(QUndoCommand):
 class Document(QObject):
     """Scene + undo stack + playhead + selection, with Qt signals for views."""
 
-    sceneChanged = Signal(str)  # what changed: "objects", "keys:<uid>", "settings", ...
+    sceneChanged = Signal(object)  # what changed: a model.events.SceneChange
     frameChanged = Signal(int)
     selectionChanged = Signal(object)  # uid (int) or None
     keySelectionChanged = Signal(object)  # (uid, frame) or None
+    visibilityChanged = Signal(int, bool)  # uid, shown (view state: not an edit)
     pathChanged = Signal(object)  # Path or None
     message = Signal(str)  # a readable message for the status bar
     orderRequested = Signal(bool)  # "Send Behind…" (True) / "Bring in Front of…" (False)
@@ -83,13 +79,28 @@ class Document(QObject):
         self.undo_stack = QUndoStack(self)
         self._scene = scene
         self._path = path
-        self._frame = 0
-        self._selected: int | None = None
-        self._selected_key: tuple[int, int] | None = None
+        self.view_state = ViewState(scene)  # playhead and selection live in the model
         self._gestures = 0
         #: depth changes of keys move them up the ground plane (the "stay on the ground" option)
         self.stay_on_ground = False
-        scene.events.changed.connect(self.sceneChanged.emit)
+        self._merge_key: str | None = None
+        self._merge_serial = 0
+        self._forwards = (
+            (scene.events.changed, self.sceneChanged.emit),
+            (self.view_state.frame_changed, self.frameChanged.emit),
+            (self.view_state.selection_changed, self.selectionChanged.emit),
+            (self.view_state.key_selection_changed, self.keySelectionChanged.emit),
+            (self.view_state.visibility_changed, self.visibilityChanged.emit),
+        )
+        for source, forward in self._forwards:
+            source.connect(forward)
+
+    def close(self) -> None:
+        """Stop forwarding the model's events (the document is being replaced): a scene that
+        outlives it (reopened, kept by a script) must not call into a deleted Qt object."""
+        for source, forward in self._forwards:
+            source.disconnect(forward)
+        self._forwards = ()
 
     # -- scene and file ------------------------------------------------------------------
 
@@ -118,42 +129,50 @@ class Document(QObject):
         self.undo_stack.push(CommandAdapter(self, command, inverse, merge_key))
         return True
 
+    def merge_id(self, key: str | None) -> int:
+        """The undo-merge id of a push with ``key`` (-1: never merges).
+
+        Qt merges a push into the step on top when their ids are equal, so only consecutive
+        pushes matter: the same key as the previous push gets the same id, any other a fresh
+        one. Nothing is remembered beyond the last key (a global table grew with every gesture).
+        """
+        if key is None:
+            return -1
+        if key != self._merge_key:
+            self._merge_key = key
+            self._merge_serial = self._merge_serial % (2**30) + 1
+        return self._merge_serial
+
     def gesture_key(self, what: str) -> str:
         """A fresh merge key for one gesture (a drag): its pushes become one undo step."""
         self._gestures += 1
         return f"{what}#{self._gestures}"
 
-    # -- playhead and selection ------------------------------------------------------------
+    # -- playhead and selection (the model's ViewState; these forward to it) ----------------
 
     @property
     def frame(self) -> int:
-        return self._frame
+        return self.view_state.frame
 
     def set_frame(self, frame: int) -> None:
-        frame = min(max(int(frame), 0), self._scene.frames - 1)
-        if frame != self._frame:
-            self._frame = frame
-            self.frameChanged.emit(frame)
+        self.view_state.set_frame(frame)
 
     @property
     def selected_uid(self) -> int | None:
-        if self._selected is not None and all(o.uid != self._selected for o in self._scene.objects):
-            return None
-        return self._selected
+        return self.view_state.selected_uid
 
     def select(self, uid: int | None) -> None:
-        if uid != self._selected:
-            self._selected = uid
-            self.selectionChanged.emit(uid)
+        self.view_state.select(uid)
 
     @property
     def selected_key(self) -> tuple[int, int] | None:
-        return self._selected_key
+        return self.view_state.selected_key
 
     def select_key(self, uid: int | None, frame: int | None = None) -> None:
-        key = None if uid is None or frame is None else (uid, frame)
-        if key != self._selected_key:
-            self._selected_key = key
-            if uid is not None:
-                self.select(uid)
-            self.keySelectionChanged.emit(key)
+        self.view_state.select_key(uid, frame)
+
+    def is_visible(self, uid: int) -> bool:
+        return self.view_state.is_visible(uid)
+
+    def set_visible(self, uid: int, shown: bool) -> None:
+        self.view_state.set_visible(uid, shown)

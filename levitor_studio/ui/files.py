@@ -16,6 +16,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ..model.errors import LevitorError
+from ..model.events import SceneChange
 from ..plugin_host.protocols import DEPTH, SEGMENTER
 from ..tasks.runner import frozen_copy
 from .document import Document
@@ -252,10 +253,8 @@ class FileActions:
         except (LevitorError, OSError) as exc:
             self.error(f"Could not save {path.name}: {exc}")
             return False
-        old = doc.path
         doc.set_path(path)
         doc.undo_stack.setClean()
-        self.work.project_saved(old, path)  # type: ignore[attr-defined]  # takes follow
         self.recovery.discard()
         self.add_recent(path)
         self.show_message(f"Saved {path}")  # type: ignore[attr-defined]
@@ -336,7 +335,7 @@ class FileActions:
             menu.addAction(Path(p).name, lambda p=p: self.open_path(p)).setStatusTip(p)
         menu.setEnabled(bool(self.recent_files()))
 
-    def scene_edited(self, _what: str = "") -> None:
+    def scene_edited(self, _what: SceneChange | None = None) -> None:
         """The document changed (or was replaced): the next autosave has new work to write."""
         self._revision += 1
 

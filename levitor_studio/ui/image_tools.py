@@ -108,7 +108,11 @@ class ToolController:
         self._drag: dict[str, Any] | None = None
         self._wheel_key: tuple[int, int] | None = None
         self._wheel_merge = ""
-        self._wheel_idle = QTimer()
+        # a child of the view: Qt deletes it with the view, on the GUI thread. A parentless
+        # timer died with this plain-Python controller, whose cycle with the view only Python's
+        # collector breaks, on whichever thread it runs: a worker could destroy the running
+        # timer, which Qt then fired on freed memory (issue 12, the segfault in tests/ui)
+        self._wheel_idle = QTimer(view)
         self._wheel_idle.setSingleShot(True)
         self._wheel_idle.setInterval(700)
         self._wheel_idle.timeout.connect(self._end_wheel)
@@ -165,7 +169,7 @@ class ToolController:
         radius = HIT_PX * max(px[0], px[1], 1e-6)
         best: tuple[float, tuple[int, int]] | None = None
         for obj in self.doc.scene.objects:
-            if not obj.visible:
+            if not self.doc.is_visible(obj.uid):
                 continue
             for k in obj.keyframes:
                 d = float(np.hypot(k.x - x, k.y - y))
@@ -178,7 +182,7 @@ class ToolController:
         scene, frame = self.doc.scene, self.doc.frame
         hits = []
         for obj in scene.objects:
-            if not obj.visible:
+            if not self.doc.is_visible(obj.uid):
                 continue
             path = scene.trajectory(obj)
             fx, fy = to_frame0(path, frame, x, y)
@@ -281,13 +285,6 @@ class ToolController:
     def add_key_at(self, x: float, y: float) -> bool:
         """Key the selected object (or the one under the cursor) at the playhead at ``(x, y)``."""
         doc = self.doc
-        width, height = doc.scene.size
-        if not (0.0 <= x < width and 0.0 <= y < height):
-            doc.message.emit(
-                f"No key placed: ({x:.0f}, {y:.0f}) is outside the {width}×{height} image; "
-                "click inside it (or drag a key out past the edge)"
-            )
-            return True
         uid = doc.selected_uid if doc.selected_uid is not None else self.object_at(x, y)
         if uid is None:
             doc.message.emit("Select an object first, then click where it should be")

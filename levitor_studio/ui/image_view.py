@@ -18,11 +18,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QVBoxLayout, QWidget
 
+from ..model.events import DepthChanged, SceneChange
 from ..tasks.runner import PreviewRefresher
 from .document import Document
 from .horizon import HorizonLine
 from .image_tools import PassiveScatter, Tool, ToolController, ToolViewBox
-from .overlays import depth_readout, mask_path, placement
+from .overlays import mask_path, placement
 from .widgets import Binding
 
 ONION_SPAN = 3  # frames drawn either side of the playhead
@@ -105,7 +106,11 @@ class ImageView(QWidget):
         b.connect(doc.frameChanged, self._on_frame)
         b.connect(doc.selectionChanged, self._on_selection)
         b.connect(doc.keySelectionChanged, self._on_selection)
+        b.connect(doc.visibilityChanged, self._on_visibility)
         b.connect(doc.orderRequested, self.tools.start_order)
+
+    def _on_visibility(self, _uid: int, _shown: bool) -> None:
+        self.redraw_overlays()
 
     def set_document(self, document: Document, refresher: PreviewRefresher | None = None) -> None:
         """Show ``document`` in this same view (the widget and its layout stay)."""
@@ -129,7 +134,6 @@ class ImageView(QWidget):
 
     def _on_selection(self, _what: Any) -> None:
         self.redraw_overlays()
-        self.sync_readout()
 
     def reset_scene(self) -> None:
         """A new scene was loaded: rebuild everything and fit it in view."""
@@ -192,14 +196,13 @@ class ImageView(QWidget):
         if self.display == "preview" and frame == self.doc.frame:
             self._show(image)
 
-    def _on_scene_changed(self, what: str) -> None:
-        if what == "depth":
+    def _on_scene_changed(self, what: SceneChange) -> None:
+        if isinstance(what, DepthChanged):
             self.horizon.sync()
         if self._preview is not None:
             self._preview.invalidate()
         self.redraw_overlays()
         self.refresh_image()
-        self.sync_readout()
 
     def _on_frame(self, _frame: int) -> None:
         self._place_for_frame()
@@ -229,13 +232,13 @@ class ImageView(QWidget):
             ov.tint.setBrush(QBrush(fill))
             ov.tint.setPen(QPen(color.lighter(130) if selected else color, 0))
             ov.tint.setZValue(5 + z_order)
-            ov.tint.setVisible(self.show_masks and obj.visible)
+            ov.tint.setVisible(self.show_masks and doc.is_visible(obj.uid))
             for ghost in ov.ghosts:
                 ghost.setPath(outline)
                 ghost.setBrush(QBrush(Qt.BrushStyle.NoBrush))
                 ghost.setZValue(4)
             ov.path = scene.trajectory(obj)
-            self._draw_path(obj.uid, ov, color, selected, obj.visible)
+            self._draw_path(obj.uid, ov, color, selected, doc.is_visible(obj.uid))
         self._place_for_frame()
 
     def _draw_path(
@@ -280,7 +283,7 @@ class ImageView(QWidget):
             if ov.path is None:
                 continue
             ov.tint.setTransform(placement(ov.path, frame))
-            visible = self.doc.scene.object(uid).visible
+            visible = self.doc.is_visible(uid)
             for i, ghost in enumerate(ov.ghosts):
                 offset = i - ONION_SPAN + (1 if i >= ONION_SPAN else 0)
                 f = frame + offset
@@ -319,17 +322,4 @@ class ImageView(QWidget):
         self.readout.emit(text, warn)
 
     def hide_depth_readout(self) -> None:
-        """No key selected (or it is gone): no floating read-out and no stale status text."""
         self.depth_label.hide()
-        self.readout.emit("", False)
-
-    def sync_readout(self) -> None:
-        """The read-out follows the selected key after any edit, undo or deletion."""
-        sel = self.doc.selected_key
-        obj = next((o for o in self.doc.scene.objects if sel and o.uid == sel[0]), None)
-        key = obj.key_at(sel[1]) if obj is not None and sel is not None else None
-        if key is None or obj is None or not obj.visible:
-            self.hide_depth_readout()
-            return
-        text, warn = depth_readout(self.doc.scene, obj, key.z)
-        self.show_depth_readout(text, warn, key.x, key.y)

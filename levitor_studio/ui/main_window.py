@@ -104,6 +104,7 @@ class MainWindow(FileActions, DockLayout, QMainWindow):
             # this window is gone): the dropped document must not call back into the window
             old.undo_stack.blockSignals(True)
             old.blockSignals(True)
+            old.close()  # its scene may live on (reopened): stop forwarding its events
             if self.preview is not None:
                 self.preview.close()
             self.timeline.playback.stop()

@@ -149,6 +149,7 @@ def make_actions(win: MainWindow) -> None:
         "Run the selected video generator (the CPU preview by default)",
     )
     a["shortcuts"] = act(win, "Keyboard Shortcuts", lambda: show_shortcuts(win), "F1")
+    a["show_log"] = act(win, "Show &Log", lambda: show_log(win), tip="Open the log file")
     a["about"] = act(win, "About LeviTor Studio", lambda: about(win))
 
 
@@ -196,7 +197,7 @@ def render_menu(win: MainWindow) -> QMenu:
 
 def help_menu(win: MainWindow) -> QMenu:
     m = win.menuBar().addMenu("&Help")
-    return fill(m, win, ("shortcuts", "about"))
+    return fill(m, win, ("shortcuts", "show_log", "about"))
 
 
 def build_toolbar(win: MainWindow) -> QToolBar:
@@ -204,11 +205,8 @@ def build_toolbar(win: MainWindow) -> QToolBar:
     bar.setObjectName("main_toolbar")
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     a = win.actions_by_name
-    for name in ("open", "save", None):
+    for name in ("open", "save", None, "undo", "redo", None):
         bar.addSeparator() if name is None else bar.addAction(a[name])
-    for name in ("undo", "redo"):
-        bar.addAction(_fixed_label(win, name))
-    bar.addSeparator()
     for action in win.tool_actions.values():
         bar.addAction(action)
     bar.addSeparator()
@@ -216,33 +214,6 @@ def build_toolbar(win: MainWindow) -> QToolBar:
         bar.addSeparator() if name is None else bar.addAction(a[name])
     bar.widgetForAction(a["generate"]).setObjectName("generate_button")
     return bar
-
-
-def _fixed_label(win: MainWindow, name: str) -> QAction:
-    """A toolbar twin of Undo / Redo with a fixed label; what it undoes is in its tooltip.
-
-    The menu's action says "Undo Generation settings": on the toolbar that text changed the
-    button's width and shifted every button after it under the artist's pointer.
-    """
-    group, label = win.undo_group, name.capitalize()
-    twin = QAction(label, win)
-    twin.setObjectName(f"toolbar_{name}")
-    twin.triggered.connect(group.undo if name == "undo" else group.redo)
-    changed = group.undoTextChanged if name == "undo" else group.redoTextChanged
-    able = group.canUndoChanged if name == "undo" else group.canRedoChanged
-    shortcut = win.actions_by_name[name].shortcut().toString()
-
-    def tip(text: str) -> None:
-        what = f"{label} {text}" if text else f"Nothing to {name}"
-        twin.setToolTip(f"{what} ({shortcut})")
-        twin.setStatusTip(what)
-
-    changed.connect(tip)
-    able.connect(twin.setEnabled)
-    tip(group.undoText() if name == "undo" else group.redoText())
-    twin.setEnabled(group.canUndo() if name == "undo" else group.canRedo())
-    win.actions_by_name[f"toolbar_{name}"] = twin
-    return twin
 
 
 def show_shortcuts(win: MainWindow) -> None:
@@ -259,6 +230,23 @@ def show_shortcuts(win: MainWindow) -> None:
         "Ctrl+G\tgenerate",
     ]
     QMessageBox.information(win, "Keyboard shortcuts", "\n".join(lines))
+
+
+def show_log(win: MainWindow) -> bool:
+    """Open the log file in the desktop's viewer (the details behind a one-line error)."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    from .. import logs
+
+    path = logs.setup()
+    if path is None:
+        win.error(f"The log cannot be written in {logs.log_dir()}")
+        return False
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        win.error(f"No program opens the log here; it is {path}")
+        return False
+    return True
 
 
 def about(win: MainWindow) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..model.commands import MoveObjectInOrder, RemoveObject, SetObjectProperties
+from ..model.events import ObjectChanged, ObjectsChanged, SceneChange
 from .document import Document
 from .widgets import Binding, icon_button
 
@@ -86,6 +87,10 @@ class ObjectsPanel(QWidget):
     def _bind(self, doc: Document) -> None:
         self._binding.connect(doc.sceneChanged, self._on_scene_changed)
         self._binding.connect(doc.selectionChanged, self._on_selection)
+        self._binding.connect(doc.visibilityChanged, self._on_visibility)
+
+    def _on_visibility(self, _uid: int, _shown: bool) -> None:
+        self.rebuild()
 
     def _on_selection(self, _uid: object) -> None:
         self._select_row()
@@ -98,8 +103,8 @@ class ObjectsPanel(QWidget):
             self._bind(document)
         self.rebuild()
 
-    def _on_scene_changed(self, what: str) -> None:
-        if what.startswith(("objects", "object:")):
+    def _on_scene_changed(self, what: SceneChange) -> None:
+        if isinstance(what, (ObjectsChanged, ObjectChanged)):
             self.rebuild()
 
     def rebuild(self) -> None:
@@ -115,7 +120,7 @@ class ObjectsPanel(QWidget):
             name.setFlags(name.flags() | Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(row, 0, sw)
             self.table.setItem(row, 1, name)
-            for col, on in ((2, obj.visible), (3, obj.locked)):
+            for col, on in ((2, self.doc.is_visible(obj.uid)), (3, obj.locked)):
                 item = QTableWidgetItem()
                 item.setFlags(
                     Qt.ItemFlag.ItemIsEnabled
@@ -152,10 +157,12 @@ class ObjectsPanel(QWidget):
         col = item.column()
         if col == 1:
             ok = self.doc.push(SetObjectProperties(uid, name=item.text()))
-        elif col in (2, 3):
+        elif col == 2:  # hiding is view state, not an undoable edit of the scene
+            self.doc.set_visible(uid, item.checkState() == Qt.CheckState.Checked)
+            return
+        elif col == 3:
             on = item.checkState() == Qt.CheckState.Checked
-            kw = {"visible": on} if col == 2 else {"locked": on}
-            ok = self.doc.push(SetObjectProperties(uid, **kw))  # type: ignore[arg-type]
+            ok = self.doc.push(SetObjectProperties(uid, locked=on))
         else:
             return
         if not ok:

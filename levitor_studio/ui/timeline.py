@@ -63,6 +63,7 @@ class TimelineWidget(QWidget):
             doc.frameChanged,
             doc.selectionChanged,
             doc.keySelectionChanged,
+            doc.visibilityChanged,
         ):
             self._binding.connect(sig, self._on_document_event)
 
@@ -147,7 +148,7 @@ class TimelineWidget(QWidget):
             bg = ROW_BG[row % 2].lighter(118) if obj.uid == doc.selected_uid else ROW_BG[row % 2]
             p.fillRect(QRectF(0, y, w, ROW_H), bg)
             p.fillRect(QRectF(8, y + 7, 10, 10), QColor(*obj.color))
-            p.setPen(TEXT if obj.visible else TEXT.darker(170))
+            p.setPen(TEXT if doc.is_visible(obj.uid) else TEXT.darker(170))
             p.drawText(QRectF(24, y, NAME_W - 28, ROW_H), Qt.AlignmentFlag.AlignVCenter, obj.name)
         step = max(1, int(round(28 / cell)))
         for f in range(scene.frames):

@@ -9,7 +9,6 @@ one-line message.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from ..backends.heuristic_depth import HeuristicDepth, horizon_of
 from ..model.commands import AddObject, SetDepthMap, SetObjectMask, new_object
 from ..model.errors import LevitorError
+from ..model.events import SceneChange
 from ..plugin_host import create_backend
 from ..plugin_host.protocols import DEPTH, GENERATOR, SEGMENTER, Prompt
 from ..tasks.runner import TaskHandle, TaskRunner, frozen_copy
@@ -37,7 +37,6 @@ class WorkController(QObject):
     objectAdded = Signal(int)  # uid made by the box / clicks tools
     failed = Signal(str)  # a generation or export failed: the window shows a message box
     staleChanged = Signal(bool)  # the generated take no longer matches the scene (or again does)
-    takeStored = Signal(object)  # a take was written to the project's takes folder (or copied)
 
     def __init__(self, runner: TaskRunner, prefs: Preferences, parent: QObject | None = None):
         super().__init__(parent)
@@ -47,7 +46,6 @@ class WorkController(QObject):
         self.frames: NDArray[np.uint8] | None = None
         self.take: dict[str, Any] | None = None  # how self.frames were made (seed, settings)
         self.stale = False  # the scene's control signal or first frame changed since
-        self.take_id: str | None = None  # the stored take the frames are (None: not stored yet)
         self._backends: dict[tuple[str, str, tuple[tuple[str, str], ...]], Any] = {}
         self._segmenter_image: int | None = None
         self._clicks: list[tuple[float, float, int]] = []
@@ -58,13 +56,12 @@ class WorkController(QObject):
         self.doc = doc
         self.frames = None
         self.take = None
-        self.take_id = None
         self._set_stale(False)
         self._segmenter_image = None
         self.reset_clicks()
         doc.sceneChanged.connect(self._on_scene_changed)
 
-    def _on_scene_changed(self, what: str) -> None:
+    def _on_scene_changed(self, what: SceneChange) -> None:
         """A take is never dropped by an edit: it is marked stale when what it was made from
         (the control signal's inputs, the first frame) changed, and fresh again after undo."""
         if self.frames is None or self.take is None or self.doc is None:
@@ -215,63 +212,9 @@ class WorkController(QObject):
     def _on_generated(self, result: tuple[NDArray[np.uint8], dict[str, Any]]) -> None:
         frames, self.take = result
         self.frames = frames
-        self.take_id = None
-        self.store_take()
         self._on_scene_changed("generated")  # edits made while it ran may make it stale
         self.generated.emit(frames)
         self._message(f"Generated {len(frames)} frames")
-
-    # -- takes ---------------------------------------------------------------------------------
-
-    def store_take(self) -> TaskHandle | None:
-        """Keep the generated clip as a take of the saved project (in the background)."""
-        doc = self.doc
-        if doc is None or doc.path is None or self.frames is None or self.take is None:
-            return None
-        if self.take_id is not None:
-            return None
-        project, frames, record = doc.path, self.frames, self.take
-        fps = doc.scene.fps
-        handle = self._start(
-            "store take",
-            lambda task: engine_jobs.store_take(project, frames, record, fps),
-        )
-        if handle is not None:
-            handle.finished.connect(lambda take: self._stored(take, record))
-        return handle
-
-    def _stored(self, take: Any, record: dict[str, Any]) -> None:
-        if record is self.take:
-            self.take_id = take.id
-        self.takeStored.emit(take)
-
-    def project_saved(self, old: Path | None, new: Path) -> TaskHandle | None:
-        """After Save As the takes follow the project; an unsaved document's clip is kept."""
-        if old is not None and old != new:
-            handle = self._start("copy takes", lambda task: engine_jobs.copy_takes(old, new))
-            if handle is not None:
-                handle.finished.connect(self._after_copy)
-            return handle
-        return self.store_take()
-
-    def _after_copy(self, count: int) -> None:
-        self._message(f"Copied {count} take(s) with the project")
-        self.takeStored.emit(None)
-        self.take_id = None  # the current clip, if any, is now a take of the new project too
-        self.store_take()
-
-    def show_take(self, take: Any) -> TaskHandle | None:
-        """Decode a stored take and show it as the generated clip (timeline and view)."""
-        handle = self._start("load take", lambda task: engine_jobs.load_take(take))
-        if handle is not None:
-            handle.finished.connect(lambda frames: self._show_take(take, frames))
-        return handle
-
-    def _show_take(self, take: Any, frames: NDArray[np.uint8]) -> None:
-        self.frames, self.take, self.take_id = frames, dict(take.record), take.id
-        self._on_scene_changed("take")
-        self.generated.emit(frames)
-        self._message(f"Showing take {take.label}")
 
     def export_video(self, path: str) -> TaskHandle | None:
         assert self.doc is not None

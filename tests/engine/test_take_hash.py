@@ -25,7 +25,6 @@ def test_view_only_edits_and_generation_settings_keep_the_control_hash():
     assert before.startswith("sha256:") and len(before) == 7 + 64
     for command in (
         SetObjectProperties(1, name="renamed"),
-        SetObjectProperties(1, visible=False),
         SetObjectProperties(2, color=(9, 9, 9)),
         SetObjectProperties(2, locked=True),
         SetGenerationSettings({"seed": 7, "steps": 30, "motion_bucket": 120}),

@@ -56,11 +56,11 @@ def test_the_view_helper_gives_the_same_words() -> None:
     assert c.locked_refusal(scene, 99) is None
 
 
-def test_name_colour_visibility_and_the_lock_stay_editable() -> None:
+def test_name_colour_and_the_lock_stay_editable() -> None:
     scene = _locked()
-    c.SetObjectProperties(1, name="cup", color=(1, 2, 3), visible=False).apply(scene)
+    c.SetObjectProperties(1, name="cup", color=(1, 2, 3)).apply(scene)
     obj = scene.object(1)
-    assert (obj.name, obj.color, obj.visible, obj.locked) == ("cup", (1, 2, 3), False, True)
+    assert (obj.name, obj.color, obj.locked) == ("cup", (1, 2, 3), True)
     c.SetObjectProperties(1, locked=False).apply(scene)
     c.DeleteKeyframe(1, 15).apply(scene)
     assert [k.frame for k in scene.object(1).keyframes] == [0]

@@ -24,7 +24,6 @@ def _rich_scene() -> Scene:
     )
     scene.objects[0].keyframes.append(Keyframe(7, 3.25, 9.5, 0.75, Easing.EASE_IN_OUT))
     scene.objects[0].keyframes.sort(key=lambda k: k.frame)
-    scene.objects[1].visible = False
     scene.objects[1].points_ratio = 0.5
     scene.source_name = "photo.jpg"
     return scene
@@ -248,3 +247,15 @@ def test_saved_files_get_normal_permissions(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert mode == 0o666 & ~umask
+
+
+def test_hiding_is_not_saved_and_an_older_files_visible_flag_is_ignored(tmp_path: Path) -> None:
+    # visibility is view state (model.view_state); projects saved before that carry the flag
+    assert "visible" not in manifest_of(make_scene())["objects"][0]
+    manifest = _manifest()
+    manifest["objects"][1]["visible"] = False
+    loaded = load_project(_write(tmp_path, manifest))
+    assert snapshot(loaded) == snapshot(make_scene())
+    manifest["objects"][1]["visible"] = "no"  # still checked: a wrong type is a named error
+    with pytest.raises(ValidationError, match=r"^objects\[1\]\.visible: "):
+        load_project(_write(tmp_path, manifest))

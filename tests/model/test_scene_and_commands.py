@@ -105,7 +105,6 @@ def _random_command(scene: Scene, data: st.DataObject) -> c.Command:
             uid,
             name=data.draw(st.text("abc", min_size=1, max_size=4)),
             color=(1, 2, data.draw(st.integers(0, 255))),
-            visible=data.draw(st.booleans()),
             points_ratio=data.draw(st.sampled_from([None, 0.5, 2.0])),
         )
     if kind == "mask":

@@ -10,6 +10,8 @@ if not os.environ.get("DISPLAY"):  # under `make test` the whole run shares one 
 import pytest  # noqa: E402
 from scenes import EXAMPLE  # noqa: E402
 
+from levitor_studio.model.project_io import load_project  # noqa: E402
+
 
 @pytest.fixture(autouse=True)
 def private_config(tmp_path, monkeypatch):
@@ -17,6 +19,11 @@ def private_config(tmp_path, monkeypatch):
     folder = tmp_path / "config"
     monkeypatch.setenv("LEVITOR_STUDIO_CONFIG_DIR", str(folder))
     return folder
+
+
+@pytest.fixture
+def example_scene():
+    return load_project(EXAMPLE / "coffee.levitor")
 
 
 @pytest.fixture

@@ -127,7 +127,9 @@ def test_frozen_copy_is_independent_of_later_edits():
     assert copy.same_as(make_scene())
 
 
-def test_a_worker_bug_keeps_its_traceback_in_the_log_and_shows_one_line(qtbot, runner, private_log):
+def test_a_worker_bug_keeps_its_traceback_in_the_log_and_shows_one_line(
+    qtbot, runner, private_log
+):
     def broken_backend(task):
         raise ZeroDivisionError("division by zero\nin layer 3")
 
@@ -141,3 +143,20 @@ def test_a_worker_bug_keeps_its_traceback_in_the_log_and_shows_one_line(qtbot, r
     assert re.search(head + "ZeroDivisionError: division by zero …\nTraceback", text)
     assert 'in broken_backend\n    raise ZeroDivisionError("division by zero\\nin layer 3")' in text
     assert text.rstrip().endswith("ZeroDivisionError: division by zero\nin layer 3")
+
+
+def test_a_jobs_qt_objects_belong_to_qt_and_go_once_its_worker_returned(qtbot, runner):
+    import shiboken6
+    from qt_leaks import flush_deletes
+
+    handle = runner.submit("job", lambda task: 7)
+    signals = handle.signals
+    # owned by Qt (a child of the handle): no Python reference, nor the cycle collector on a
+    # worker thread, can delete them
+    assert not shiboken6.ownedByPython(signals) and signals.parent() is handle
+    with qtbot.waitSignal(handle.ended):
+        pass
+    assert runner.active() == []
+    assert runner.shutdown()  # every worker has returned
+    flush_deletes()
+    assert not shiboken6.isValid(handle) and not shiboken6.isValid(signals)

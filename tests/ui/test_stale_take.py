@@ -30,7 +30,6 @@ def test_unrelated_edits_keep_the_take_and_signal_edits_mark_it_stale(qtbot, win
     doc.set_frame(5)
     for command in (
         SetObjectProperties(mug.uid, name="the mug"),
-        SetObjectProperties(mug.uid, visible=False),
         SetObjectProperties(mug.uid, color=(1, 2, 3)),
         SetObjectProperties(spoon.uid, locked=True),
     ):

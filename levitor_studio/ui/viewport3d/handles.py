@@ -9,6 +9,8 @@ no OpenGL picking pass and is what the tests check.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 from vtkmodules.vtkCommonDataModel import vtkPolyData
@@ -47,10 +49,14 @@ class KeyHandles:
         renderer.AddActor(self.actor)
 
     def refresh(
-        self, scene: Scene, display: G.DepthDisplay, selected: tuple[int, int] | None
+        self,
+        scene: Scene,
+        display: G.DepthDisplay,
+        selected: tuple[int, int] | None,
+        is_visible: Callable[[int], bool] = lambda uid: True,
     ) -> None:
         """Rebuild from the scene's keys (after an edit, a selection or an exaggeration change)."""
-        keys = [(o, k) for o in scene.objects if o.visible for k in o.keyframes]
+        keys = [(o, k) for o in scene.objects if is_visible(o.uid) for k in o.keyframes]
         self.keys = [(o.uid, k.frame) for o, k in keys]
         world = [G.key_world(scene, k, display) for _, k in keys]
         self.world = np.asarray(world, np.float64).reshape(-1, 3)

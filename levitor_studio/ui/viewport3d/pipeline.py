@@ -10,6 +10,7 @@ display position stands for. The Qt widget drives it; tests and the benchmark dr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,8 +54,15 @@ class ObjectActors:
 class ViewportPipeline:
     """Actors of one scene at one playhead frame, in ``render_window``'s new renderer."""
 
-    def __init__(self, scene: Scene, render_window: vtkRenderWindow, lod_budget: int = LOD_BUDGET):
+    def __init__(
+        self,
+        scene: Scene,
+        render_window: vtkRenderWindow,
+        lod_budget: int = LOD_BUDGET,
+        is_visible: Callable[[int], bool] = lambda uid: True,
+    ):
         self.scene = scene
+        self.is_visible = is_visible  # the views' hide state (ViewState), not the scene's
         self.window = render_window
         self.lod_budget = lod_budget
         self.frame = 0
@@ -154,7 +162,7 @@ class ViewportPipeline:
             ]
             entry.actors[2].GetProperty().SetRenderPointsAsSpheres(True)
             for actor in entry.actors:
-                actor.SetVisibility(obj.visible)
+                actor.SetVisibility(self.is_visible(obj.uid))
                 self.renderer.AddActor(actor)
             self.objects[obj.uid] = entry
         self.refresh_objects()
@@ -211,7 +219,7 @@ class ViewportPipeline:
             entry.data = G.Cloud(cloud.points, colors, cloud.pixels)
 
     def refresh_handles(self) -> None:
-        self.handles.refresh(self.scene, self.display, self.selected_key)
+        self.handles.refresh(self.scene, self.display, self.selected_key, self.is_visible)
 
     @property
     def handle_keys(self) -> list[tuple[int, int]]:

@@ -25,6 +25,7 @@ from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkRenderingCore import vtkRenderWindow, vtkWindowToImageFilter
 
 from ...model.commands import SetKeyframe, SetKeyframes, locked_refusal
+from ...model.events import KeysChanged, SceneChange, SettingsChanged
 from ...model.keyframes import Keyframe
 from ..document import Document
 from ..overlays import depth_readout
@@ -93,7 +94,7 @@ class Viewport3DWidget(QWidget):
             layout.addWidget(self.interactor, 1)
             window = self.interactor.GetRenderWindow()
         self.render_window = window
-        self.pipeline = ViewportPipeline(document.scene, window)
+        self.pipeline = ViewportPipeline(document.scene, window, is_visible=document.is_visible)
         if self.interactor is not None:
             self.interactor.attach(self.pipeline)
         self.toolbar.presetChosen.connect(self.set_preset)
@@ -104,6 +105,7 @@ class Viewport3DWidget(QWidget):
         document.sceneChanged.connect(self._on_scene_changed)
         document.frameChanged.connect(self._on_frame_changed)
         document.keySelectionChanged.connect(self._on_key_selected)
+        document.visibilityChanged.connect(self._on_visibility_changed)
         self._scrub_rest = QTimer(self)
         self._scrub_rest.setSingleShot(True)
         self._scrub_rest.setInterval(_SCRUB_REST_MS)
@@ -177,13 +179,17 @@ class Viewport3DWidget(QWidget):
 
     # -- document events -----------------------------------------------------------------------
 
-    def _on_scene_changed(self, what: str) -> None:
-        if what == "settings":
+    def _on_scene_changed(self, what: SceneChange) -> None:
+        if isinstance(what, SettingsChanged):
             return
-        if what.startswith("keys:"):
+        if isinstance(what, KeysChanged):
             self.pipeline.refresh_objects()
         else:
             self.pipeline.rebuild()
+        self.request_render()
+
+    def _on_visibility_changed(self, _uid: int, _shown: bool) -> None:
+        self.pipeline.rebuild()
         self.request_render()
 
     def _on_frame_changed(self, frame: int) -> None:

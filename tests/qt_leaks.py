@@ -1,0 +1,86 @@
+"""What a test may not leave behind in the Qt process: the checks of the autouse fixture.
+
+One pytest process runs every test, so an object a test leaks acts during later tests. The
+intermittent segfault of issue 12 was one: a parentless ``QTimer`` owned by a Python object in a
+reference cycle. Python's cycle collector runs on whichever thread allocates at the moment (a
+worker compressing a PNG), so it destroyed the timer on that worker thread; Qt refused to stop
+a timer from another thread, left it registered, and the GUI thread later fired it on freed
+memory. So after each test that had a ``QApplication``:
+
+- no ``QThread`` runs and no ``QThreadPool`` has an active job;
+- no ``QTimer`` is active;
+- no Python thread started during the test is still alive (foreign "Dummy" threads, the
+  pool's workers seen from Python, are not Python's to join);
+- the cycle collector frees no Qt object that Python owns: whatever a Python cycle holds must
+  belong to a Qt parent, which deletes it on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+
+def python_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if not isinstance(t, threading._DummyThread)}
+
+
+def flush_deletes() -> None:
+    """Run every pending ``deleteLater`` (plain ``processEvents`` leaves them queued)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for _ in range(3):  # a deletion may queue another (a dock's widget, its children)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QCoreApplication.processEvents()
+
+
+def _describe(obj: object) -> str:
+    try:
+        name = obj.objectName()  # type: ignore[attr-defined]
+    except RuntimeError:
+        name = ""
+    return f"{type(obj).__module__}.{type(obj).__qualname__}" + (f" {name!r}" if name else "")
+
+
+def qt_objects_freed_by_the_cycle_collector() -> list[str]:
+    """Python-owned Qt objects that only a reference cycle keeps: the collector (on any thread)
+    would destroy them. Collected here, on the GUI thread, after they are listed."""
+    import shiboken6
+    from PySide6.QtCore import QObject
+
+    gc.collect()  # plain garbage first: only what a cycle holds is left for the next pass
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        gc.collect()
+        found = [
+            _describe(o)
+            for o in gc.garbage
+            if isinstance(o, QObject) and shiboken6.isValid(o) and shiboken6.ownedByPython(o)
+        ]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    gc.collect()
+    return found
+
+
+def running_qt_work() -> list[str]:
+    """Active timers, running ``QThread`` objects and thread pools with jobs still running."""
+    import shiboken6
+    from PySide6.QtCore import QThread, QThreadPool, QTimer
+
+    found = []
+    for obj in shiboken6.getAllValidWrappers():
+        try:
+            if isinstance(obj, QTimer) and obj.isActive():
+                found.append(f"an active QTimer ({_describe(obj)}, {obj.interval()} ms)")
+            elif isinstance(obj, QThread) and obj.isRunning():
+                found.append(f"a running QThread ({_describe(obj)})")
+            elif isinstance(obj, QThreadPool) and obj.activeThreadCount():
+                found.append(f"a QThreadPool with {obj.activeThreadCount()} running job(s)")
+        except RuntimeError:  # deleted between the listing and the question
+            continue
+    pool = QThreadPool.globalInstance()
+    if pool.activeThreadCount():
+        found.append(f"the global QThreadPool with {pool.activeThreadCount()} running job(s)")
+    return found
