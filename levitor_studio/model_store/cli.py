@@ -76,8 +76,13 @@ def _install(entry: Any, args: argparse.Namespace) -> int:
     from ..model.errors import InputError
     from ..tasks.state import TaskState
     from .installer import fetch_plan, install
+    from .locate import installed
     from .paths import StoreSettings
 
+    done = installed(entry.name)
+    if done:  # no network, no second multi-gigabyte download by mistake
+        print(f"{entry.name} is already installed in {done[0].folder} (remove it to install again)")
+        return 0
     print(entry.licence_text())
     if not args.accept_licence:
         if not sys.stdin.isatty():

@@ -124,3 +124,24 @@ def test_new_and_render_never_touch_the_network(example_dir: Path, tmp_path: Pat
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_progress_bar_and_an_installed_model_is_not_fetched_again(
+    hub, store, capsys, monkeypatch
+):
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    err = Terminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    args = ["models", "install", "sam-vit-b", "--endpoint", hub.endpoint, "--accept-licence"]
+    assert main(args) == 0
+    last = err.getvalue().rstrip("\n").split("\r")[-1].rstrip()
+    assert last.startswith("[" + "#" * 30 + "] 100.0% ")
+    requests = len(hub.log)
+    assert main(args) == 0
+    assert capsys.readouterr().out.endswith(
+        f"sam-vit-b is already installed in {store / 'sam-vit-b'} (remove it to install again)\n"
+    )
+    assert len(hub.log) == requests
