@@ -86,14 +86,16 @@ def export_video(
     task: TaskState,
     take: dict[str, Any] | None = None,
 ) -> Path:
-    """Write the generated clip with its take record beside it (or the CPU preview when nothing
-    was generated)."""
-    from ..api import write_take
+    """Write the generated clip with its take record beside it, or, when nothing was generated,
+    the CPU preview with a record that says so (generator ``preview``)."""
+    from ..api import build_request, take_record, write_take
     from ..engine import export_frames, render_preview
     from ..model.atomic import staged
 
     if frames is None:
         frames = render_preview(scene, task=task)
+        take = take_record(scene, "preview", {}, build_request(scene))
+        take["source"] = "export preview"
     with staged() as stage:  # the clip and its take record land together or not at all
         written = Path(export_frames(frames, path, fps=scene.fps, task=task, stage=stage))
         if take is not None:

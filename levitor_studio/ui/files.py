@@ -8,6 +8,7 @@ from a frozen copy) and offered back after a crash; closing with unsaved changes
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ class FileActions:
 
     def init_files(self) -> None:
         self.recovery = RecoveryFile()
+        self._start_folder: Path | None = None  # the folder of the last file opened
         # every scene change bumps the revision: the undo index repeats after undo + a new
         # edit, and stays put while a drag merges into one step, so it cannot tell new work
         self._revision = 0
@@ -104,14 +106,16 @@ class FileActions:
         path, _ = QFileDialog.getOpenFileName(
             self,
             "New project from image",
-            "",  # type: ignore[arg-type]
+            self.start_path(),  # type: ignore[arg-type]
             "Images (" + " ".join(f"*{s}" for s in sorted(IMAGE_SUFFIXES)) + ")",
         )
         if path:
             self.open_path(path)
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", PROJECT_FILTER)  # type: ignore[arg-type]
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open project", self.start_path(), PROJECT_FILTER
+        )  # type: ignore[arg-type]
         if path:
             self.open_path(path)
 
@@ -120,6 +124,7 @@ class FileActions:
         p = Path(path)
         if ask and not self.maybe_save():
             return False
+        self._start_folder = p.parent
         suffix = p.suffix.lower()
         try:
             if suffix == ".json":
@@ -218,7 +223,9 @@ class FileActions:
         self.set_document(Document(scene))  # type: ignore[attr-defined]
 
     def import_tracks_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import tracks", "", "Tracks (*.json)")  # type: ignore[arg-type]
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import tracks", self.start_path(), "Tracks (*.json)"
+        )  # type: ignore[arg-type]
         if path and self.maybe_save():
             try:
                 self._import_tracks(Path(path))
@@ -236,7 +243,8 @@ class FileActions:
         return self.save_to(doc.path)
 
     def save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self, "Save project", "", PROJECT_FILTER)  # type: ignore[arg-type]
+        start = self.start_path(".levitor")
+        path, _ = QFileDialog.getSaveFileName(self, "Save project", start, PROJECT_FILTER)  # type: ignore[arg-type]
         if not path:
             return False
         if not path.lower().endswith(".levitor"):
@@ -261,12 +269,29 @@ class FileActions:
         return True
 
     def _ask_output(self, title: str, filt: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, title, "", filt)  # type: ignore[arg-type]
+        suffix = re.search(r"\*(\.\w+)", filt)
+        start = self.start_path(suffix.group(1) if suffix else "")
+        path, _ = QFileDialog.getSaveFileName(self, title, start, filt)  # type: ignore[arg-type]
         return path
 
+    def start_path(self, suffix: str = "") -> str:
+        """Where a file dialog starts: the project's folder, else the photo's (the last one
+        opened); with ``suffix``, a proposed name from the project or the photo."""
+        doc = self.doc
+        folder = self._start_folder
+        stem = ""
+        if doc is not None and doc.path is not None:
+            folder, stem = doc.path.parent, doc.path.stem
+        elif doc is not None and doc.scene.source_name:
+            stem = Path(doc.scene.source_name).stem
+        if folder is None:
+            return f"{stem}{suffix}" if stem and suffix else ""
+        return str(folder / f"{stem}{suffix}") if stem and suffix else str(folder)
+
     def export_video_dialog(self) -> None:
+        what = "Export video" if self.work.frames is not None else "Export preview"  # type: ignore[attr-defined]
         path = self._ask_output(
-            "Export video", "Video (*.mp4 *.gif);;PNG frames (a folder name, no extension) (*)"
+            what, "Video (*.mp4 *.gif);;PNG frames (a folder name, no extension) (*)"
         )
         suffix = Path(path).suffix.lower()
         if path and suffix not in ("", ".mp4", ".gif"):

@@ -132,7 +132,7 @@ class MainWindow(FileActions, DockLayout, QMainWindow):
         self.view.set_tool(self.current_tool())
         for panel in self.panels():
             panel.set_document(doc)
-        self._mark_generated(None)
+        self._on_generated(None)
         self.set_viewport3d(doc)
         if old is not None and old is not doc:
             old.deleteLater()
@@ -184,6 +184,10 @@ class MainWindow(FileActions, DockLayout, QMainWindow):
             self.doc.set_frame(self.doc.frame + delta)
 
     def _on_generated(self, frames: Any) -> None:
+        # before Generate, File ▸ Export writes the CPU preview: the menu says which it is
+        self.actions_by_name["export_video"].setText(
+            "Export &Video…" if frames is not None else "Export &Preview…"
+        )
         self.view.set_generated(frames)
         if frames is not None:
             self.actions_by_name["show_generated"].setChecked(True)

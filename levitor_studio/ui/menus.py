@@ -79,7 +79,13 @@ def make_actions(win: MainWindow) -> None:
     a["save"] = act(win, "&Save", win.save, K.Save)
     a["save_as"] = act(win, "Save &As…", win.save_as, K.SaveAs)
     a["import_tracks"] = act(win, "&Import Tracks…", win.import_tracks_dialog)
-    a["export_video"] = act(win, "Export &Video…", win.export_video_dialog, "Ctrl+E")
+    a["export_video"] = act(
+        win,
+        "Export &Preview…",  # "Export Video…" once something was generated
+        win.export_video_dialog,
+        "Ctrl+E",
+        "Export the generated clip, or the CPU preview before Generate, with its take record",
+    )
     a["export_tracks"] = act(win, "Export &Tracks…", win.export_tracks_dialog)
     a["export_signal"] = act(win, "Export Control &Signal…", win.export_signal_dialog)
     a["quit"] = act(win, "&Quit", win.close, K.Quit)
@@ -176,7 +182,10 @@ def file_menu(win: MainWindow) -> QMenu:
 
 def edit_menu(win: MainWindow) -> QMenu:
     m = win.menuBar().addMenu("&Edit")
-    items = ("undo", "redo", None, "delete", "insert_key", "depth", None)
+    history = win.actions_by_name["history"] = win.history_dock.toggleViewAction()
+    history.setText("&History")
+    history.setStatusTip("Show or hide the undo history (click a step to go back to it)")
+    items = ("undo", "redo", "history", None, "delete", "insert_key", "depth", None)
     items += ("bring_front", "send_behind", None)
     return fill(m, win, (*items, "brush_smaller", "brush_larger", None, "prefs"))
 
