@@ -2,7 +2,7 @@
 # runs the whole test suite (what CI runs).
 PY := .venv/bin/python
 
-.PHONY: setup demo test lint bench smoke frozen wheels
+.PHONY: setup demo test lint bench smoke frozen wheels mutants
 
 setup:
 	bash scripts/setup-env
@@ -18,6 +18,10 @@ test: setup
 
 bench: setup
 	$(PY) -m bench
+
+# `make mutants`: apply each mutant listed in scripts/mutants.py to a copy and check its tests fail
+mutants: setup
+	$(PY) scripts/mutants.py --markdown
 
 # Packaging (packaging/README.md). `make wheels`: the app and plugin wheels in dist/, checked for
 # their packages, resources and entry points (build/lib is cleared: setuptools reuses it and would

@@ -38,6 +38,23 @@ def test_easings_shape_the_segment() -> None:
     np.testing.assert_allclose(path[:, 0] + path[::-1, 0], 100.0)  # symmetric
 
 
+@pytest.mark.parametrize(
+    ("ease", "expected"),
+    [
+        # x over frames 0…4 from 0 to 64: u = t/4, x = 64 · f(u), written out by hand
+        (Easing.LINEAR, [0.0, 16.0, 32.0, 48.0, 64.0]),
+        (Easing.EASE_IN, [0.0, 1.0, 8.0, 27.0, 64.0]),  # u³
+        (Easing.EASE_OUT, [0.0, 37.0, 56.0, 63.0, 64.0]),  # 1 − (1 − u)³
+        (Easing.EASE_IN_OUT, [0.0, 10.0, 32.0, 54.0, 64.0]),  # u² (3 − 2u)
+        (Easing.HOLD, [0.0, 0.0, 0.0, 0.0, 64.0]),
+    ],
+)
+def test_each_easing_follows_its_exact_curve(ease: Easing, expected: list[float]) -> None:
+    path = interpolate([Keyframe(0, 0.0, 8.0, 0.5, ease), Keyframe(4, 64.0, 8.0, 0.5)], 5)
+    assert path[:, 0].tolist() == expected
+    assert path[:, 1].tolist() == [8.0] * 5
+
+
 keys_strategy = st.lists(
     st.tuples(
         st.integers(0, 30),

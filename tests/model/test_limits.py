@@ -211,3 +211,48 @@ def test_numpy_scalars_are_accepted_as_plain_values() -> None:
     key = scene.object(1).key_at(3)
     assert key is not None
     assert (type(key.frame), type(key.x), type(key.y)) == (int, float, float)
+
+
+@pytest.mark.parametrize(
+    ("name", "lo", "hi", "below", "above"),
+    [  # written out by hand: what each setting accepts at its two ends, and just past them
+        ("seed", 0, 2**63 - 1, -1, 2**63),
+        ("steps", 1, 1000, 0, 1001),
+        ("motion_bucket", 1, 255, 0, 256),
+        ("control_scale", 0.0, 10.0, -1e-9, 10.000001),
+        ("points_ratio", 0.001, 10.0, 0.0, 10.000001),
+        ("guidance_min", 0.0, 1.0, -1e-9, None),  # its top is guidance_max (3.0)
+        ("guidance_max", 1.0, 30.0, None, 30.000001),  # its bottom is guidance_min (1.0)
+        ("noise_aug", 0.0, 1.0, -1e-9, 1.000001),
+        ("fps_id", 0, 60, -1, 61),
+    ],
+)
+def test_every_setting_at_its_boundaries(
+    name: str, lo: float, hi: float, below: float | None, above: float | None
+) -> None:
+    scene = make_scene()
+    for ok in (lo, hi):
+        c.SetGenerationSettings({name: ok}).apply(scene)
+        assert getattr(scene.settings, name) == ok
+    for bad in (below, above):
+        if bad is None:
+            continue
+        before = snapshot(scene)
+        with pytest.raises(InputError):
+            c.SetGenerationSettings({name: bad}).apply(scene)
+        assert snapshot(scene) == before
+
+
+@pytest.mark.parametrize(
+    ("ratio", "ok"), [(0.001, True), (10.0, True), (None, True), (0.0, False), (10.5, False)]
+)
+def test_an_objects_points_ratio_range(ratio: float | None, ok: bool) -> None:
+    scene = make_scene()
+    cmd = c.SetObjectProperties(1, points_ratio=ratio)
+    if ok:
+        cmd.apply(scene)
+        assert scene.object(1).points_ratio == ratio
+    else:
+        with pytest.raises(InputError, match=r"points ratio .* must be in \(0, 10\]"):
+            cmd.apply(scene)
+        assert scene.object(1).points_ratio is None
