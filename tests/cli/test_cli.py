@@ -7,6 +7,7 @@ import subprocess
 import sys
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,13 +33,56 @@ def test_new_then_info_on_a_real_photo(example_dir: Path, tmp_path: Path) -> Non
     assert "fitted to 512x288" in info.stdout and "12 frames" in info.stdout
 
 
-def test_import_export_tracks_commands(example_dir: Path, tmp_path: Path) -> None:
+def _png(path: Path) -> Any:
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(path) as img:
+        return np.asarray(img.convert("L")) > 0
+
+
+def test_import_export_tracks_commands(
+    example_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The project and the exported file hold what the tracks file says: keys, masks, size."""
+    import numpy as np
+
+    source = json.loads((example_dir / "coffee.tracks.json").read_text())
     proj = tmp_path / "c.levitor"
     assert main(["import-tracks", str(example_dir / "coffee.tracks.json"), "-o", str(proj)]) == 0
+    assert capsys.readouterr().out == f"wrote {proj} (2 objects)\n"
+    scene = load_project(proj)
+    assert scene.size == (512, 288) and scene.frames == 16 and scene.fps == 8.0
+    for obj, od in zip(scene.objects, source["objects"], strict=True):
+        assert obj.name == od["name"]
+        assert [k.to_json() for k in obj.keyframes] == [
+            {"ease": "smooth", **kd} for kd in od["keyframes"]
+        ]
+        np.testing.assert_array_equal(obj.mask, _png(example_dir / od["mask"]))
+
     assert main(["export-tracks", str(proj), "-o", str(tmp_path / "t.json")]) == 0
     doc = json.loads((tmp_path / "t.json").read_text())
+    assert (doc["size"], doc["frames"], doc["fps"]) == ([512, 288], 16, 8.0)
     assert [o["name"] for o in doc["objects"]] == ["cup", "spoon"]
+    for od, original in zip(doc["objects"], source["objects"], strict=True):
+        assert od["keyframes"] == [{"ease": "smooth", **kd} for kd in original["keyframes"]]
+        np.testing.assert_array_equal(
+            _png(tmp_path / od["mask"]), _png(example_dir / original["mask"])
+        )
+    capsys.readouterr()
+
     assert main(["info", str(proj)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "image     (imported) fitted to 512x288 (crop)"
+    assert lines[2] == "clip      16 frames at 8 fps, field of view 50°"
+    assert lines[6] == "objects   2"
+    assert lines[7].startswith("  #1 'cup' id 1, ") and lines[8].startswith("  #2 'spoon' id 2, ")
+    assert lines[9:] == [
+        "     frame   0  x   310.0  y   212.0  z 0.00488  smooth",
+        "     frame   6  x   250.0  y   172.0  z 0.0075  smooth",
+        "     frame  11  x   130.0  y   176.0  z 0.0075  smooth",
+        "     frame  15  x    88.0  y   214.0  z 0.0056  smooth",
+    ]
 
 
 def _bomb_png(path: Path) -> None:
@@ -151,9 +195,26 @@ def test_render_writes_video_take_record_and_signal(example_dir: Path, tmp_path:
     args = ["render", str(example_dir / "coffee.levitor"), "-o", str(out), "--seed", "7"]
     args.append("--no-take")  # the bundled example's folder gets no coffee.takes/
     assert main([*args, "--signal", str(tmp_path / "s.npz")]) == 0
-    assert out.stat().st_size > 10_000  # decoding MP4s back is tested with the engine
+    import imageio_ffmpeg
+
+    run = subprocess.run(  # decoded with ffmpeg itself, not with the code under test
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(out)]
+        + ["-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        capture_output=True,
+        check=True,
+    )
+    video = np.frombuffer(run.stdout, np.uint8).reshape(-1, 288, 512, 3)
+    assert video.shape == (16, 288, 512, 3)
+    # frame 0 is the photo itself (the rest pose), up to H.264's loss
+    image = load_project(example_dir / "coffee.levitor").image.astype(np.int16)
+    assert np.abs(video[0].astype(np.int16) - image).mean() < 4.0
+    assert (
+        np.abs(video[15].astype(np.int16) - image).mean()
+        > np.abs(video[0].astype(np.int16) - image).mean()
+    )  # the spoon has moved by the last frame
     record = json.loads((tmp_path / "take.mp4.take.json").read_text())
     assert record["generator"] == "preview" and record["settings"]["seed"] == 7
+    assert (record["frames"], record["size"]) == (16, [512, 288])
     signal = read_signal_npz(tmp_path / "s.npz")
     assert signal.tensor.shape == (16, 3, 288, 512)
     assert {int(i) for i in np.concatenate(signal.points)[:, 2]} >= {1, 2}
@@ -173,8 +234,29 @@ def test_export_signal_writes_npz_and_keypoints(example_dir: Path, tmp_path: Pat
         )
         == 0
     )
+    import numpy as np
+    from PIL import Image
+
+    from levitor_studio.engine.signal_export import read_signal_npz
+
     keypoints = json.loads((tmp_path / "k.json").read_text())
     assert len(keypoints) == 16 and all(len(p) == 4 for frame in keypoints for p in frame)
+    signal = read_signal_npz(tmp_path / "s.npz")
+    assert [p.tolist() for p in signal.points] == keypoints  # the two files agree
+    table = np.array([p for frame in keypoints for p in frame])
+    assert table[:, 0].min() >= 0 and table[:, 0].max() < 288  # rows
+    assert table[:, 1].min() >= 0 and table[:, 1].max() < 512  # columns
+    assert {1, 2} <= set(table[:, 2].tolist()) and table[:, 3].max() <= 255
+    # the spoon (id 2) at frame 15: every point lies on its mask moved as its key says (anchor
+    # (310, 212) -> (88, 214), scale z0 / z15 = 0.00488 / 0.0056 about the anchor)
+    with Image.open(example_dir / "spoon.png") as img:
+        ys, xs = np.nonzero(np.asarray(img.convert("L")))
+    s = 0.00488 / 0.0056
+    moved = np.stack([214 + s * (ys - 212), 88 + s * (xs - 310)], axis=1)  # (row, col)
+    spoon = np.array([p[:2] for p in keypoints[15] if p[2] == 2], dtype=np.float64)
+    assert len(spoon) >= 1
+    for point in spoon:
+        assert np.hypot(*(moved - point).T).min() < 1.5
 
 
 def test_render_with_an_unavailable_generator_exits_2(
