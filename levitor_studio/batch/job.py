@@ -86,14 +86,14 @@ def _expand(doc: dict[str, Any], path: Path) -> Job:
     probe = Scene(image=np.zeros((8, 8, 3), np.uint8))
     for i, ov in enumerate(overrides):
         values = {k: v for k, v in ov.items() if k != "name"}
-        try:
-            SetGenerationSettings(values).apply(probe)  # the model's own range rules
-        except ValidationError as exc:
-            where = f"overrides[{i}].{exc.path}" if exc.path else f"overrides[{i}]"
-            raise ValidationError(where, exc.message) from None
-        except InputError as exc:
-            raise ValidationError(f"overrides[{i}]", str(exc)) from None
-        probe = Scene(image=probe.image)
+        # the model's own range rules: each value alone (its key path), then all together
+        for where, changes in [*((f"overrides[{i}].{k}", {k: v}) for k, v in values.items()),
+                               (f"overrides[{i}]", values)]:  # fmt: skip
+            try:
+                SetGenerationSettings(changes).apply(Scene(image=probe.image))
+            except InputError as exc:
+                message = exc.message if isinstance(exc, ValidationError) else str(exc)
+                raise ValidationError(where, message) from None
     names: set[str] = set()
     shots: list[Shot] = []
     for i, sd in enumerate(doc["scenes"]):

@@ -78,7 +78,7 @@ def publish(video: Path, output: str) -> None:
 def run_shot(shot: Shot, node: str = "local", task: Any = None) -> ShotResult:
     """Make one shot (or find it made already); a bad input becomes a ``failed`` result."""
     started = time.perf_counter()
-    base = {
+    base: dict[str, Any] = {
         "name": shot.name,
         "project": shot.project,
         "seed": shot.seed,

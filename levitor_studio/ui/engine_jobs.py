@@ -68,15 +68,44 @@ def generate(
     generator: Any, gen_id: str, options: dict[str, str], scene: Scene, task: TaskState
 ) -> tuple[NDArray[np.uint8], dict[str, Any]]:
     """Frames ``(F, H, W, 3)`` and the take record (seed, settings, options) that reproduces them."""
+    import time
+
     from ..api import build_request, take_record
 
+    started = time.perf_counter()
     task.set_progress(0.0, "building the control signal")
     request = build_request(scene, task)
     task.check()
     frames = np.asarray(generator.generate(request, task), dtype=np.uint8)
     if frames.ndim != 4 or frames.shape[0] != scene.frames:
         raise InputError(f"the generator returned {frames.shape}, not {scene.frames} frames")
-    return frames, take_record(scene, gen_id, options, request)
+    record = take_record(scene, gen_id, options, request)
+    record["duration_s"] = round(time.perf_counter() - started, 3)
+    return frames, record
+
+
+def store_take(project: Path, frames: NDArray[np.uint8], record: dict[str, Any], fps: float) -> Any:
+    """Write a generated clip as a new take of ``project`` (its ``.takes`` folder)."""
+    from ..engine.takes import store_take as store
+    from ..model.takes import TakeStore
+
+    duration = float(record.get("duration_s", 0.0))
+    fields = {k: v for k, v in record.items() if k != "duration_s"}
+    return store(TakeStore.of_project(project), frames, fields, fps, duration, "editor")
+
+
+def copy_takes(old: Path, new: Path) -> int:
+    """Save As: copy every take of ``old`` to ``new``'s takes folder; how many were copied."""
+    from ..model.takes import TakeStore, takes_folder
+
+    return TakeStore.of_project(old).copy_to(takes_folder(new))
+
+
+def load_take(take: Any) -> NDArray[np.uint8]:
+    """A stored take's frames, decoded."""
+    from ..engine.takes import read_frames
+
+    return read_frames(take)
 
 
 def export_video(

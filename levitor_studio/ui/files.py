@@ -261,8 +261,10 @@ class FileActions:
         except (LevitorError, OSError) as exc:
             self.error(f"Could not save {path.name}: {exc}")
             return False
+        old = doc.path
         doc.set_path(path)
         doc.undo_stack.setClean()
+        self.work.project_saved(old, path)  # type: ignore[attr-defined]  # takes follow
         self.recovery.discard()
         self.add_recent(path)
         self.show_message(f"Saved {path}")  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ one-line message.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,6 +30,14 @@ if TYPE_CHECKING:
     from .preferences import Preferences
 
 
+def is_bundled(path: Path) -> bool:
+    """Whether ``path`` lies in the app's own resources (the example): never write there."""
+    from importlib import resources
+
+    root = Path(str(resources.files("levitor_studio.resources"))).resolve()
+    return Path(path).resolve().is_relative_to(root)
+
+
 class WorkController(QObject):
     """Starts background jobs for the current document and applies their results."""
 
@@ -37,6 +46,7 @@ class WorkController(QObject):
     objectAdded = Signal(int)  # uid made by the box / clicks tools
     failed = Signal(str)  # a generation or export failed: the window shows a message box
     staleChanged = Signal(bool)  # the generated take no longer matches the scene (or again does)
+    takeStored = Signal(object)  # a take was written to the project's takes folder (or copied)
 
     def __init__(self, runner: TaskRunner, prefs: Preferences, parent: QObject | None = None):
         super().__init__(parent)
@@ -46,6 +56,7 @@ class WorkController(QObject):
         self.frames: NDArray[np.uint8] | None = None
         self.take: dict[str, Any] | None = None  # how self.frames were made (seed, settings)
         self.stale = False  # the scene's control signal or first frame changed since
+        self.take_id: str | None = None  # the stored take the frames are (None: not stored yet)
         self._backends: dict[tuple[str, str, tuple[tuple[str, str], ...]], Any] = {}
         self._segmenter_image: int | None = None
         self._clicks: list[tuple[float, float, int]] = []
@@ -56,6 +67,7 @@ class WorkController(QObject):
         self.doc = doc
         self.frames = None
         self.take = None
+        self.take_id = None
         self._set_stale(False)
         self._segmenter_image = None
         self.reset_clicks()
@@ -212,9 +224,66 @@ class WorkController(QObject):
     def _on_generated(self, result: tuple[NDArray[np.uint8], dict[str, Any]]) -> None:
         frames, self.take = result
         self.frames = frames
+        self.take_id = None
         self._on_scene_changed("generated")  # edits made while it ran may make it stale
         self.generated.emit(frames)
         self._message(f"Generated {len(frames)} frames")
+        self.store_take()
+
+    # -- takes ---------------------------------------------------------------------------------
+
+    def store_take(self) -> TaskHandle | None:
+        """Keep the generated clip as a take of the saved project (in the background)."""
+        doc = self.doc
+        if doc is None or doc.path is None or self.frames is None or self.take is None:
+            return None
+        if self.take_id is not None:
+            return None
+        if is_bundled(doc.path):
+            self._message("The bundled example keeps no takes: File ▸ Save As to keep them")
+            return None
+        project, frames, record = doc.path, self.frames, self.take
+        fps = doc.scene.fps
+        handle = self._start(
+            "store take",
+            lambda task: engine_jobs.store_take(project, frames, record, fps),
+        )
+        if handle is not None:
+            handle.finished.connect(lambda take: self._stored(take, record))
+        return handle
+
+    def _stored(self, take: Any, record: dict[str, Any]) -> None:
+        if record is self.take:
+            self.take_id = take.id
+        self.takeStored.emit(take)
+
+    def project_saved(self, old: Path | None, new: Path) -> TaskHandle | None:
+        """After Save As the takes follow the project; an unsaved document's clip is kept."""
+        if old is not None and old != new:
+            handle = self._start("copy takes", lambda task: engine_jobs.copy_takes(old, new))
+            if handle is not None:
+                handle.finished.connect(self._after_copy)
+            return handle
+        return self.store_take()
+
+    def _after_copy(self, count: int) -> None:
+        self._message(f"Copied {count} take(s) with the project")
+        self.takeStored.emit(None)
+        self.take_id = None  # the current clip, if any, is now a take of the new project too
+        self.store_take()
+
+    def show_take(self, take: Any) -> TaskHandle | None:
+        """Decode a stored take and show it as the generated clip (timeline and view)."""
+        handle = self._start("load take", lambda task: engine_jobs.load_take(take))
+        if handle is not None:
+            handle.finished.connect(lambda frames: self._show_take(take, frames))
+        return handle
+
+    def _show_take(self, take: Any, frames: NDArray[np.uint8]) -> None:
+        self.frames, self.take, self.take_id = frames, dict(take.record), take.id
+        self._on_scene_changed(None)  # type: ignore[arg-type]
+        self.generated.emit(frames)
+        self._message(f"Showing take {take.label}")
 
     def export_video(self, path: str) -> TaskHandle | None:
         assert self.doc is not None

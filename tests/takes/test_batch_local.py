@@ -117,7 +117,7 @@ def test_interrupted_batch_lists_the_rest_as_cancelled_and_resumes(project, tmp_
         ("scenes = [{project = 'shot.levitor'}]\n[[overrides]]\nname = 'a'\nmotion = 3",
          "overrides[0].motion: unknown key"),
         ("scenes = [{project = 'shot.levitor'}]\n[[overrides]]\nname = 'a'\nmotion_bucket = 300",
-         "overrides[0].motion_bucket: 300 is greater than the maximum of 255"),
+         "overrides[0].motion_bucket: motion bucket 300 must be a whole number 1…255"),
         ("scenes = [{project = 'missing.levitor'}]", "scenes[0].project: "),
         ("scenes = []", "scenes: [] should be non-empty"),
         ("output = 3\nscenes = [{project = 'shot.levitor'}]", "output: 3 is not of type 'string'"),
