@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from engine_scenes import pole_scene
+from engine_scenes import disc, pole_scene
 
 from levitor_studio.engine.conditioning import build_conditioning
 from levitor_studio.engine.control_points import kmeans_points
@@ -56,6 +56,39 @@ def test_build_signal_chains_masks_points_and_tensor() -> None:
     # the disc (id 1) moves right: its points' mean column grows over the clip
     cols = [p[p[:, 2] == 1, 1].mean() for p in signal.points if (p[:, 2] == 1).any()]
     assert cols[-1] > cols[0] + 20
+
+
+def test_build_signal_against_the_scene_geometry_by_hand() -> None:
+    """Independent of the engine's own functions: what the pole scene must give, pixel by pixel.
+
+    Ids: the disc 1, then the static segments in label order (ground 2, pole 3). The disc (radius
+    5, depth 0.3) slides from (12, 24) to (52, 24) over frames 0…8; the pole (columns 30…35,
+    depth 0.05) is nearer, so at frame 4 (disc at x 32) it hides the disc's middle. The vacated
+    footprint is ground, depth 1 ("far"). Depth channel values are round(1 / z) with 1 → 0.
+    """
+    scene, pole = pole_scene()
+    signal = build_signal(scene)
+    rest = disc(12, 24, 5)
+    for t, cx in ((0, 12), (4, 32), (8, 52)):
+        card = disc(cx, 24, 5) & ~pole
+        labels = np.where(pole, 3, 2)
+        labels[card] = 1
+        np.testing.assert_array_equal(signal.labels[t], labels)
+        depth = np.where(pole, 0.05, 0.9).astype(np.float32)
+        depth[rest & ~card] = 1.0
+        depth[card] = 0.3
+        np.testing.assert_array_equal(signal.depth[t], depth)
+    channel = {1: 3, 3: 20}  # round(1/0.3), round(1/0.05)
+    for t, points in enumerate(signal.points):
+        for row, col, pid, value in points.tolist():
+            if pid in channel:  # the disc and the pole are convex: their points lie on them
+                assert signal.labels[t, row, col] == pid
+                assert value == channel[pid]
+        # the last point pasted is on top: the tensor carries its id and depth at its pixel
+        row, col, pid, value = points[-1].tolist()
+        assert signal.tensor[t, 1:, row, col].tolist() == [float(pid), float(value)]
+        assert signal.tensor[t, 0, row, col] > 0.0
+    assert signal.tensor.shape == (9, 3, 48, 64)
 
 
 def test_id_and_depth_switches_empty_their_channels() -> None:
@@ -128,7 +161,8 @@ def test_keypoint_json_is_the_demo_format(tmp_path: Path) -> None:
     signal = build_signal(scene)
     path = write_keypoints_json(signal.points, tmp_path / "keypoints.json")
     data = json.loads(path.read_text())
-    assert data == signal.point_lists()
+    assert data == [[[int(v) for v in row] for row in frame] for frame in signal.points]
+    assert path.read_text().startswith("[[[")  # the demo's bare nested list, no wrapper object
     assert len(data) == 9 and all(len(p) == 4 for frame in data for p in frame)
     assert all(type(v) is int for frame in data for p in frame for v in p)
     back = read_keypoints_json(path)

@@ -53,11 +53,19 @@ def test_timeline_drag_survives_the_object_being_deleted_mid_drag(qtbot, window)
     spoon = doc.scene.objects[1]
     y = _row_y(1)
     alt = Qt.KeyboardModifier.AltModifier
+    before = snapshot(doc.scene)
     qtbot.mousePress(tl, LEFT, alt, QPoint(int(tl.x_of(6)), y))
     doc.push(RemoveObject(spoon.uid))
+    count = doc.undo_stack.count()
     qtbot.mouseMove(tl, QPoint(int(tl.x_of(9)), y))
     qtbot.mouseRelease(tl, LEFT, alt, QPoint(int(tl.x_of(9)), y))
     assert [o.name for o in doc.scene.objects] == ["cup"]
+    # the Alt-drag copy of a key whose object is gone adds nothing: no step, no ghost key
+    assert doc.undo_stack.count() == count
+    assert tl._press is None
+    doc.undo_stack.undo()  # undoing the deletion brings the spoon back exactly as it was
+    assert snapshot(doc.scene) == before
+    assert [k.frame for k in doc.scene.object(spoon.uid).keyframes] == [0, 6, 11, 15]
 
 
 def test_image_drag_survives_the_object_being_deleted_mid_drag(qtbot, window):
@@ -71,11 +79,20 @@ def test_image_drag_survives_the_object_being_deleted_mid_drag(qtbot, window):
     vp = view.graphics.viewport()
     QTest.mousePress(vp, LEFT, Qt.KeyboardModifier.NoModifier, to_widget(view, key.x, key.y))
     QTest.mouseMove(vp, to_widget(view, key.x + 10, key.y))
+    dragged = doc.scene.object(spoon.uid).key_at(6)
+    assert dragged is not None and dragged.x == pytest.approx(key.x + 10, abs=1.0)
     count = doc.undo_stack.count()
     doc.push(RemoveObject(spoon.uid))
     QTest.mouseMove(vp, to_widget(view, key.x + 20, key.y))
     QTest.mouseRelease(vp, LEFT, Qt.KeyboardModifier.NoModifier, to_widget(view, key.x + 20, key.y))
+    # the drag stopped with the object: the deletion is the only new step
     assert doc.undo_stack.count() == count + 1
+    assert doc.undo_stack.undoText() == "Delete object"
+    assert [o.name for o in doc.scene.objects] == ["cup"]
+    doc.undo_stack.undo()  # the spoon comes back where the drag had moved it, not further
+    assert doc.scene.object(spoon.uid).key_at(6) == dragged
+    doc.undo_stack.undo()  # and the drag itself undoes to the original key
+    assert doc.scene.object(spoon.uid).key_at(6) == key
 
 
 def test_locked_object_refuses_inspector_copy_and_delete(qtbot, window):
@@ -160,7 +177,10 @@ def test_bad_files_are_messages(qtbot, window, tmp_path):
     fake.write_text("not an image")
     damaged = tmp_path / "damaged.levitor"
     damaged.write_bytes(b"PK\x03\x04 truncated")
-    for p, words in ((fake, "not a PNG/JPEG/WebP/TIFF/BMP/GIF image"), (damaged, "not a LeviTor project")):
+    for p, words in (
+        (fake, "not a PNG/JPEG/WebP/TIFF/BMP/GIF image"),
+        (damaged, "not a LeviTor project"),
+    ):
         assert not window.open_path(p, ask=False)
         assert words in window.last_error
         assert window.doc is doc
