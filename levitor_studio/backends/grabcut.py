@@ -2,7 +2,10 @@
 
 Prompts: a box initialises GrabCut's rectangle; include clicks are painted as sure foreground
 and exclude clicks as sure background (discs of a radius proportional to the image). Without a
-box the whole image is "probably background" around the include clicks. Candidates: the whole
+box the whole image is "probably background" around the include clicks. A prompt that refines
+an object's current mask starts from that mask ("probably foreground" inside, "probably
+background" around it, sure background far from it and outside a box) with the clicks as hard
+seeds on it, and keeps the pieces that touch the old mask or an include click. Candidates: the whole
 GrabCut result, then its connected component under the include clicks (best first by score =
 how many include clicks they hold, then larger area).
 
@@ -25,6 +28,8 @@ from ..model.task_state import TaskState
 from ..plugin_host.protocols import SEGMENTER, Availability, MaskCandidate, OptionSpec, Prompt
 
 ITERATIONS = 5
+#: colour distance (per channel, 0..255) of the like-coloured region a refining click marks
+FLOOD_TOLERANCE = 24
 
 
 class GrabCutSegmenter:
@@ -53,8 +58,11 @@ class GrabCutSegmenter:
     def segment(self, prompt: Prompt) -> list[MaskCandidate]:
         image = self._need_image()
         h, w = image.shape[:2]
-        if prompt.box is None and not any(c[2] for c in prompt.clicks):
+        refining = prompt.mask is not None and bool(np.any(prompt.mask))
+        if prompt.box is None and not any(c[2] for c in prompt.clicks) and not refining:
             raise InputError("select with a box or at least one include click")
+        if prompt.mask is not None and prompt.mask.shape != (h, w):
+            raise InputError(f"the mask to refine is {prompt.mask.shape}, the image {(h, w)}")
         if prompt.box is not None and not all(np.isfinite(v) for v in prompt.box):
             raise InputError("the box needs finite coordinates")
         for x, y, _ in prompt.clicks:
@@ -75,26 +83,109 @@ class GrabCutSegmenter:
             mask[:] = cv2.GC_BGD
             mask[y0:y1, x0:x1] = cv2.GC_PR_FGD
             rect = (x0, y0, x1 - x0, y1 - y0)
+        if refining:
+            assert prompt.mask is not None
+            _seed_from_mask(mask, prompt, radius)
+            _flood_clicks(mask, image, prompt)
         for x, y, positive in prompt.clicks:
             value = cv2.GC_FGD if positive else cv2.GC_BGD
             cv2.circle(mask, (round(x), round(y)), radius, int(value), -1)
+        if refining and not np.any((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)):
+            raise InputError("that edit would leave nothing of the object: undo it or click again")
         if not np.any((mask == cv2.GC_BGD) | (mask == cv2.GC_PR_BGD)):
             mask[0, :] = cv2.GC_BGD
         bgd = np.zeros((1, 65), np.float64)
         fgd = np.zeros((1, 65), np.float64)
+        # a refinement only changes pixels near the object: GrabCut runs on that window
+        y0, y1, x0, x1 = 0, h, 0, w
+        if refining:
+            ys, xs = np.nonzero(mask != cv2.GC_BGD)
+            pad = radius + 2
+            y0, y1 = max(int(ys.min()) - pad, 0), min(int(ys.max()) + pad + 1, h)
+            x0, x1 = max(int(xs.min()) - pad, 0), min(int(xs.max()) + pad + 1, w)
+        window = np.ascontiguousarray(mask[y0:y1, x0:x1])
         try:
-            cv2.grabCut(bgr, mask, rect, bgd, fgd, ITERATIONS, mode)
+            cv2.grabCut(
+                np.ascontiguousarray(bgr[y0:y1, x0:x1]), window, rect, bgd, fgd, ITERATIONS, mode
+            )
+            mask[y0:y1, x0:x1] = window
         except cv2.error:
             raise InputError(
                 "GrabCut cannot separate object and background from these prompts"
             ) from None
         result = (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
+        if refining:
+            return _refined(result, prompt)
         return _candidates(result, prompt)
 
     def automatic(
         self, exclude: NDArray[np.bool_] | None = None, min_area_fraction: float = 0.001
     ) -> NDArray[np.int32]:
         return split_static_segments(self._need_image(), exclude, min_area_fraction)
+
+
+def _seed_from_mask(mask: NDArray[np.uint8], prompt: Prompt, radius: int) -> None:
+    """GrabCut's initial labels for refining ``prompt.mask`` (box already painted, if any)."""
+    assert prompt.mask is not None
+    h, w = mask.shape
+    old = prompt.mask
+    ys, xs = np.nonzero(old)
+    points = [(x, y) for x, y, positive in prompt.clicks if positive]
+    x0 = min([int(xs.min()), *(round(x) for x, _ in points)])
+    x1 = max([int(xs.max()), *(round(x) for x, _ in points)])
+    y0 = min([int(ys.min()), *(round(y) for _, y in points)])
+    y1 = max([int(ys.max()), *(round(y) for _, y in points)])
+    margin = max(2 * radius, round(0.1 * max(h, w)))
+    roi = np.zeros((h, w), bool)
+    roi[max(y0 - margin, 0) : y1 + margin + 1, max(x0 - margin, 0) : x1 + margin + 1] = True
+    inside_box = mask != cv2.GC_BGD if prompt.box is not None else np.ones((h, w), bool)
+    refined = np.full((h, w), cv2.GC_BGD, np.uint8)
+    refined[roi & inside_box] = cv2.GC_PR_BGD
+    refined[old & inside_box] = cv2.GC_PR_FGD
+    if prompt.box is not None:  # a box drawn on the object: its extent, probably foreground
+        refined[(mask == cv2.GC_PR_FGD) & roi] = cv2.GC_PR_FGD
+    mask[:] = refined
+
+
+def _flood_clicks(mask: NDArray[np.uint8], image: NDArray[np.uint8], prompt: Prompt) -> None:
+    """The region of like colour around each click, on the side of the mask it changes.
+
+    An exclude click inside the mask marks the like-coloured region it sits in (within the
+    mask) probably background, so GrabCut learns that colour as background (a block of floor
+    a box grabbed); an include click outside does the opposite.
+    """
+    assert prompt.mask is not None
+    smooth = cv2.GaussianBlur(image, (5, 5), 0)
+    h, w = mask.shape
+    for x, y, positive in prompt.clicks:
+        ix, iy = round(x), round(y)
+        if not (0 <= ix < w and 0 <= iy < h):
+            continue
+        allowed = ~prompt.mask if positive else prompt.mask
+        if not allowed[iy, ix]:
+            continue
+        fill = np.zeros((h + 2, w + 2), np.uint8)
+        fill[1:-1, 1:-1][~allowed] = 1  # floodFill does not cross non-zero mask pixels
+        flags = 4 | cv2.FLOODFILL_FIXED_RANGE | cv2.FLOODFILL_MASK_ONLY | (255 << 8)
+        tol = (FLOOD_TOLERANCE,) * 3
+        cv2.floodFill(smooth.copy(), fill, (ix, iy), (0, 0, 0), tol, tol, flags)
+        region = fill[1:-1, 1:-1] == 255
+        mask[region] = cv2.GC_PR_FGD if positive else cv2.GC_PR_BGD
+
+
+def _refined(result: NDArray[np.bool_], prompt: Prompt) -> list[MaskCandidate]:
+    """The pieces of a refinement that touch the old mask or an include click."""
+    assert prompt.mask is not None
+    count, comp = cv2.connectedComponents(result.astype(np.uint8), connectivity=8)
+    keep = set(np.unique(comp[prompt.mask & result]).tolist())
+    for x, y, positive in prompt.clicks:
+        if positive and 0 <= round(y) < comp.shape[0] and 0 <= round(x) < comp.shape[1]:
+            keep.add(int(comp[round(y), round(x)]))
+    keep.discard(0)
+    refined = np.isin(comp, sorted(keep))
+    if not refined.any():
+        raise InputError("that edit would leave nothing of the object: undo it or click again")
+    return [MaskCandidate(refined, 1.0)]
 
 
 def _candidates(result: NDArray[np.bool_], prompt: Prompt) -> list[MaskCandidate]:

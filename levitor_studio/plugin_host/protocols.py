@@ -55,10 +55,15 @@ class OptionSpec:
 
 @dataclass(frozen=True)
 class Prompt:
-    """Segmenter prompt in working-size pixels: clicks ``(x, y, 1|0)`` and/or a box."""
+    """Segmenter prompt in working-size pixels: clicks ``(x, y, 1|0)`` and/or a box.
+
+    ``mask`` is the selected object's current mask when the prompt refines it (clicks and box
+    edit that mask instead of starting a new object); None for a new object.
+    """
 
     clicks: Sequence[tuple[float, float, int]] = ()
     box: tuple[float, float, float, float] | None = None
+    mask: NDArray[np.bool_] | None = None
 
 
 @dataclass(frozen=True)

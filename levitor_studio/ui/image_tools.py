@@ -49,6 +49,16 @@ def brush_step(radius: float, larger: bool) -> float:
     return float(np.clip(r, BRUSH_MIN, BRUSH_MAX))
 
 
+def segment_hint(doc: Any, tool: Tool) -> str:
+    """What the box / clicks tool will do now: edit the selected object, or make a new one."""
+    what = "Box" if tool is Tool.BOX else "Clicks"
+    uid = doc.selected_uid
+    if uid is None:
+        return f"{what}: makes a new object (select an object to edit its mask instead)"
+    name = doc.scene.object(uid).name
+    return f"{what}: edits the mask of {name} — hold Ctrl for a new object, Esc to deselect"
+
+
 class Tool(StrEnum):
     SELECT = "select"
     BOX = "box"
@@ -141,6 +151,8 @@ class ToolController:
             self.set_prompt_marks([])
         if self.tool is Tool.BRUSH:
             self.doc.message.emit(f"Brush {self.brush_radius:g} px — [ and ] change the size")
+        if self.tool in (Tool.BOX, Tool.CLICKS):
+            self.doc.message.emit(segment_hint(self.doc, self.tool))
 
     def reset(self) -> None:
         """Forget gestures in progress (the document under the view was replaced)."""
@@ -265,7 +277,8 @@ class ToolController:
             positive = button == Qt.MouseButton.LeftButton and not (
                 mods & Qt.KeyboardModifier.ShiftModifier
             )
-            self.view.promptClicked.emit(x, y, 1 if positive else 0)
+            new = bool(mods & Qt.KeyboardModifier.ControlModifier)
+            self.view.promptClicked.emit(x, y, 1 if positive else 0, new)
             return True
         if button != Qt.MouseButton.LeftButton or tool in (Tool.BOX, Tool.BRUSH):
             return False
@@ -317,7 +330,11 @@ class ToolController:
         doc, tool = self.doc, self.tool
         left = button == Qt.MouseButton.LeftButton
         if tool is Tool.BOX and left:
-            return {"step": self._band_step, "finish": self._band_finish}
+            new = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+            return {
+                "step": self._band_step,
+                "finish": lambda a, b, x, y: self._band_finish(a, b, x, y, new),
+            }
         if tool is Tool.BRUSH and button in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
             uid = doc.selected_uid
             if uid is None:
@@ -344,7 +361,7 @@ class ToolController:
         self.band.setRect(QRectF(min(x0, x), min(y0, y), abs(x - x0), abs(y - y0)))
         self.band.show()
 
-    def _band_finish(self, x0: float, y0: float, x: float, y: float) -> None:
+    def _band_finish(self, x0: float, y0: float, x: float, y: float, new: bool = False) -> None:
         self.band.hide()
         w, h = self.doc.scene.size
         box = (
@@ -356,7 +373,7 @@ class ToolController:
         if box[2] - box[0] < 3 or box[3] - box[1] < 3:
             self.doc.message.emit("The box is too small: drag around the object")
             return
-        self.view.boxDrawn.emit(box)
+        self.view.boxDrawn.emit(box, new)
 
     def _move_key(
         self, hit: tuple[int, int], key: Keyframe, dx: float, dy: float, merge: str

@@ -22,7 +22,7 @@ from ..model.events import DepthChanged, SceneChange
 from ..tasks.runner import PreviewRefresher
 from .document import Document
 from .horizon import HorizonLine
-from .image_tools import PassiveScatter, Tool, ToolController, ToolViewBox
+from .image_tools import PassiveScatter, Tool, ToolController, ToolViewBox, segment_hint
 from .overlays import mask_path, placement
 from .widgets import Binding
 
@@ -55,8 +55,8 @@ class ImageView(QWidget):
     """The central editing view of a :class:`Document`."""
 
     readout = Signal(str, bool)  # depth read-out text, warning
-    boxDrawn = Signal(object)  # (x0, y0, x1, y1) in working pixels
-    promptClicked = Signal(float, float, int)  # x, y, 1 include / 0 exclude
+    boxDrawn = Signal(object, bool)  # (x0, y0, x1, y1) in working pixels, new object (Ctrl)
+    promptClicked = Signal(float, float, int, bool)  # x, y, 1 include / 0 exclude, new (Ctrl)
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -134,6 +134,8 @@ class ImageView(QWidget):
 
     def _on_selection(self, _what: Any) -> None:
         self.redraw_overlays()
+        if self.tools.tool in (Tool.BOX, Tool.CLICKS):
+            self.doc.message.emit(segment_hint(self.doc, self.tools.tool))
 
     def reset_scene(self) -> None:
         """A new scene was loaded: rebuild everything and fit it in view."""

@@ -31,8 +31,20 @@ TOOLS = (
         "Select objects and keys; drag a key to move it, wheel or "
         "Shift-drag on a key to change its depth",
     ),
-    (Tool.BOX, "Box", "B", "Drag a box around an object to select it with the segmenter"),
-    (Tool.CLICKS, "Clicks", "C", "Click to include (left) or exclude (right / Shift) regions"),
+    (
+        Tool.BOX,
+        "Box",
+        "B",
+        "Drag a box around an object: edits the selected object's mask, or makes a new object "
+        "when none is selected or with Ctrl",
+    ),
+    (
+        Tool.CLICKS,
+        "Clicks",
+        "C",
+        "Click to include (left) or exclude (right / Shift) regions of the selected object's "
+        "mask; with none selected or with Ctrl a new object",
+    ),
     (Tool.BRUSH, "Brush", "P", "Paint the selected object's mask (right button or Ctrl erases)"),
     (Tool.KEY, "Key", "K", "Click to place the selected object there at the playhead"),
 )
@@ -95,6 +107,13 @@ def make_actions(win: MainWindow) -> None:
     a["redo"] = win.undo_group.createRedoAction(win, "&Redo")
     a["redo"].setShortcut(K.Redo)
     a["delete"] = act(win, "&Delete", lambda: win.doc and delete_selection(win.doc), K.Delete)
+    a["deselect"] = act(
+        win,
+        "Deselect",
+        lambda: win.doc and (win.doc.select_key(None), win.doc.select(None)),
+        "Esc",
+        "Select nothing: the box and clicks tools then make a new object",
+    )
     a["insert_key"] = act(win, "&Insert Keyframe", lambda: win.doc and insert_key(win.doc), "I")
     a["depth"] = act(win, "Estimate &Depth", lambda: win.work.estimate_depth())
     a["bring_front"] = act(
@@ -185,7 +204,7 @@ def edit_menu(win: MainWindow) -> QMenu:
     history = win.actions_by_name["history"] = win.history_dock.toggleViewAction()
     history.setText("&History")
     history.setStatusTip("Show or hide the undo history (click a step to go back to it)")
-    items = ("undo", "redo", "history", None, "delete", "insert_key", "depth", None)
+    items = ("undo", "redo", "history", None, "delete", "deselect", "insert_key", "depth", None)
     items += ("bring_front", "send_behind", None)
     return fill(m, win, (*items, "brush_smaller", "brush_larger", None, "prefs"))
 

@@ -61,7 +61,7 @@ class WorkController(QObject):
         self._segmenter_image: int | None = None
         self._clicks: list[tuple[float, float, int]] = []
         self._clicks_uid: int | None = None
-        self._clicks_merge = ""
+        self._box: tuple[float, float, float, float] | None = None
 
     def set_document(self, doc: Document) -> None:
         self.doc = doc
@@ -113,27 +113,54 @@ class WorkController(QObject):
 
     # -- segmentation --------------------------------------------------------------------
 
-    def segment_box(self, box: tuple[float, float, float, float]) -> TaskHandle | None:
-        """Make a new object from a box, through the active segmenter."""
-        self.reset_clicks()
-        return self._segment(Prompt(box=box), None, "")
+    def _refine_target(self, new: bool) -> int | None:
+        """The object a box or click edits: the selected one, unless ``new`` (Ctrl) is held."""
+        assert self.doc is not None
+        uid = None if new else self.doc.selected_uid
+        if uid is not None and uid != self._clicks_uid:
+            self.reset_clicks()  # a refinement session per object: its clicks and box
+            self._clicks_uid = uid
+        return uid
 
-    def add_click(self, x: float, y: float, positive: int) -> TaskHandle | None:
-        """Add an include/exclude click to the current click selection and re-segment."""
-        if not self._clicks and not positive:
-            self._message("Start a click selection with an include click (left button)")
+    def segment_box(
+        self, box: tuple[float, float, float, float], new: bool = False
+    ) -> TaskHandle | None:
+        """A box: edits the selected object's mask, or makes a new object (none selected/Ctrl)."""
+        uid = self._refine_target(new)
+        if uid is None:
+            self.reset_clicks()
+            return self._segment(Prompt(box=box), None, "")
+        self._box = box
+        return self._refine(uid)
+
+    def add_click(self, x: float, y: float, positive: int, new: bool = False) -> TaskHandle | None:
+        """An include/exclude click: edits the selected object, or starts a new one."""
+        uid = self._refine_target(new)
+        if uid is not None:
+            self._clicks.append((x, y, positive))
+            return self._refine(uid)
+        if new or self._clicks_uid is not None:
+            self.reset_clicks()
+        if not positive:
+            self._message("Start a new object with an include click (left button)")
             return None
         self._clicks.append((x, y, positive))
-        if self._clicks_uid is None:
-            assert self.doc is not None
-            self._clicks_merge = self.doc.gesture_key("clicks")
-        return self._segment(
-            Prompt(clicks=tuple(self._clicks)), self._clicks_uid, self._clicks_merge
-        )
+        return self._segment(Prompt(clicks=tuple(self._clicks)), None, "")
+
+    def _refine(self, uid: int) -> TaskHandle | None:
+        """Re-segment object ``uid`` from its current mask, the session's clicks and box."""
+        assert self.doc is not None
+        obj = self.doc.scene.object(uid)
+        if obj.locked:
+            self._message(f"{obj.name} is locked; unlock it in the Objects panel")
+            return None
+        prompt = Prompt(clicks=tuple(self._clicks), box=self._box, mask=obj.mask.copy())
+        return self._segment(prompt, uid, "")
 
     def reset_clicks(self) -> None:
         self._clicks = []
         self._clicks_uid = None
+        self._box = None
 
     def _segment(self, prompt: Prompt, uid: int | None, merge: str) -> TaskHandle | None:
         doc = self.doc
@@ -163,14 +190,19 @@ class WorkController(QObject):
         doc = self.doc
         assert doc is not None
         if uid is not None and any(o.uid == uid for o in doc.scene.objects):
-            doc.push(SetObjectMask(uid, mask), merge)
+            doc.push(SetObjectMask(uid, mask), merge or None)
             return
         obj = new_object(doc.scene, mask)
         if doc.push(AddObject(obj), merge or None):
-            if prompt.clicks:
-                self._clicks_uid = obj.uid
             doc.select(obj.uid)
+            # the clicks that made it stay its refinement session: the next click edits it
+            self._clicks_uid = obj.uid
+            self._box = prompt.box
             self.objectAdded.emit(obj.uid)
+            self._message(
+                f"Made {obj.name}: boxes and clicks now edit its mask "
+                "(Ctrl for another new object, Esc to deselect)"
+            )
 
     # -- depth, control points, generation, export --------------------------------------------
 

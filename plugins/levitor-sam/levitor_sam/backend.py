@@ -137,6 +137,7 @@ class SamSegmenter:
         self._cache: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
         self._current: str | None = None
         self._image: NDArray[np.uint8] | None = None
+        self._low_res: dict[str, Any] = {}  # last prompt's low-res logits by answer
         # one model, one embedding slot: a click must not read a half-replaced embedding
         self._lock = threading.RLock()
 
@@ -173,6 +174,8 @@ class SamSegmenter:
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         predictor.image_key = key
+        if key != self._current:
+            self._low_res = {}
         self._current = key
         self._image = image
         if task is not None:
@@ -184,15 +187,32 @@ class SamSegmenter:
             predictor = self._require_image()
             assert self._image is not None
             coords, labels, box = _prompt_arrays(prompt, self._image.shape[:2])
-            masks, scores = predictor.predict_all(coords, labels, box)
+            mask_input = self._mask_input(predictor, prompt.mask)
+            masks, scores, low_res = predictor.predict_all(coords, labels, box, mask_input)
+            # each answer's logits, for when the user refines that answer next
+            self._low_res = {_mask_key(m): low_res[i : i + 1] for i, m in enumerate(masks)}
         # a lone click is ambiguous: SAM's three alternatives answer it, its single-mask
         # output (index 0) is trained for prompts that pin the object down
         keep = (
-            range(1, len(masks)) if box is None and len(prompt.clicks) == 1 else range(len(masks))
+            range(1, len(masks))
+            if box is None and len(prompt.clicks) == 1 and prompt.mask is None
+            else range(len(masks))
         )
         found = [MaskCandidate(masks[i], float(scores[i])) for i in keep]
         found.sort(key=lambda c: -c.score)
         return found
+
+    def _mask_input(self, predictor: Any, mask: NDArray[np.bool_] | None) -> Any:
+        """SAM's mask input for refining ``mask``: its own previous logits when it made it."""
+        if mask is None:
+            return None
+        assert self._image is not None
+        if mask.shape != self._image.shape[:2]:
+            raise InputError(
+                f"SAM: the mask to refine is {mask.shape}, the image {self._image.shape[:2]}"
+            )
+        previous = self._low_res.get(_mask_key(mask))
+        return previous if previous is not None else predictor.mask_logits(mask)
 
     def automatic(
         self, exclude: NDArray[np.bool_] | None = None, min_area_fraction: float = 0.001
@@ -233,6 +253,10 @@ class SamSegmenter:
             self._predictor.restore(*self._cache[self._current])
             self._predictor.image_key = self._current
         return self._predictor
+
+
+def _mask_key(mask: NDArray[np.bool_]) -> str:
+    return hashlib.blake2b(np.packbits(mask).tobytes() + repr(mask.shape).encode()).hexdigest()
 
 
 def _check_image(image: NDArray[np.uint8]) -> NDArray[np.uint8]:

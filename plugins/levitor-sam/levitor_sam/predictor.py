@@ -14,6 +14,9 @@ import numpy as np
 from numpy.typing import NDArray
 from segment_anything import SamPredictor
 
+#: the logit magnitude a binary mask gets as SAM's mask input (SAM's own outputs reach about ±20)
+MASK_LOGIT = 10.0
+
 
 class CachingPredictor(SamPredictor):  # type: ignore[misc]
     """SamPredictor with progress / cancel on the embedding and snapshot / restore."""
@@ -73,12 +76,15 @@ class CachingPredictor(SamPredictor):  # type: ignore[misc]
         coords: NDArray[np.float64] | None,
         labels: NDArray[np.int64] | None,
         box: NDArray[np.float64] | None,
-    ) -> tuple[NDArray[np.bool_], NDArray[np.float32]]:
-        """All of SAM's masks for one prompt, ``(4, H, W)``, with their predicted IoU.
+        mask_input: NDArray[np.float32] | None = None,
+    ) -> tuple[NDArray[np.bool_], NDArray[np.float32], NDArray[np.float32]]:
+        """All of SAM's masks for one prompt, ``(4, H, W)``, their predicted IoU and logits.
 
         ``predict`` returns either the single-mask answer or the three alternatives; the
         decoder computes all four anyway, so one pass here serves both (half the cost of
-        calling ``predict`` twice). Index 0 is the single-mask answer.
+        calling ``predict`` twice). Index 0 is the single-mask answer. ``mask_input`` is a
+        previous low-res mask ``(1, 256, 256)`` of logits (SAM's refinement input); the third
+        result is this prompt's low-res logits ``(4, 256, 256)`` for the next refinement.
         """
         import torch
 
@@ -94,9 +100,12 @@ class CachingPredictor(SamPredictor):  # type: ignore[misc]
         if box is not None:
             b = self.transform.apply_boxes(box, self.original_size)
             boxes = torch.as_tensor(b, dtype=torch.float, device=self.device)[None]
+        masks_in = None
+        if mask_input is not None:
+            masks_in = torch.as_tensor(mask_input, dtype=torch.float, device=self.device)[None]
         model = self.model
         with torch.inference_mode():
-            sparse, dense = model.prompt_encoder(points=points, boxes=boxes, masks=None)
+            sparse, dense = model.prompt_encoder(points=points, boxes=boxes, masks=masks_in)
             low_res, iou = model.mask_decoder.predict_masks(
                 image_embeddings=self.features,
                 image_pe=model.prompt_encoder.get_dense_pe(),
@@ -105,7 +114,30 @@ class CachingPredictor(SamPredictor):  # type: ignore[misc]
             )
             masks = model.postprocess_masks(low_res, self.input_size, self.original_size)
             masks = masks > model.mask_threshold
-        return masks[0].cpu().numpy(), iou[0].float().cpu().numpy()
+        return (
+            masks[0].cpu().numpy(),
+            iou[0].float().cpu().numpy(),
+            low_res[0].float().cpu().numpy(),
+        )
+
+    def mask_logits(self, mask: NDArray[np.bool_]) -> NDArray[np.float32]:
+        """A binary image-size mask as SAM's low-res mask input ``(1, 256, 256)`` of logits.
+
+        The same geometry as the image: resized so its longer side fills the encoder's input,
+        padded at the bottom right, then brought to the prompt encoder's mask size; inside the
+        mask the logit is +:data:`MASK_LOGIT`, outside −:data:`MASK_LOGIT`.
+        """
+        import torch
+        import torch.nn.functional as F  # noqa: N812 - torch's own name
+
+        h, w = self.input_size
+        size = self.model.image_encoder.img_size
+        low = self.model.prompt_encoder.mask_input_size
+        m = torch.as_tensor(mask.astype(np.float32))[None, None]
+        m = F.interpolate(m, (h, w), mode="bilinear", align_corners=False)
+        m = F.pad(m, (0, size - w, 0, size - h))
+        m = F.interpolate(m, tuple(low), mode="bilinear", align_corners=False)
+        return ((m[0] * 2.0 - 1.0) * MASK_LOGIT).numpy().astype(np.float32)
 
     def snapshot(self) -> tuple[Any, ...]:
         """What :meth:`restore` needs to bring this embedding back without the ViT pass."""

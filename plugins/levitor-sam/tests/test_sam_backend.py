@@ -183,3 +183,42 @@ def test_bad_options(tiny_sam_checkpoint: Path) -> None:
     if not torch.cuda.is_available():
         with pytest.raises(BackendUnavailable, match="no CUDA GPU"):
             SamSegmenter({**base, "device": "cuda"})._ensure_model()
+
+
+def test_refining_gives_sam_the_previous_answers_low_res_mask(
+    sam: SamSegmenter, image: np.ndarray
+) -> None:
+    sam.set_image(image)
+    predictor = sam._require_image()
+    box = np.array([20.0, 8.0, 44.0, 34.0])
+    single, _s, low = predictor.predict(box=box, multimask_output=False)
+    first = sam.segment(Prompt(box=tuple(box)))
+    assert any(np.array_equal(c.mask, single[0]) for c in first)
+    # an exclude click on that answer: box, click and the answer's own logits in one prompt
+    refined = sam.segment(Prompt(clicks=[(30.0, 20.0, 0)], box=tuple(box), mask=single[0]))
+    expected, _s, _l = predictor.predict(
+        np.array([[30.0, 20.0]]), np.array([0]), box, mask_input=low, multimask_output=False
+    )
+    assert any(np.array_equal(c.mask, expected[0]) for c in refined)
+
+
+def test_a_painted_mask_reaches_sam_as_low_res_logits(sam: SamSegmenter, image: np.ndarray) -> None:
+    from levitor_sam.predictor import MASK_LOGIT
+
+    sam.set_image(image)
+    predictor = sam._require_image()
+    # 40 × 56 → the 64 px input is 46 × 64 (padded below); the mask input is 16 × 16
+    assert tuple(predictor.input_size) == (46, 64)
+    logits = predictor.mask_logits(np.ones(image.shape[:2], bool))
+    assert logits.shape == (1, 16, 16)
+    assert np.all(logits[0, :11] == MASK_LOGIT) and np.all(logits[0, 12:] == -MASK_LOGIT)
+    painted = np.zeros(image.shape[:2], bool)
+    painted[10:30, 20:40] = True
+    found = sam.segment(Prompt(clicks=[(30.0, 20.0, 1)], mask=painted))
+    expected, _s, _l = predictor.predict(
+        np.array([[30.0, 20.0]]),
+        np.array([1]),
+        mask_input=predictor.mask_logits(painted),
+        multimask_output=False,
+    )
+    assert any(np.array_equal(c.mask, expected[0]) for c in found)
