@@ -142,6 +142,20 @@ def test_automatic_matches_segment_anything_and_covers_the_image(
     assert records  # the random model does produce masks to resolve
     expected = label_segments((r["segmentation"] for r in records), image.shape[:2], exclude, 0.02)
     np.testing.assert_array_equal(labels, expected)
+    # and the rule itself, written out from the records (not from label_segments): the largest
+    # mask is painted first and keeps every free pixel it covers (id 1); the next keeps the free
+    # pixels the first left (id 2), when each reaches the minimum area
+    smallest = min_area_pixels(image.shape[:2], 0.02)
+    by_area = sorted((r["segmentation"] for r in records), key=lambda m: -int(m.sum()))
+    taken = exclude.copy()
+    next_id = 1
+    for mask in by_area[:2]:
+        claim = mask & ~taken
+        if claim.sum() >= smallest:  # a mask under the minimum claims nothing
+            assert (labels[claim] == next_id).all()
+            next_id += 1
+            taken |= claim
+    assert next_id > 1  # the rule was exercised
 
     assert labels.dtype == np.int32 and labels.shape == image.shape[:2]
     assert (labels[exclude] == 0).all() and (labels[~exclude] > 0).all()
