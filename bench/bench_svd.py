@@ -2,12 +2,13 @@
 
 1. Per-step time of the LeviTor pipeline on the tiny random model, against the UNet + ControlNet
    forward passes alone (target ≤ 1.05×) and against diffusers' plain SVD pipeline.
-2. Peak activation memory of one denoising step (UNet + ControlNet) and of VAE decoding for the
-   real SVD-XT architecture at 16×288×512 fp16, measured by counting live tensor bytes under
-   PyTorch's FakeTensorMode (nothing is allocated); these calibrate levitor_svd.memory.
+2. Peak activation memory of one denoising step (UNet + ControlNet; fp16, and fp16 autocast over
+   fp32 weights as the released demo runs) and of VAE decoding for the real SVD-XT architecture
+   at 16×288×512, measured by counting live tensor bytes under PyTorch's FakeTensorMode
+   (nothing is allocated); these calibrate levitor_svd.memory.
 3. The memory estimate for the real model (weights from header-only safetensors files with the
-   real tensor shapes) without offload, with model and with sequential CPU offload, to be
-   confirmed on a GPU.
+   real tensor shapes) in each precision, without offload, with model and with sequential CPU
+   offload, to be confirmed on a GPU (``bench/gpu_check.py``).
 
 Usage: ``.venv/bin/python bench/bench_svd.py [--steps 6] [--skip-fake]``
 """
@@ -41,6 +42,7 @@ def tiny_timings(steps: int, frames: int, size: int) -> dict[str, float]:
     root = Path(tempfile.mkdtemp())
     svd, cn = save_tiny_folders(root, variant=None)
     pipe = load_pipeline(check_folders(svd, cn, prefer_fp16=False), "cpu", "fp32")
+    pipe.context_order = "stock"  # against diffusers' own pipeline: the same computation
     plain = StableVideoDiffusionPipeline(
         pipe.vae, pipe.image_encoder, pipe.unet, pipe.scheduler, pipe.feature_extractor
     )
@@ -122,42 +124,96 @@ class LiveBytes:
 
 
 def fake_activation_peaks(frames: int, height: int, width: int) -> dict[str, float]:
+    """Live-byte peaks of one denoising step (fp16, and fp16 autocast over fp32 weights) and of
+    VAE decoding (fp16), for the real architectures under FakeTensorMode (nothing allocated).
+
+    The autocast step runs on fake CUDA tensors with CUDA autocast switched on through its
+    low-level switches (``torch.autocast`` refuses when no GPU is present), so CUDA's own cast
+    rules decide which ops run in fp16 and which in fp32, as on a GPU.
+    """
     import torch
     from diffusers import AutoencoderKLTemporalDecoder
     from levitor_svd.controlnet import LeviTorControlNetModel
     from levitor_svd.unet import ControlledUNetSpatioTemporalModel
     from torch._subclasses.fake_tensor import FakeTensorMode
 
-    fake = FakeTensorMode(allow_non_fake_inputs=True)
+    h, w = height // 8, width // 8
+    sdpa = torch.nn.functional.scaled_dot_product_attention
+
+    def fused(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, **_kw):
+        # Fake CUDA tensors make SDPA take its math path, which materialises the attention
+        # scores; on a GPU it picks a fused kernel that does not. Call that kernel explicitly,
+        # with the fp16 cast autocast applies to SDPA.
+        if q.device.type != "cuda":
+            return sdpa(q, k, v, attn_mask, dropout_p, is_causal, scale=scale)
+        if torch.is_autocast_enabled("cuda"):
+            q, k, v = (t.to(torch.float16) for t in (q, k, v))
+        efficient = torch.ops.aten._scaled_dot_product_efficient_attention
+        return efficient(q, k, v, attn_mask, False, dropout_p, is_causal, scale=scale)[0]
+
+    def step_peak(device: str, dtype, autocast: bool) -> int:
+        # weights: fp32 under autocast, else the run's dtype (made so, as .to() cannot swap fakes)
+        torch.set_default_dtype(torch.float32 if autocast else dtype)
+        with FakeTensorMode(allow_non_fake_inputs=True), torch.no_grad(), torch.device(device):
+            unet = ControlledUNetSpatioTemporalModel().requires_grad_(False)
+            cn = LeviTorControlNetModel.from_unet(unet, load_weights_from_unet=False)
+            cn.requires_grad_(False)
+            torch.set_default_dtype(torch.float32)
+            for model in (unet, cn):  # AlphaBlender makes its scalar with torch.Tensor([...]),
+                for m in model.modules():  # which ignores the default device: put it there
+                    if isinstance(getattr(m, "mix_factor", None), torch.nn.Parameter):
+                        m.mix_factor = torch.nn.Parameter(
+                            torch.full((1,), 0.5, dtype=m.mix_factor.dtype), requires_grad=False
+                        )
+            x = torch.randn(2, frames, 8, h, w, dtype=dtype)
+            ehs, ids = torch.randn(2, 1, 1024, dtype=dtype), torch.randn(2, 3, dtype=dtype)
+            cond = torch.randn(2, frames, 3, height, width, dtype=dtype)
+            t = torch.tensor(1.0)
+            step = LiveBytes()
+            if autocast:
+                torch.set_autocast_dtype("cuda", torch.float16)
+                torch.set_autocast_enabled("cuda", True)
+                torch.autocast_increment_nesting()
+            try:
+                with step.mode:
+                    down, mid = cn(x, t, ehs, ids, cond, return_dict=False)
+                    unet(
+                        x,
+                        t,
+                        ehs,
+                        ids,
+                        down_block_additional_residuals=down,
+                        mid_block_additional_residual=mid,
+                    )
+                    del down, mid
+            finally:
+                if autocast:
+                    torch.autocast_decrement_nesting()
+                    torch.set_autocast_enabled("cuda", False)
+                    torch.clear_autocast_cache()
+        return step.peak
+
+    torch.nn.functional.scaled_dot_product_attention = fused
+    try:
+        peaks = {
+            "denoise": step_peak("cpu", torch.float16, False),
+            "denoise_fp16_cuda": step_peak("cuda", torch.float16, False),
+            "denoise_autocast": step_peak("cuda", torch.float16, True),
+        }
+    finally:
+        torch.nn.functional.scaled_dot_product_attention = sdpa
     torch.set_default_dtype(torch.float16)
     try:
-        with fake, torch.no_grad():
-            unet = ControlledUNetSpatioTemporalModel()
-            cn = LeviTorControlNetModel.from_unet(unet, load_weights_from_unet=False)
+        with FakeTensorMode(allow_non_fake_inputs=True), torch.no_grad():
             vae = AutoencoderKLTemporalDecoder(**SVD_VAE)
-            h, w = height // 8, width // 8
-            x = torch.randn(2, frames, 8, h, w)
-            ehs, ids = torch.randn(2, 1, 1024), torch.randn(2, 3)
-            cond = torch.randn(2, frames, 3, height, width)
-            step = LiveBytes()
-            with step.mode:
-                down, mid = cn(x, torch.tensor(1.0), ehs, ids, cond, return_dict=False)
-                unet(
-                    x,
-                    torch.tensor(1.0),
-                    ehs,
-                    ids,
-                    down_block_additional_residuals=down,
-                    mid_block_additional_residual=mid,
-                )
-                del down, mid
             latents = torch.randn(frames, 4, h, w)
             dec = LiveBytes()
             with dec.mode:
                 vae.decode(latents, num_frames=frames)
     finally:
         torch.set_default_dtype(torch.float32)
-    return {"denoise": step.peak, "decode": dec.peak}
+    peaks["decode"] = dec.peak
+    return peaks
 
 
 SVD_VAE = {
@@ -256,33 +312,35 @@ def main() -> None:
 
     if not args.skip_fake:
         peaks = fake_activation_peaks(16, 512, 288)
-        print("\n## measured activation peaks, SVD-XT architecture, 16×288×512 fp16 (fake tensors)")
+        print("\n## measured activation peaks, SVD-XT architecture, 16×288×512 (fake tensors)")
         print(
-            f"denoise step (CFG batch 2): {peaks['denoise'] / GB:.2f} GB; "
-            f"VAE decode of 16 frames: {peaks['decode'] / GB:.2f} GB"
+            f"denoise step (CFG batch 2) fp16: {peaks['denoise'] / GB:.2f} GB "
+            f"(on fake CUDA tensors: {peaks['denoise_fp16_cuda'] / GB:.2f} GB); "
+            f"fp16 autocast over fp32 weights: {peaks['denoise_autocast'] / GB:.2f} GB; "
+            f"VAE decode of 16 frames fp16: {peaks['decode'] / GB:.2f} GB"
         )
 
     with tempfile.TemporaryDirectory() as tmp:
         layout = real_size_layout(Path(tmp))
         print("\n## memory estimate, real SVD-XT + ControlNet, 16×288×512, guidance on")
-        print("| dtype | offload | decode chunk | encode | denoise | decode | peak |")
+        print("| precision | offload | decode chunk | encode | denoise | decode | peak |")
         print("|---|---|---|---|---|---|---|")
-        for size, name in ((2, "fp16"), (4, "fp32")):
+        for precision in ("autocast", "fp16", "fp32"):
             for offload in OFFLOADS:
                 for chunk in (16, 4):
-                    e = estimate(layout, 16, 512, 288, size, True, offload, chunk)
+                    e = estimate(layout, 16, 512, 288, precision, True, offload, chunk)
                     p = e.phases
                     print(
-                        f"| {name} | {offload} | {chunk} | "
+                        f"| {precision} | {offload} | {chunk} | "
                         f"{p['encode'] / GB:.1f} | {p['denoise'] / GB:.1f} | "
                         f"{p['decode'] / GB:.1f} | **{e.peak / GB:.1f} GB** |"
                     )
-        print(
-            "weights (fp16): "
-            + ", ".join(
-                f"{k} {v / GB:.2f} GB" for k, v in estimate(layout, 16, 512, 288, 2).weights.items()
+        for precision in ("fp16", "autocast"):
+            weights = estimate(layout, 16, 512, 288, precision).weights
+            print(
+                f"weights ({precision}): "
+                + ", ".join(f"{k} {v / GB:.2f} GB" for k, v in weights.items())
             )
-        )
         print(
             "largest parameter-owning module (fp16, resident under sequential offload): "
             + ", ".join(

@@ -26,8 +26,9 @@ from levitor_studio.plugin_host.protocols import (
     OptionSpec,
 )
 
+from .context_order import CONTEXT_ORDERS
 from .folders import Layout, check_folders
-from .memory import GB, OFFLOADS, MemoryEstimate, Offload, estimate
+from .memory import GB, OFFLOADS, PRECISIONS, MemoryEstimate, Offload, component_dtypes, estimate
 
 PACKAGES = ("torch", "diffusers", "transformers", "safetensors")
 TRUE = ("1", "true", "yes", "on")
@@ -60,11 +61,21 @@ class LeviTorSVDGenerator:
             "device", "where to run", kind="choice", choices=("auto", "cuda", "cpu"), default="auto"
         ),
         OptionSpec(
-            "dtype",
-            "weights precision (auto: fp16 on CUDA, fp32 on the CPU)",
+            "precision",
+            "autocast: UNet and ControlNet weights in fp32 run under fp16 autocast, CLIP and VAE "
+            "in fp16 (the released demo's regime); fp16: every weight in fp16 (least memory); "
+            "auto: autocast on CUDA when it fits, else fp16; fp32 on the CPU",
             kind="choice",
-            choices=("auto", "fp16", "bf16", "fp32"),
+            choices=("auto", *PRECISIONS),
             default="auto",
+        ),
+        OptionSpec(
+            "context-order",
+            "how the temporal layers see the image context: levitor (the released code's "
+            "order, which its weights were made with) or stock (diffusers' corrected order)",
+            kind="choice",
+            choices=CONTEXT_ORDERS,
+            default="levitor",
         ),
         OptionSpec(
             "offload",
@@ -76,7 +87,8 @@ class LeviTorSVDGenerator:
         ),
         OptionSpec(
             "attention-slicing",
-            "sliced attention and chunked feed-forward (less memory, slower)",
+            "low-memory mode: spatial attention one image at a time and chunked feed-forward "
+            "(slower; saves little on CUDA, where attention is fused)",
             kind="flag",
             default="",
         ),
@@ -92,7 +104,7 @@ class LeviTorSVDGenerator:
             return Availability(False, f"install {', '.join(missing)} to use this generator")
         try:
             parsed = _parse(options)
-            check_folders(parsed["svd"], parsed["controlnet"], parsed["dtype"] != "fp32")
+            check_folders(parsed["svd"], parsed["controlnet"], parsed["precision"] != "fp32")
         except (InputError, BackendUnavailable) as exc:
             return Availability(False, str(exc))
         return Availability(True)
@@ -101,7 +113,7 @@ class LeviTorSVDGenerator:
         self.settings = _parse(options)
         self._layout: Layout | None = None
         self._pipe: Any = None
-        self._pipe_key: tuple[str, str, str] | None = None
+        self._pipe_key: tuple[str, str, Offload] | None = None
         self.last_record: dict[str, Any] = {}
 
     # -- generation -------------------------------------------------------------------------
@@ -109,18 +121,21 @@ class LeviTorSVDGenerator:
     def generate(self, request: GenerationRequest, task: Any = None) -> NDArray[np.uint8]:
         """Frames ``(F, H, W, 3)`` uint8 for ``request``; raises :class:`Cancelled` on cancel."""
         frames, height, width = _check_request(request)
-        device, dtype = self._device_and_dtype()
+        device, asked = self._device_and_precision()
         if self._layout is None:
             self._layout = check_folders(
-                self.settings["svd"], self.settings["controlnet"], dtype != "fp32"
+                self.settings["svd"], self.settings["controlnet"], asked != "fp32"
             )
         s = request.settings
         guidance = float(getattr(s, "guidance_max", 3.0)) > 1.0
-        offload, chunk, need = self._plan_memory(device, dtype, frames, height, width, guidance)
+        precision, offload, chunk, need = self._plan_memory(
+            device, asked, frames, height, width, guidance
+        )
         if task is not None:
             task.check()
             task.set_progress(0.0, "loading LeviTor weights")
-        pipe = self._pipeline(device, dtype, offload)
+        pipe = self._pipeline(device, precision, offload)
+        pipe.context_order = self.settings["context_order"]
         if task is not None:
             task.check()
 
@@ -146,19 +161,20 @@ class LeviTorSVDGenerator:
             "noise_aug_strength": float(getattr(s, "noise_aug", 0.02)),
             "controlnet_cond_scale": float(getattr(s, "control_scale", 1.0)),
         }
-        out = pipe(
-            PIL.Image.fromarray(np.ascontiguousarray(request.first_frame)),
-            request.conditioning,
-            height=height,
-            width=width,
-            num_frames=frames,
-            decode_chunk_size=chunk,
-            # A CPU generator gives the same noise on every device, so a seed reproduces a take.
-            generator=torch.Generator("cpu").manual_seed(seed),
-            output_type="np",
-            callback_on_step_end=on_step,
-            **params,
-        )
+        with autocast(device, precision):
+            out = pipe(
+                PIL.Image.fromarray(np.ascontiguousarray(request.first_frame)),
+                request.conditioning,
+                height=height,
+                width=width,
+                num_frames=frames,
+                decode_chunk_size=chunk,
+                # The noise comes from a CPU generator: the same numbers on every device.
+                generator=torch.Generator("cpu").manual_seed(seed),
+                output_type="np",
+                callback_on_step_end=on_step,
+                **params,
+            )
         if out.frames is None:
             raise Cancelled("cancelled")
         video = np.clip(np.rint(out.frames[0] * 255.0), 0, 255).astype(np.uint8)
@@ -173,9 +189,16 @@ class LeviTorSVDGenerator:
             "svd": str(self._layout.svd),
             "controlnet": str(self._layout.controlnet),
             "device": device,
-            "dtype": dtype,
+            "device_name": _device_name(device),
+            "precision": precision,
+            "dtype": compute_dtype(precision),
+            "weights": component_dtypes(precision),
+            "context_order": pipe.context_order,
             "offload": offload,
             "memory_estimate_gb": round(need.peak / GB, 2),
+            "low_memory": self.settings["attention_slicing"],
+            "torch": torch.__version__,
+            "diffusers": _version("diffusers"),
         }
         request.extra[self.id] = dict(self.last_record)
         if task is not None:
@@ -184,7 +207,8 @@ class LeviTorSVDGenerator:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _device_and_dtype(self) -> tuple[str, str]:
+    def _device_and_precision(self) -> tuple[str, str]:
+        """The device, and the precision asked for (``auto`` stays open on CUDA: the plan picks)."""
         import torch
 
         device = self.settings["device"]
@@ -196,56 +220,95 @@ class LeviTorSVDGenerator:
                 "device=cuda was asked for but no CUDA GPU is visible to "
                 "torch; use device=cpu (very slow)"
             )
-        dtype = self.settings["dtype"]
-        if dtype == "auto":
-            dtype = "fp16" if device == "cuda" else "fp32"
-        elif dtype == "fp16" and device == "cpu":
-            raise InputError("dtype=fp16 needs a CUDA GPU; use dtype=fp32 on the CPU")
-        return device, dtype
+        precision = self.settings["precision"]
+        if device == "cpu" and precision == "auto":
+            precision = "fp32"
+        elif device == "cpu" and precision in ("fp16", "autocast"):
+            raise InputError(
+                f"precision={precision} needs a CUDA GPU; use precision=fp32 on the CPU"
+            )
+        return device, precision
 
     def _plan_memory(
-        self, device: str, dtype: str, frames: int, height: int, width: int, guidance: bool
-    ) -> tuple[Offload, int, MemoryEstimate]:
-        """Offload and decode chunk for this run: the first plan that fits, best quality first.
+        self, device: str, precision: str, frames: int, height: int, width: int, guidance: bool
+    ) -> tuple[str, Offload, int, MemoryEstimate]:
+        """Precision, offload and decode chunk for this run: the first plan that fits.
 
-        Offload costs time but not quality, a smaller decode chunk costs temporal consistency, so
-        with ``auto`` settings the order is: at chunk 16 no offload, model offload, sequential
-        offload; then the same three at 8, 4, 2 and 1 frames. Explicit settings are kept as given.
+        Offload costs time only, the precision costs fidelity to the released computation, a
+        smaller decode chunk costs temporal consistency at chunk boundaries. So with ``auto``
+        settings the order is: at chunk 16, autocast with no offload, model, sequential offload,
+        then fp16 with the same three; then all that again at 8, 4, 2 and 1 frames. Explicit
+        settings are kept as given.
         """
         assert self._layout is not None
-        size = 2 if dtype in ("fp16", "bf16") else 4
+        precisions = ["autocast", "fp16"] if precision == "auto" else [precision]
         chosen = self.settings["offload"] if device == "cuda" else "none"
         offloads: list[Offload] = list(OFFLOADS) if chosen == "auto" else [chosen]
         chunk = self.settings["decode_chunk"]
         chunks = [c for c in (16, 8, 4, 2, 1) if c <= frames] if chunk == "auto" else [chunk]
         free = free_memory(device)
-        plans = [(o, c) for c in chunks for o in offloads]
-        for offload, c in plans:
-            need = estimate(self._layout, frames, height, width, size, guidance, offload, c)
+        plans = [(p, o, c) for c in chunks for p in precisions for o in offloads]
+        for p, offload, c in plans:
+            need = estimate(self._layout, frames, height, width, p, guidance, offload, c)
             if need.peak <= free:
                 if offload != "none" and _lacks_accelerate():
                     raise BackendUnavailable(f"offload={offload} needs the accelerate package")
-                return offload, c, need
-        offload, c = plans[-1]
-        least = estimate(self._layout, frames, height, width, size, guidance, offload, c)
-        hint = "try offload=sequential, " if device == "cuda" and offload != "sequential" else ""
+                return p, offload, c, need
+        p, offload, c = plans[-1]
+        least = estimate(self._layout, frames, height, width, p, guidance, offload, c)
+        hints = []
+        if device == "cuda" and offload != "sequential":
+            hints.append("offload=sequential")
+        if p in ("autocast", "fp32"):
+            hints.append("precision=fp16")
+        hint = f"try {' or '.join(hints)}, " if hints else ""
         raise BackendUnavailable(
             f"not enough memory on {device}: this run needs {least.describe()} but "
             f"{free / GB:.1f} GB is free; {hint}use a shorter or smaller clip, or close other "
             "programs using it"
         )
 
-    def _pipeline(self, device: str, dtype: str, offload: Offload) -> Any:
-        key = (device, dtype, offload)
+    def _pipeline(self, device: str, precision: str, offload: Offload) -> Any:
+        key = (device, precision, offload)
         if self._pipe is None or self._pipe_key != key:
             from .loading import load_pipeline, tune
 
             assert self._layout is not None
             self._pipe = None  # drop the old one before loading the new one
-            pipe = load_pipeline(self._layout, device, dtype)
+            pipe = load_pipeline(self._layout, device, component_dtypes(precision))
             tune(pipe, device, offload, self.settings["attention_slicing"])
             self._pipe, self._pipe_key = pipe, key
         return self._pipe
+
+
+def compute_dtype(precision: str) -> str:
+    """The dtype the UNet's matrix products run in: fp16 under autocast, else the weights'."""
+    return "fp16" if precision == "autocast" else precision
+
+
+def autocast(device: str, precision: str) -> Any:
+    """fp16 autocast on ``device`` for ``precision=autocast``, else a context that does nothing."""
+    import contextlib
+
+    import torch
+
+    if precision != "autocast":
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=device, dtype=torch.float16)
+
+
+def _device_name(device: str) -> str:
+    import torch
+
+    if device != "cuda" or not torch.cuda.is_available():
+        return device
+    return str(torch.cuda.get_device_name())
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import version
+
+    return version(package)
 
 
 def _lacks_accelerate() -> bool:
@@ -275,6 +338,8 @@ def _parse(options: Mapping[str, str]) -> dict[str, Any]:
     if not cn:
         raise InputError("set LeviTor's controlnet folder (option controlnet / --controlnet DIR)")
     out: dict[str, Any] = {"svd": svd, "controlnet": cn}
+    if options.get("dtype") and not options.get("precision"):
+        options = {**options, "precision": options["dtype"]}  # the option's former name
     for spec in LeviTorSVDGenerator.options:
         if spec.kind == "choice":
             value = options.get(spec.name) or spec.default
@@ -282,7 +347,7 @@ def _parse(options: Mapping[str, str]) -> dict[str, Any]:
                 raise InputError(
                     f"{spec.name} must be one of {', '.join(spec.choices)}, not {value!r}"
                 )
-            out[spec.name] = value
+            out[spec.name.replace("-", "_")] = value
     out["attention_slicing"] = str(options.get("attention-slicing", "")).lower() in TRUE
     chunk = options.get("decode-chunk") or "auto"
     if chunk != "auto" and (not chunk.isdigit() or int(chunk) < 1):

@@ -10,6 +10,7 @@ reads a pickle (``use_safetensors=True``, offline mode).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from levitor_studio.model.errors import InputError
@@ -62,8 +63,13 @@ def _meta_model(cls: Any, folder: Any, transformers_config: bool = False) -> Any
         return cls.from_config(cls.load_config(folder, local_files_only=True))
 
 
-def load_pipeline(layout: Layout, device: str, dtype_name: str) -> Any:
-    """Build the pipeline from ``layout`` with weights in ``dtype_name`` on ``device``."""
+def load_pipeline(layout: Layout, device: str, dtypes: str | Mapping[str, str]) -> Any:
+    """Build the pipeline from ``layout`` on ``device``.
+
+    ``dtypes`` is one weights dtype name for every component, or one per component (``unet``,
+    ``vae``, ``image_encoder``, ``controlnet``; see :func:`levitor_svd.memory.component_dtypes`).
+    Parameters do not require gradients, so autocast caches no fp16 copies of fp32 weights.
+    """
     _offline()
     import torch
     from diffusers import AutoencoderKLTemporalDecoder, EulerDiscreteScheduler
@@ -73,7 +79,7 @@ def load_pipeline(layout: Layout, device: str, dtype_name: str) -> Any:
     from .pipeline import LeviTorSVDPipeline
     from .unet import ControlledUNetSpatioTemporalModel
 
-    dtype = {"fp16": torch.float16, "bf16": torch.bfloat16, "fp32": torch.float32}[dtype_name]
+    torch_dtypes = {"fp16": torch.float16, "bf16": torch.bfloat16, "fp32": torch.float32}
     models = {
         "unet": (ControlledUNetSpatioTemporalModel, False),
         "vae": (AutoencoderKLTemporalDecoder, False),
@@ -96,9 +102,10 @@ def load_pipeline(layout: Layout, device: str, dtype_name: str) -> Any:
             "variant": weights.variant,
             "local_files_only": True,
         }
-        kwargs["dtype" if is_transformers else "torch_dtype"] = dtype
+        dtype = dtypes if isinstance(dtypes, str) else dtypes[name]
+        kwargs["dtype" if is_transformers else "torch_dtype"] = torch_dtypes[dtype]
         try:
-            parts[name] = cls.from_pretrained(weights.folder, **kwargs)
+            parts[name] = cls.from_pretrained(weights.folder, **kwargs).requires_grad_(False)
         except Exception as exc:  # a loader error deep inside diffusers/transformers
             raise InputError(f"{weights.folder / weights.name}: cannot be loaded ({exc})") from None
     try:
@@ -117,8 +124,8 @@ def load_pipeline(layout: Layout, device: str, dtype_name: str) -> Any:
     return pipe
 
 
-def tune(pipe: Any, device: str, offload: str, attention_slicing: bool) -> None:
-    """Place the pipeline on ``device`` (or offload it) and apply the memory options.
+def tune(pipe: Any, device: str, offload: str, low_memory: bool) -> None:
+    """Place the pipeline on ``device`` (or offload it) and apply the low-memory option.
 
     Both offloads walk ``pipe.components``, which holds the ControlNet (registered by the
     pipeline); ``model`` follows ``model_cpu_offload_seq``, ``sequential`` hooks every module
@@ -130,13 +137,32 @@ def tune(pipe: Any, device: str, offload: str, attention_slicing: bool) -> None:
         pipe.enable_sequential_cpu_offload(device=device)
     else:
         pipe.to(device)
-    if attention_slicing:
-        from diffusers.models.attention_processor import SlicedAttnProcessor
-
-        # Slicing over batch×heads bounds the attention working set; chunking the feed-forward
-        # bounds the GEGLU's 8× expansion, the other large temporary at full resolution.
+    if low_memory:
         for model in (pipe.unet, pipe.controlnet):
-            model.set_attn_processor(SlicedAttnProcessor(slice_size=4))
-            for module in model.modules():
-                if hasattr(module, "set_chunk_feed_forward"):
-                    module.set_chunk_feed_forward(chunk_size=1, dim=0)
+            slice_attention(model)
+
+
+def slice_attention(model: Any) -> int:
+    """Bound the large temporaries of ``model``'s transformers; returns the attentions sliced.
+
+    Only the spatial self-attention has a large score matrix (``(h·w)²`` per head): it is
+    computed one image at a time (a slice of ``heads`` rows of the batch×heads axis), with the
+    softmax upcast to fp32 as fused attention does. The temporal self-attention (over the
+    frames) and the cross-attentions (one image token) stay fused: their scores are small. The
+    feed-forward's 8× GEGLU expansion is chunked one image at a time in the spatial blocks and
+    one frame at a time in the temporal blocks (diffusers fixes the latter's axis).
+    """
+    from diffusers.models.attention import BasicTransformerBlock, TemporalBasicTransformerBlock
+    from diffusers.models.attention_processor import SlicedAttnProcessor
+
+    sliced = 0
+    for module in model.modules():
+        if isinstance(module, TemporalBasicTransformerBlock):
+            module.set_chunk_feed_forward(1)
+        elif isinstance(module, BasicTransformerBlock):
+            module.set_chunk_feed_forward(1, dim=0)
+            attention = module.attn1
+            attention.set_processor(SlicedAttnProcessor(slice_size=attention.heads))
+            attention.upcast_softmax = True
+            sliced += 1
+    return sliced

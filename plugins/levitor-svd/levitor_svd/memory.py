@@ -1,6 +1,7 @@
 """How much device memory a generation needs, estimated before anything is loaded.
 
-The estimate is weights (tensor counts from the safetensors headers × the run's dtype size) plus
+The estimate is weights (tensor counts from the safetensors headers × each component's dtype size
+under the run's precision, :func:`component_dtypes`) plus
 activations per phase (first-frame encoding, denoising, VAE decoding), each from the UNet and
 VAE configs and the clip size. With model CPU offload only the models of the current phase are
 on the device (the ControlNet and the UNet together while denoising, as they alternate every
@@ -12,6 +13,12 @@ figure is exact; that only one unit is resident at a time is how accelerate work
 The activation factors below were measured by counting live tensor bytes through the
 real architectures under PyTorch's FakeTensorMode (``bench/bench_svd.py``), with fused attention
 (SDPA) as diffusers uses by default; a GPU run should confirm them (``docs/benchmarks.md``).
+
+Under ``autocast`` (the released demo's regime: UNet and ControlNet weights in fp32 run under fp16
+autocast, CLIP and VAE weights in fp16) the denoising activations are a mix of fp16 (matmul and
+conv outputs) and fp32 (norm outputs), with their own measured factor, which also holds the
+fp16 copy autocast makes of each fp32 weight as it is used. The models' parameters do not
+require gradients, so autocast keeps no cache of those copies (it would hold 4.1 GB of them).
 """
 
 from __future__ import annotations
@@ -27,6 +34,10 @@ GB = 1024**3
 #: images × dtype bytes × c0 × h × w; measured 2.74 GB for SVD-XT at 16×288×512 fp16 with CFG
 #: (32 images, c0 = 320, latents 36×64), i.e. 62.3, rounded up
 DENOISE_FACTOR = 64.0
+#: the same under CUDA fp16 autocast over fp32 UNet and ControlNet weights, divided by
+#: images × c0 × h × w (the bytes are in the factor, as autocast mixes fp16 and fp32): measured
+#: 2.79 GB at the size above with CUDA's cast rules on fake CUDA tensors, i.e. 126.7, rounded up
+AUTOCAST_DENOISE_FACTOR = 128.0
 #: peak live bytes of VAE decoding divided by frames in the chunk × H × W × vae c0 × dtype bytes;
 #: measured 7.88 GB for 16 frames at 288×512 fp16 (vae c0 = 128), i.e. 14.0
 DECODE_FACTOR = 14.0
@@ -35,6 +46,9 @@ OVERHEAD = 0.6 * GB
 #: offload modes, least memory-saving (and fastest) first
 OFFLOADS = ("none", "model", "sequential")
 Offload = Literal["none", "model", "sequential"]
+#: precisions, the released demo's first
+PRECISIONS = ("autocast", "fp16", "bf16", "fp32")
+DTYPE_BYTES = {"fp16": 2, "bf16": 2, "fp32": 4}
 #: the models resident in each phase under model offload
 PHASE_MODELS = {
     "encode": ("image_encoder", "vae"),
@@ -59,12 +73,25 @@ class MemoryEstimate:
         return f"about {self.peak / GB:.1f} GB ({parts})"
 
 
+def component_dtypes(precision: str, half: str = "fp16") -> dict[str, str]:
+    """The weights dtype of each component under ``precision``.
+
+    ``autocast`` keeps the UNet and ControlNet in fp32 and CLIP and the VAE in ``half`` (the
+    autocast dtype: fp16 on CUDA; a CPU test may pass bf16); the others use one dtype for all.
+    """
+    if precision == "autocast":
+        return {"unet": "fp32", "vae": half, "image_encoder": half, "controlnet": "fp32"}
+    if precision not in DTYPE_BYTES:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
+    return dict.fromkeys(("unet", "vae", "image_encoder", "controlnet"), precision)
+
+
 def estimate(
     layout: Layout,
     frames: int,
     height: int,
     width: int,
-    dtype_bytes: int,
+    precision: str,
     guidance: bool = True,
     offload: Offload = "none",
     decode_chunk: int = 16,
@@ -77,8 +104,8 @@ def estimate(
         The checked folders (tensor counts come from their headers).
     frames, height, width
         Clip size in pixels.
-    dtype_bytes
-        2 for fp16/bf16, 4 for fp32.
+    precision
+        ``autocast``, ``fp16``, ``bf16`` or ``fp32`` (see :func:`component_dtypes`).
     guidance
         Classifier-free guidance (max guidance > 1) doubles the denoising batch.
     offload
@@ -87,16 +114,20 @@ def estimate(
     decode_chunk
         Frames decoded by the VAE at a time.
     """
-    w_bytes = {k: v.numel() * dtype_bytes for k, v in layout.weights.items()}
+    sizes = {k: DTYPE_BYTES[d] for k, d in component_dtypes(precision).items()}
+    w_bytes = {k: v.numel() * sizes[k] for k, v in layout.weights.items()}
     unet_cfg = json.loads((layout.svd / "unet" / "config.json").read_text())
     vae_cfg = json.loads((layout.svd / "vae" / "config.json").read_text())
     h, w = height // 8, width // 8
     images = frames * (2 if guidance else 1)
     c0 = int(unet_cfg["block_out_channels"][0])
-    denoise_act = DENOISE_FACTOR * images * dtype_bytes * c0 * h * w
+    if precision == "autocast":
+        denoise_act = AUTOCAST_DENOISE_FACTOR * images * c0 * h * w
+    else:
+        denoise_act = DENOISE_FACTOR * images * sizes["unet"] * c0 * h * w
     chunk = max(1, min(decode_chunk, frames))
     vae_c0 = int(vae_cfg["block_out_channels"][0])
-    decode_act = DECODE_FACTOR * chunk * height * width * vae_c0 * dtype_bytes
+    decode_act = DECODE_FACTOR * chunk * height * width * vae_c0 * sizes["vae"]
     decode_act += frames * 3 * height * width * 4  # decoded frames kept in fp32
     # SVD's VAE has force_upcast: the first frame is encoded in fp32.
     encode_act = DECODE_FACTOR * height * width * vae_c0 * 4
@@ -109,7 +140,7 @@ def estimate(
         resident = {p: sum(w_bytes[m] for m in ms) for p, ms in PHASE_MODELS.items()}
     else:
         resident = {
-            p: max(largest_unit(layout.weights[m]) for m in ms) * dtype_bytes
+            p: max(largest_unit(layout.weights[m]) * sizes[m] for m in ms)
             for p, ms in PHASE_MODELS.items()
         }
     acts = {"encode": encode_act, "denoise": denoise_act, "decode": decode_act}

@@ -6,6 +6,8 @@ and replaces only the denoising loop, which now asks the ControlNet for residual
 and hands them to the UNet. Defaults are the reference's (§7). Progress is reported through
 ``callback_on_step_end``; setting :attr:`LeviTorSVDPipeline.interrupt` from that callback (or
 another thread) stops before the next step, and the call then returns no frames.
+:attr:`LeviTorSVDPipeline.context_order` (``levitor`` by default) says how the temporal layers of
+the UNet and the ControlNet see the image context (:mod:`levitor_svd.context_order`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from diffusers.pipelines.stable_video_diffusion.pipeline_stable_video_diffusion 
 from diffusers.utils.torch_utils import randn_tensor
 from transformers import CLIPImageProcessor, CLIPVisionModelWithProjection
 
+from .context_order import set_context_order
 from .controlnet import LeviTorControlNetModel
 from .unet import ControlledUNetSpatioTemporalModel
 
@@ -49,6 +52,20 @@ class LeviTorSVDPipeline(StableVideoDiffusionPipeline):
         super().__init__(vae, image_encoder, unet, scheduler, feature_extractor)
         self.register_modules(controlnet=controlnet)
         self._interrupt = False
+        self._context_order = ""
+        self.context_order = "levitor"
+
+    @property
+    def context_order(self) -> str:
+        """``levitor`` (the released code's order, default) or ``stock`` (diffusers')."""
+        return self._context_order
+
+    @context_order.setter
+    def context_order(self, order: str) -> None:
+        if order != self._context_order:
+            for model in (self.unet, self.controlnet):
+                set_context_order(model, order)
+            self._context_order = order
 
     @property
     def interrupt(self) -> bool:

@@ -8,6 +8,7 @@ asked) at a size that runs in milliseconds on a CPU, so the real loading code is
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 #: the scheduler config SVD-XT ships (EDM-style Euler, v-prediction, Karras sigmas)
 SVD_SCHEDULER = {
@@ -38,24 +39,48 @@ TINY_UNET = {
 }
 
 
-def build_tiny_components(seed: int = 0) -> dict[str, object]:
-    """The five SVD components plus a ControlNet, tiny and random (deterministic in ``seed``).
+def tiny_unet_and_controlnet(seed: int = 0) -> tuple[Any, Any]:
+    """A tiny SVD UNet and a ControlNet made from it, every tensor random (deterministic in seed).
 
-    The ControlNet's zero convs are re-initialised with small random values so that the control
-    tensor visibly changes the output (a trained ControlNet's are not zero either).
+    Constructors leave many tensors constant (norm scales 1, shifts and some biases 0, the
+    ControlNet's zero convs 0); such weights can hide a difference between two computations, as
+    a zero conv hides everything upstream of it. So every UNet tensor gets noise added, and the
+    ControlNet's own tensors (copied from the UNet, plus its condition encoder and zero convs)
+    are drawn afresh.
     """
     import torch
-    from diffusers import (
-        AutoencoderKLTemporalDecoder,
-        EulerDiscreteScheduler,
-        UNetSpatioTemporalConditionModel,
-    )
-    from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
+    from diffusers import UNetSpatioTemporalConditionModel
 
     from .controlnet import LeviTorControlNetModel
 
     torch.manual_seed(seed)
     unet = UNetSpatioTemporalConditionModel(**TINY_UNET)
+    controlnet = LeviTorControlNetModel.from_unet(
+        unet, conditioning_embedding_out_channels=(8, 16, 16, 32)
+    )
+    with torch.no_grad():
+        for param in unet.parameters():
+            param.add_(torch.randn_like(param), alpha=0.05)
+        for name, param in controlnet.named_parameters():
+            if name.startswith(("controlnet_", "controlnet_cond_embedding.conv_out")):
+                param.normal_(0.0, 0.3)
+            else:
+                param.add_(torch.randn_like(param), alpha=0.05)
+    return unet, controlnet
+
+
+def build_tiny_components(seed: int = 0) -> dict[str, object]:
+    """The five SVD components plus a ControlNet, tiny and random (deterministic in ``seed``).
+
+    The UNet and the ControlNet come from :func:`tiny_unet_and_controlnet` (every tensor random,
+    the zero convs included, so the control tensor visibly changes the output).
+    """
+    import torch
+    from diffusers import AutoencoderKLTemporalDecoder, EulerDiscreteScheduler
+    from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
+
+    unet, controlnet = tiny_unet_and_controlnet(seed)
+    torch.manual_seed(seed + 1)
     vae = AutoencoderKLTemporalDecoder(
         down_block_types=("DownEncoderBlock2D",) * 4,
         block_out_channels=(32, 32, 32, 32),
@@ -73,13 +98,6 @@ def build_tiny_components(seed: int = 0) -> dict[str, object]:
             patch_size=32,
         )
     )
-    controlnet = LeviTorControlNetModel.from_unet(
-        unet, conditioning_embedding_out_channels=(8, 16, 16, 32)
-    )
-    with torch.no_grad():
-        for name, param in controlnet.named_parameters():
-            if name.startswith(("controlnet_", "controlnet_cond_embedding.conv_out")):
-                param.normal_(0.0, 0.3)
     return {
         "unet": unet,
         "vae": vae,

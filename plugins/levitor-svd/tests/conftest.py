@@ -1,13 +1,20 @@
-"""Fixtures: tiny random SVD-XT and ControlNet folders in the real layouts, and requests."""
+"""Fixtures: tiny random SVD-XT and ControlNet folders in the real layouts, and requests.
+
+Also :func:`released_forward`, a re-statement of the temporal transformer as LeviTor's released
+code runs it (served by the ``released_forward`` fixture).
+"""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+import torch
+from diffusers.models.transformers.transformer_temporal import TransformerTemporalModelOutput
 from levitor_svd.backend import LeviTorSVDGenerator
 from levitor_svd.tiny import save_tiny_folders
 
@@ -67,3 +74,51 @@ def make_request() -> Callable[..., GenerationRequest]:
         return GenerationRequest(image, synthetic_conditioning(shift), settings, fps=8.0)
 
     return make
+
+
+def released_forward(
+    self: Any,
+    hidden_states: torch.Tensor,
+    encoder_hidden_states: torch.Tensor | None = None,
+    image_only_indicator: torch.Tensor | None = None,
+    return_dict: bool = True,
+) -> Any:
+    assert encoder_hidden_states is not None and image_only_indicator is not None
+    images, _, height, width = hidden_states.shape
+    frames = image_only_indicator.shape[-1]
+    batch, positions = images // frames, height * width
+    first_frame = encoder_hidden_states.unflatten(0, (batch, frames))[:, 0]
+    context = first_frame.repeat(positions, 1, 1)
+
+    residual = hidden_states
+    x = self.norm(hidden_states)
+    channels = x.shape[1]
+    x = self.proj_in(x.permute(0, 2, 3, 1).reshape(images, positions, channels))
+    frame_index = torch.arange(frames, device=x.device).repeat(batch)
+    emb = self.time_pos_embed(self.time_proj(frame_index).to(x.dtype))[:, None, :]
+    for spatial, temporal in zip(
+        self.transformer_blocks, self.temporal_transformer_blocks, strict=True
+    ):
+        x = spatial(x, encoder_hidden_states=encoder_hidden_states)
+        mixed = temporal(x + emb, num_frames=frames, encoder_hidden_states=context)
+        x = self.time_mixer(
+            x_spatial=x, x_temporal=mixed, image_only_indicator=image_only_indicator
+        )
+    x = self.proj_out(x).reshape(images, height, width, channels).permute(0, 3, 1, 2)
+    out = x.contiguous() + residual
+    return TransformerTemporalModelOutput(sample=out) if return_dict else (out,)
+
+
+@pytest.fixture(name="released_forward")
+def released_forward_fixture() -> Callable[..., Any]:
+    """``TransformerSpatioTemporalModel.forward`` in the released code's context order.
+
+    Written from ``models_diffusers/transformer_temporal.py`` of ant-research/LeviTor
+    (``TransformerSpatioTemporalModel.forward``, around l.311-325): diffusers' steps, except that
+    the first-frame image context of the temporal blocks is laid out position-major,
+    ``(h·w, batch)``, while their hidden rows are ``(batch, h·w)``. The order is written here as
+    ``repeat`` (row ``r`` gets batch ``r % batch``), not the way the plugin's hook writes it, so
+    the two are independent. Patch it over diffusers' ``forward`` to get the released
+    computation from stock models.
+    """
+    return released_forward

@@ -33,6 +33,11 @@ def test_generate_returns_uint8_frames_and_records_the_take(generator, make_requ
     assert record["min_guidance_scale"] == 1.0 and record["max_guidance_scale"] == 3.0
     assert record["controlnet_cond_scale"] == 1.0 and record["noise_aug_strength"] == 0.02
     assert (record["device"], record["dtype"], record["offload"]) == ("cpu", "fp32", "none")
+    assert (record["precision"], record["context_order"]) == ("fp32", "levitor")
+    assert record["device_name"] == "cpu" and record["low_memory"] is False
+    assert record["weights"] == dict.fromkeys(
+        ("unet", "vae", "image_encoder", "controlnet"), "fp32"
+    )
 
 
 def test_same_seed_same_frames_other_seed_or_control_other_frames(generator, make_request) -> None:
@@ -82,10 +87,34 @@ def test_a_run_that_cannot_fit_is_refused_before_loading(options, make_request, 
 
 
 def test_attention_slicing_gives_the_same_frames(options, generator, make_request) -> None:
+    from diffusers.models.attention_processor import SlicedAttnProcessor
+
     sliced = LeviTorSVDGenerator({**options, "attention-slicing": "on"})
     a = sliced.generate(make_request(seed=3)).astype(int)
     b = generator.generate(make_request(seed=3)).astype(int)
     assert np.abs(a - b).max() <= 1  # the same maths in another order: rounding only
+    assert sliced.last_record["low_memory"] is True
+
+    def slices(model) -> dict[str, int]:
+        return {
+            name.removesuffix(".transformer_blocks.0.attn1.processor"): p.slice_size
+            for name, p in model.attn_processors.items()
+            if isinstance(p, SlicedAttnProcessor)
+        }
+
+    # Off by default. On: only the spatial self-attentions, one image (= heads rows) per slice;
+    # by hand from TINY_UNET: heads 2 at the top level, 4 in the mid block.
+    assert slices(generator._pipe.unet) == slices(generator._pipe.controlnet) == {}
+    assert slices(sliced._pipe.unet) == {
+        "down_blocks.0.attentions.0": 2,
+        "mid_block.attentions.0": 4,
+        "up_blocks.1.attentions.0": 2,
+        "up_blocks.1.attentions.1": 2,
+    }
+    assert slices(sliced._pipe.controlnet) == {
+        "down_blocks.0.attentions.0": 2,
+        "mid_block.attentions.0": 4,
+    }
 
 
 def test_bad_requests_and_cpu_fp16_are_refused(options, generator, make_request) -> None:
@@ -93,7 +122,15 @@ def test_bad_requests_and_cpu_fp16_are_refused(options, generator, make_request)
     request.conditioning = request.conditioning[:, :, :32]
     with pytest.raises(InputError, match=r"conditioning must be \(F, 3, 64, 64\)"):
         generator.generate(request)
-    with pytest.raises(InputError, match="dtype=fp16 needs a CUDA GPU"):
+    for precision in ("fp16", "autocast"):
+        with pytest.raises(
+            InputError, match=f"^precision={precision} needs a CUDA GPU; use precision=fp32 on"
+        ):
+            LeviTorSVDGenerator({**options, "device": "cpu", "precision": precision}).generate(
+                make_request()
+            )
+    # the option's former name still works
+    with pytest.raises(InputError, match="^precision=fp16 needs a CUDA GPU"):
         LeviTorSVDGenerator({**options, "device": "cpu", "dtype": "fp16"}).generate(make_request())
 
 
@@ -128,7 +165,7 @@ def test_auto_decode_chunk_shrinks_only_when_memory_is_short(
     from levitor_svd.memory import estimate
 
     layout = check_folders(options["svd"], options["controlnet"], prefer_fp16=False)
-    four, two = (estimate(layout, 4, 64, 64, 4, True, "none", c).peak for c in (4, 2))
+    four, two = (estimate(layout, 4, 64, 64, "fp32", True, "none", c).peak for c in (4, 2))
     assert two < four
     monkeypatch.setattr(backend_module, "free_memory", lambda device: (two + four) // 2)
     short = LeviTorSVDGenerator(options)
@@ -140,7 +177,8 @@ def test_auto_decode_chunk_shrinks_only_when_memory_is_short(
     assert roomy.last_record["decode_chunk"] == 4
 
 
-def test_a_scene_through_the_engine_tensor_to_frames(generator) -> None:
+def car_request(segments: np.ndarray | None = None):
+    """A 64×64, 4-frame scene with one moving car, through the app's own request chain."""
     from levitor_studio.api import build_request
     from levitor_studio.model.keyframes import Keyframe
     from levitor_studio.model.scene import GenerationSettings, Scene, SceneObject
@@ -156,12 +194,28 @@ def test_a_scene_through_the_engine_tensor_to_frames(generator) -> None:
         frames=4,
         depth=np.full((64, 64), 0.8, np.float32),
         objects=[car],
+        segments=segments,
         settings=GenerationSettings(generator="levitor-svd", seed=5, steps=2),
     )
-    request = build_request(scene)  # the app's own chain: masks → points → tensor
+    return build_request(scene)  # masks → points → tensor
+
+
+def test_a_scene_through_the_engine_tensor_to_frames(generator) -> None:
+    request = car_request()
     cond = request.conditioning
     assert cond.shape == (4, 3, 64, 64) and cond[:, 0].max() > 200.0  # resized bumps
     assert set(np.unique(cond[:, 1])) >= {0.0, 1.0}  # the car's id reaches the tensor
     frames = generator.generate(request)
     assert frames.shape == (4, 64, 64, 3) and frames.dtype == np.uint8
     assert request.extra["levitor-svd"]["seed"] == 5
+
+
+def test_a_scene_with_300_static_segments_generates(generator) -> None:
+    segments = (1 + np.arange(64 * 64) * 300 // (64 * 64)).reshape(64, 64).astype(np.int32)
+    assert segments.max() == 300
+    request = car_request(segments)
+    ids = request.conditioning[:, 1]
+    # ids past 255 were remapped into the channel, not wrapped to 0 or clipped away
+    assert ids.max() == 255.0 and len(np.unique(ids)) > 150
+    frames = generator.generate(request)
+    assert frames.shape == (4, 64, 64, 3) and frames.dtype == np.uint8

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from levitor_svd.folders import Layout, Weights, check_folders
 from levitor_svd.memory import (
+    AUTOCAST_DENOISE_FACTOR,
     DECODE_FACTOR,
     DENOISE_FACTOR,
     GB,
     OVERHEAD,
+    component_dtypes,
     estimate,
     largest_unit,
 )
@@ -32,32 +34,80 @@ def real_layout(tmp_path_factory: pytest.TempPathFactory) -> Layout:
     return layout
 
 
-def test_weights_come_from_headers_and_phases_add_up(tiny_root: Path) -> None:
+@pytest.fixture(scope="module")
+def tiny_counts() -> dict[str, int]:
+    """Parameters of the tiny models, counted on the models themselves (not from headers)."""
+    from levitor_svd.tiny import build_tiny_components
+
+    parts = build_tiny_components(0)
+    return {
+        k: sum(p.numel() for p in parts[k].parameters())  # type: ignore[attr-defined]
+        for k in ("unet", "vae", "image_encoder", "controlnet")
+    }
+
+
+GIB = 2**30
+#: the calibration figures, written out here rather than imported from the code under test
+DENOISE_PER_BYTE, AUTOCAST_DENOISE, DECODE_PER_BYTE, CONTEXT = 64.0, 128.0, 14.0, 0.6 * GIB
+
+
+def test_weights_come_from_headers_and_phases_add_up(tiny_root: Path, tiny_counts) -> None:
     layout = check_folders(tiny_root / "svd", tiny_root / "controlnet")
-    counts = {k: w.numel() for k, w in layout.weights.items()}
-    header = layout.weights["unet"].tensors
-    assert counts["unet"] == sum(math.prod(s) for _, s in header.values())
-    e = estimate(layout, frames=4, height=64, width=64, dtype_bytes=2, decode_chunk=2)
-    assert e.weights == {k: 2 * n for k, n in counts.items()}
-    everything = sum(e.weights.values())
-    denoise = DENOISE_FACTOR * 8 * 2 * 32 * 8 * 8  # 2×4 images, c0 = 32, 8×8 latents
-    assert e.phases["denoise"] == int(everything + denoise + OVERHEAD)
-    decode = DECODE_FACTOR * 2 * 64 * 64 * 32 * 2 + 4 * 3 * 64 * 64 * 4
-    assert e.phases["decode"] == int(everything + decode + OVERHEAD)
+    assert {k: w.numel() for k, w in layout.weights.items()} == tiny_counts
+    e = estimate(layout, frames=4, height=64, width=64, precision="fp16", decode_chunk=2)
+    assert e.weights == {k: 2 * n for k, n in tiny_counts.items()}
+    everything = 2 * sum(tiny_counts.values())
+    denoise = 64.0 * 8 * 2 * 32 * 8 * 8  # 2×4 images, 2 bytes, c0 = 32, 8×8 latents
+    assert e.phases["denoise"] == int(everything + denoise + 0.6 * GIB)
+    decode = 14.0 * 2 * 64 * 64 * 32 * 2 + 4 * 3 * 64 * 64 * 4  # chunk 2, vae c0 32; fp32 frames
+    assert e.phases["decode"] == int(everything + decode + 0.6 * GIB)
+    encode = 14.0 * 64 * 64 * 32 * 4  # one frame, upcast to fp32
+    assert e.phases["encode"] == int(everything + encode + 0.6 * GIB)
     assert e.peak == max(e.phases.values())
+    assert (DENOISE_FACTOR, DECODE_FACTOR, OVERHEAD) == (DENOISE_PER_BYTE, DECODE_PER_BYTE, CONTEXT)
+    assert AUTOCAST_DENOISE_FACTOR == AUTOCAST_DENOISE
+
+
+def test_autocast_keeps_unet_and_controlnet_in_fp32(tiny_root: Path, tiny_counts) -> None:
+    assert component_dtypes("autocast") == {
+        "unet": "fp32",
+        "vae": "fp16",
+        "image_encoder": "fp16",
+        "controlnet": "fp32",
+    }
+    assert component_dtypes("autocast", half="bf16")["vae"] == "bf16"
+    assert set(component_dtypes("fp16").values()) == {"fp16"}
+    with pytest.raises(ValueError, match="precision must be one of autocast, fp16, bf16, fp32"):
+        component_dtypes("int8")
+    layout = check_folders(tiny_root / "svd", tiny_root / "controlnet")
+    e = estimate(layout, frames=4, height=64, width=64, precision="autocast", decode_chunk=2)
+    c = tiny_counts
+    assert e.weights == {
+        "unet": 4 * c["unet"],
+        "vae": 2 * c["vae"],
+        "image_encoder": 2 * c["image_encoder"],
+        "controlnet": 4 * c["controlnet"],
+    }
+    everything = 4 * (c["unet"] + c["controlnet"]) + 2 * (c["vae"] + c["image_encoder"])
+    denoise = 128.0 * 8 * 32 * 8 * 8  # bytes are in the autocast factor
+    assert e.phases["denoise"] == int(everything + denoise + 0.6 * GIB)
+    decode = 14.0 * 2 * 64 * 64 * 32 * 2 + 4 * 3 * 64 * 64 * 4  # the VAE stays fp16
+    assert e.phases["decode"] == int(everything + decode + 0.6 * GIB)
+    fp32 = estimate(layout, frames=4, height=64, width=64, precision="fp32", decode_chunk=2)
+    assert fp32.phases["denoise"] == int(4 * sum(c.values()) + 64.0 * 8 * 4 * 32 * 64 + 0.6 * GIB)
 
 
 def test_offload_guidance_and_chunking_move_the_right_phase(tiny_root: Path) -> None:
     layout = check_folders(tiny_root / "svd", tiny_root / "controlnet")
-    base = estimate(layout, 16, 512, 288, 2, decode_chunk=16)
-    off = estimate(layout, 16, 512, 288, 2, offload="model", decode_chunk=16)
+    base = estimate(layout, 16, 512, 288, "fp16", decode_chunk=16)
+    off = estimate(layout, 16, 512, 288, "fp16", offload="model", decode_chunk=16)
     w = base.weights
     assert base.phases["denoise"] - off.phases["denoise"] == w["vae"] + w["image_encoder"]
     assert base.phases["decode"] - off.phases["decode"] == sum(w.values()) - w["vae"]
-    no_cfg = estimate(layout, 16, 512, 288, 2, guidance=False, decode_chunk=16)
-    act = base.phases["denoise"] - sum(w.values()) - OVERHEAD
+    no_cfg = estimate(layout, 16, 512, 288, "fp16", guidance=False, decode_chunk=16)
+    act = base.phases["denoise"] - sum(w.values()) - 0.6 * GIB
     assert abs((base.phases["denoise"] - no_cfg.phases["denoise"]) - act / 2) <= 1
-    chunk4 = estimate(layout, 16, 512, 288, 2, decode_chunk=4)
+    chunk4 = estimate(layout, 16, 512, 288, "fp16", decode_chunk=4)
     assert chunk4.phases["decode"] < base.phases["decode"]
     assert chunk4.phases["denoise"] == base.phases["denoise"]
     assert "GB (encode" in base.describe()
@@ -72,6 +122,8 @@ def test_real_svd_xt_activation_figures_match_the_measurement(tiny_root: Path) -
     decode = DECODE_FACTOR * 16 * 512 * 288 * 128 * 2
     assert 2.74 <= denoise / GB <= 2.9
     assert 7.85 <= decode / GB <= 7.95
+    autocast = AUTOCAST_DENOISE_FACTOR * 32 * 320 * 64 * 36  # measured 2.785 GB
+    assert 2.785 <= autocast / GB <= 2.85
 
 
 def test_sequential_keeps_only_the_largest_parameter_owning_module(tiny_root: Path) -> None:
@@ -83,8 +135,8 @@ def test_sequential_keeps_only_the_largest_parameter_owning_module(tiny_root: Pa
     for name, (_dtype, shape) in unet.items():
         owners[name.rsplit(".", 1)[0]] = owners.get(name.rsplit(".", 1)[0], 0) + math.prod(shape)
     assert units["unet"] == max(owners.values()) < layout.weights["unet"].numel() // 10
-    seq = estimate(layout, 16, 512, 288, 2, offload="sequential", decode_chunk=4)
-    model = estimate(layout, 16, 512, 288, 2, offload="model", decode_chunk=4)
+    seq = estimate(layout, 16, 512, 288, "fp16", offload="sequential", decode_chunk=4)
+    model = estimate(layout, 16, 512, 288, "fp16", offload="model", decode_chunk=4)
     assert model.phases["denoise"] - seq.phases["denoise"] == (
         model.weights["unet"]
         + model.weights["controlnet"]
@@ -96,7 +148,7 @@ def test_sequential_keeps_only_the_largest_parameter_owning_module(tiny_root: Pa
         model.weights["image_encoder"] + model.weights["vae"] - 2 * enc
     )
     with pytest.raises(ValueError, match="offload must be one of"):
-        estimate(layout, 4, 64, 64, 2, offload="disk")  # type: ignore[arg-type]
+        estimate(layout, 4, 64, 64, "fp16", offload="disk")  # type: ignore[arg-type]
 
 
 def test_largest_unit_groups_tensors_by_owner() -> None:
@@ -115,20 +167,43 @@ def test_largest_unit_groups_tensors_by_owner() -> None:
 
 
 @pytest.mark.parametrize(
-    ("offload", "chunk", "peak_gb"),
+    ("precision", "offload", "chunk", "peak_gb"),
     [
-        ("none", 16, 14.0),
-        ("none", 4, 8.9),
-        ("model", 16, 8.7),
-        ("model", 4, 7.5),
-        ("sequential", 16, 8.5),
-        ("sequential", 4, 3.5),
+        ("fp16", "none", 16, 14.0),
+        ("fp16", "none", 4, 8.9),
+        ("fp16", "model", 16, 8.7),
+        ("fp16", "model", 4, 7.5),
+        ("fp16", "sequential", 16, 8.5),
+        ("fp16", "sequential", 4, 3.5),
+        ("autocast", "none", 16, 18.1),
+        ("autocast", "none", 4, 13.0),
+        ("autocast", "model", 16, 11.6),
+        ("autocast", "model", 4, 11.6),
+        ("autocast", "sequential", 16, 8.5),
+        ("autocast", "sequential", 4, 3.5),
     ],
 )
-def test_real_svd_xt_estimate_table(real_layout, offload: str, chunk: int, peak_gb: float) -> None:
-    # docs/benchmarks.md's table: the real architecture's header shapes, 16×288×512, fp16, CFG.
-    e = estimate(real_layout, 16, 512, 288, 2, True, offload, chunk)  # type: ignore[arg-type]
+def test_real_svd_xt_estimate_table(
+    real_layout, precision: str, offload: str, chunk: int, peak_gb: float
+) -> None:
+    # docs/benchmarks.md's table: the real architecture's header shapes, 16×288×512, CFG.
+    e = estimate(real_layout, 16, 512, 288, precision, True, offload, chunk)  # type: ignore[arg-type]
     assert round(e.peak / GB, 1) == peak_gb
+
+
+def test_real_svd_xt_autocast_denoise_by_hand(real_layout) -> None:
+    counts = {k: w.numel() for k, w in real_layout.weights.items()}
+    # SVD-XT's UNet, the temporal VAE, CLIP-H and the released ControlNet (671 tensors)
+    assert counts == {
+        "unet": 1_524_623_082,
+        "vae": 97_742_847,
+        "image_encoder": 632_076_800,
+        "controlnet": 682_021_537,
+    }
+    weights = 4 * (1_524_623_082 + 682_021_537) + 2 * (97_742_847 + 632_076_800)
+    activations = 128 * 32 * 320 * 64 * 36  # 32 images, c0 320, 64×36 latents
+    e = estimate(real_layout, 16, 512, 288, "autocast", True, "none", 16)
+    assert e.phases["denoise"] == int(weights + activations + 0.6 * GIB) == 13_950_361_744
 
 
 def test_real_svd_xt_largest_units(real_layout) -> None:

@@ -23,7 +23,9 @@ pytestmark = pytest.mark.filterwarnings(
 
 def _peaks(options: dict[str, str], chunk: int) -> dict[str, int]:
     layout = check_folders(options["svd"], options["controlnet"], prefer_fp16=False)
-    return {o: estimate(layout, 4, 64, 64, 4, True, o, chunk).peak for o in ("model", "sequential")}
+    return {
+        o: estimate(layout, 4, 64, 64, "fp32", True, o, chunk).peak for o in ("model", "sequential")
+    }
 
 
 def _on_fake_cuda(gen: LeviTorSVDGenerator, monkeypatch, free: int) -> list[object]:
@@ -53,7 +55,7 @@ def _on_fake_cuda(gen: LeviTorSVDGenerator, monkeypatch, free: int) -> list[obje
     monkeypatch.setattr(LeviTorSVDPipeline, "enable_sequential_cpu_offload", spy)
     monkeypatch.setattr(LeviTorSVDPipeline, "enable_model_cpu_offload", no_model_offload)
     monkeypatch.setattr(backend_module, "free_memory", lambda device: free)
-    monkeypatch.setattr(gen, "_device_and_dtype", lambda: ("cuda", "fp32"))
+    monkeypatch.setattr(gen, "_device_and_precision", lambda: ("cuda", "fp32"))
     return calls
 
 
