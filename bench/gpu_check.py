@@ -11,7 +11,7 @@ same plan, and the count of non-finite values in the ControlNet residuals and th
 Runs that would pass the time budget are stopped or skipped and say so. Exit status: 0, 1 when
 a non-finite value was seen, 2 when there is no CUDA GPU (one line, nothing measured).
 
-Usage: ``.venv/bin/python bench/gpu_check.py [--steps 25] [--budget 420]``
+Usage: ``.venv/bin/python bench/gpu_check.py [--steps 25] [--budget 400]``
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ def run_take(pipe: Any, precision: str, steps: int, deadline: float) -> dict[str
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=25)
-    parser.add_argument("--budget", type=float, default=420.0, help="seconds for all the runs")
+    parser.add_argument("--budget", type=float, default=400.0, help="seconds for everything")
     args = parser.parse_args(argv)
     reason = no_gpu_reason()
     if reason is not None:
