@@ -8,6 +8,7 @@ worker's node, and an interrupt is raised from the result callback.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 import textwrap
@@ -19,6 +20,7 @@ from take_scenes import smooth_scene
 
 from levitor_studio.batch.job import load_job
 from levitor_studio.batch.run import run_shot
+from levitor_studio.cli import main
 from levitor_studio.model.keyframes import Keyframe
 from levitor_studio.model.project_io import save_project
 from levitor_studio.model.takes import TakeStore
@@ -112,7 +114,7 @@ def takes_by_shot(project: Path) -> dict[str, int]:
     return counts
 
 
-def test_preview_batch_runs_as_cpu_tasks_on_both_workers_and_resumes(driver, job, project):
+def test_preview_batch_runs_as_cpu_tasks_on_both_workers_and_resumes(driver, job, project, capsys):
     from levitor_studio.batch.farm import run_ray
 
     streamed: list[str] = []
@@ -129,8 +131,11 @@ def test_preview_batch_runs_as_cpu_tasks_on_both_workers_and_resumes(driver, job
             == TakeStore.of_project(project).get(r.take).video.read_bytes()
         )
 
-    again = run_ray(job, driver.address)
-    assert {r.status for r in again.results} == {"skipped"}
+    # the command line, against the same cluster: everything is there already
+    assert main(["batch", str(job.path), "--ray", driver.address, "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["where"] == f"ray {driver.address}"
+    assert again["counts"] == {"rendered": 0, "skipped": 6, "failed": 0, "cancelled": 0}
     assert takes_by_shot(project) == dict.fromkeys(NAMES, 1)
 
 
