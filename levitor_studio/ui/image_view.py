@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QVBoxLayout, QWidget
 
-from ..model.events import DepthChanged, SceneChange
+from ..model.events import DepthChanged, KeysChanged, SceneChange
 from ..tasks.runner import PreviewRefresher
 from .document import Document
 from .horizon import HorizonLine
@@ -41,6 +41,8 @@ class _ObjectOverlay:
         self.keys = PassiveScatter(size=13, pxMode=True, symbol="o")
         self.labels: list[pg.TextItem] = []
         self.path: NDArray[np.float64] | None = None
+        self.mask: Any = None  # the mask array the outline was traced from
+        self.look: Any = None  # what the path's drawing depends on besides the path
         for item in (self.tint, *self.ghosts, self.line, self.ticks, self.keys):
             # overlays must not take clicks: the view box's tools hit-test keys themselves
             item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
@@ -133,7 +135,7 @@ class ImageView(QWidget):
         self.refresh_image()
 
     def _on_selection(self, _what: Any) -> None:
-        self.redraw_overlays()
+        self.redraw_overlays(set())
         if self.tools.tool in (Tool.BOX, Tool.CLICKS):
             self.doc.message.emit(segment_hint(self.doc, self.tools.tool))
 
@@ -203,7 +205,7 @@ class ImageView(QWidget):
             self.horizon.sync()
         if self._preview is not None:
             self._preview.invalidate()
-        self.redraw_overlays()
+        self.redraw_overlays({what.uid} if isinstance(what, KeysChanged) else None)
         self.refresh_image()
 
     def _on_frame(self, _frame: int) -> None:
@@ -215,8 +217,13 @@ class ImageView(QWidget):
     def overlay(self, uid: int) -> _ObjectOverlay:
         return self._overlays[uid]
 
-    def redraw_overlays(self) -> None:
-        """Rebuild the per-object items from the scene (after an edit or selection change)."""
+    def redraw_overlays(self, moved: set[int] | None = None) -> None:
+        """Update the per-object items from the scene (after an edit or selection change).
+
+        ``moved``: the objects whose paths may have changed (None: all of them). A key drag
+        changes one object's keys: only its path is recomputed, and outlines are traced again
+        only for a new mask, so a drag step stays cheap (``bench/bench_drag.py``).
+        """
         scene, doc = self.doc.scene, self.doc
         uids = {o.uid for o in scene.objects}
         for uid in [u for u in self._overlays if u not in uids]:
@@ -227,20 +234,30 @@ class ImageView(QWidget):
                 ov = self._overlays[obj.uid] = _ObjectOverlay(self.vb)
             selected = obj.uid == doc.selected_uid
             color = QColor(*obj.color)
-            outline = mask_path(obj.mask)
-            ov.tint.setPath(outline)
+            if ov.mask is not obj.mask:
+                ov.mask = obj.mask
+                outline = mask_path(obj.mask)
+                ov.tint.setPath(outline)
+                for ghost in ov.ghosts:
+                    ghost.setPath(outline)
+                    ghost.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+                    ghost.setZValue(4)
             fill = QColor(color)
             fill.setAlpha(110 if selected else 70)
             ov.tint.setBrush(QBrush(fill))
             ov.tint.setPen(QPen(color.lighter(130) if selected else color, 0))
             ov.tint.setZValue(5 + z_order)
             ov.tint.setVisible(self.show_masks and doc.is_visible(obj.uid))
-            for ghost in ov.ghosts:
-                ghost.setPath(outline)
-                ghost.setBrush(QBrush(Qt.BrushStyle.NoBrush))
-                ghost.setZValue(4)
-            ov.path = scene.trajectory(obj)
-            self._draw_path(obj.uid, ov, color, selected, doc.is_visible(obj.uid))
+            fresh = ov.path is None or moved is None or obj.uid in moved
+            if fresh:
+                ov.path = scene.trajectory(obj)
+            sel_key = (
+                doc.selected_key if doc.selected_key and doc.selected_key[0] == obj.uid else None
+            )
+            look = (selected, doc.is_visible(obj.uid), sel_key, obj.color, self.show_paths)
+            if fresh or look != ov.look:
+                ov.look = look
+                self._draw_path(obj.uid, ov, color, selected, doc.is_visible(obj.uid))
         self._place_for_frame()
 
     def _draw_path(
@@ -250,7 +267,13 @@ class ImageView(QWidget):
         obj = self.doc.scene.object(uid)
         show = self.show_paths and visible and (bool(obj.keyframes) or selected)
         xs, ys = ov.path[:, 0], ov.path[:, 1]
-        ov.line.setData(xs, ys, pen=pg.mkPen(color, width=2.5 if selected else 1.5))
+        # the selected object's path stands out: brighter, wider and above the others
+        line = (
+            color.lighter(135)
+            if selected
+            else QColor(color.red(), color.green(), color.blue(), 150)
+        )
+        ov.line.setData(xs, ys, pen=pg.mkPen(line, width=3.5 if selected else 1.5))
         ov.ticks.setData(xs, ys, brush=pg.mkBrush(color), pen=pg.mkPen(20, 20, 20))
         sel_key = self.doc.selected_key
         spots = [
@@ -263,21 +286,23 @@ class ImageView(QWidget):
             for k in obj.keyframes
         ]
         ov.keys.setData(spots)
-        for item in ov.labels:
-            self.vb.removeItem(item)
-        ov.labels = []
-        for i, k in enumerate(obj.keyframes):
-            label = pg.TextItem(str(i + 1), color="w", anchor=(-0.35, 1.1))
-            label.setPos(k.x, k.y)
-            label.setZValue(31)
+        keys = obj.keyframes
+        while len(ov.labels) > len(keys):
+            self.vb.removeItem(ov.labels.pop())
+        while len(ov.labels) < len(keys):
+            label = pg.TextItem(str(len(ov.labels) + 1), color="w", anchor=(-0.35, 1.1))
+            label.setZValue(41)
             label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             self.vb.addItem(label, ignoreBounds=True)
             ov.labels.append(label)
+        for label, k in zip(ov.labels, keys, strict=True):
+            label.setPos(k.x, k.y)
         for item in (ov.line, ov.ticks, ov.keys, *ov.labels):
             item.setVisible(show)
-        ov.line.setZValue(28)
-        ov.ticks.setZValue(29)
-        ov.keys.setZValue(30)
+        top = 10 if selected else 0
+        ov.line.setZValue(28 + top)
+        ov.ticks.setZValue(29 + top)
+        ov.keys.setZValue(30 + top)
 
     def _place_for_frame(self) -> None:
         frame = self.doc.frame

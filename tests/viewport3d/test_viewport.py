@@ -18,6 +18,7 @@ from levitor_studio.model.keyframes import Keyframe
 from levitor_studio.ui.document import Document
 from levitor_studio.ui.viewport3d import Viewport3DWidget
 from levitor_studio.ui.viewport3d import geometry as G
+from levitor_studio.ui.viewport3d.pipeline import PATH_WIDTH, SELECTED_PATH_WIDTH
 
 pytestmark = pytest.mark.xvfb
 
@@ -390,3 +391,27 @@ def test_handles_are_the_same_size_on_screen_in_any_view(make_viewport, preset) 
     areas = ndimage.sum(drawn, blobs, range(1, n + 1))
     # two keys at depths 0.5 and 0.25 (one twice as near): the same size on screen
     np.testing.assert_allclose(areas, np.pi * HANDLE_PX**2, rtol=0.25)
+
+
+def test_selected_path_is_wider_and_brighter(make_viewport) -> None:
+    scene = orbit_scene()
+    SetKeyframes(2, orbit_keyframes(scene, 2, 1, turns=1.0, frame_start=0, frame_end=15)).apply(
+        scene
+    )
+    view = make_viewport(scene)
+    doc, objects = view.document, view.pipeline.objects
+
+    def widths() -> dict[int, float]:
+        return {uid: e.actors[1].GetProperty().GetLineWidth() for uid, e in objects.items()}
+
+    assert widths() == {1: PATH_WIDTH, 2: PATH_WIDTH}
+    doc.select(2)
+    assert widths() == {1: PATH_WIDTH, 2: SELECTED_PATH_WIDTH}
+    rgb = tuple(c / 255.0 for c in scene.object(2).color)
+    shown = objects[2].actors[1].GetProperty().GetColor()
+    assert all(s > c for s, c in zip(shown, rgb, strict=True))
+    doc.select(1)
+    assert widths() == {1: SELECTED_PATH_WIDTH, 2: PATH_WIDTH}
+    assert objects[2].actors[1].GetProperty().GetColor() == rgb
+    view.pipeline.rebuild()  # a scene rebuild keeps the highlight
+    assert widths() == {1: SELECTED_PATH_WIDTH, 2: PATH_WIDTH}

@@ -40,6 +40,9 @@ HIDDEN_TINT = np.array([200, 0, 200], np.float64)
 HIDDEN_TICK = (90, 90, 90)
 
 
+#: line widths (pixels) of a motion path, and of the selected object's path
+PATH_WIDTH, SELECTED_PATH_WIDTH = 2.0, 5.0
+
 @dataclass
 class ObjectActors:
     """One object's cloud, path line and frame ticks."""
@@ -70,6 +73,7 @@ class ViewportPipeline:
         self.tint = False
         self.interacting = False
         self.selected_key: tuple[int, int] | None = None
+        self.selected_uid: int | None = None
         self.display = G.DepthDisplay.of_scene(scene)
         self.renderer = vtkRenderer()
         self.renderer.SetBackground(0.13, 0.14, 0.16)
@@ -157,7 +161,7 @@ class ViewportPipeline:
             rgb = tuple(c / 255.0 for c in obj.color)
             entry.actors = [
                 A.cloud_actor(entry.cloud),
-                A.line_actor(entry.path, rgb, 2.0),  # type: ignore[arg-type]
+                A.line_actor(entry.path, rgb, PATH_WIDTH),  # type: ignore[arg-type]
                 A.cloud_actor(entry.ticks, point_size=6.0),
             ]
             entry.actors[2].GetProperty().SetRenderPointsAsSpheres(True)
@@ -165,8 +169,25 @@ class ViewportPipeline:
                 actor.SetVisibility(self.is_visible(obj.uid))
                 self.renderer.AddActor(actor)
             self.objects[obj.uid] = entry
+        self.set_selected_object(self.selected_uid)
         self.refresh_objects()
         self._apply_lod()
+
+    def set_selected_object(self, uid: int | None) -> None:
+        """Highlight the selected object's path: wider and brighter than the others."""
+        self.selected_uid = uid
+        for obj in self.scene.objects:
+            entry = self.objects.get(obj.uid)
+            if entry is None:
+                continue
+            rgb = tuple(c / 255.0 for c in obj.color)
+            prop = entry.actors[1].GetProperty()
+            if obj.uid == uid:
+                prop.SetLineWidth(SELECTED_PATH_WIDTH)
+                prop.SetColor(*(min(1.0, 0.35 + 0.65 * c) for c in rgb))
+            else:
+                prop.SetLineWidth(PATH_WIDTH)
+                prop.SetColor(*rgb)
 
     def _labels_at(self, frame: int) -> NDArray[np.int32] | None:
         """The engine's label map of ``frame`` (cached until the scene changes)."""

@@ -105,12 +105,14 @@ class Viewport3DWidget(QWidget):
         document.sceneChanged.connect(self._on_scene_changed)
         document.frameChanged.connect(self._on_frame_changed)
         document.keySelectionChanged.connect(self._on_key_selected)
+        document.selectionChanged.connect(self._on_selected)
         document.visibilityChanged.connect(self._on_visibility_changed)
         self._scrub_rest = QTimer(self)
         self._scrub_rest.setSingleShot(True)
         self._scrub_rest.setInterval(_SCRUB_REST_MS)
         self._scrub_rest.timeout.connect(self._scrub_stopped)
         self.pipeline.set_frame(document.frame)
+        self.pipeline.set_selected_object(document.selected_uid)
         # VTK observers hold this widget's methods, a cycle through C++ that the garbage
         # collector cannot see: break it when Qt deletes the widget (a document switch)
         self.destroyed.connect(_releaser(self.pipeline, self.interactor))
@@ -204,6 +206,10 @@ class Viewport3DWidget(QWidget):
         if self._drag is None:
             self.pipeline.set_interacting(False)
             self.request_render()
+
+    def _on_selected(self, uid: int | None) -> None:
+        self.pipeline.set_selected_object(uid)
+        self.request_render()
 
     def _on_key_selected(self, key: tuple[int, int] | None) -> None:
         self.pipeline.set_selected_key(key)
