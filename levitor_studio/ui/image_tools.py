@@ -298,6 +298,13 @@ class ToolController:
     def add_key_at(self, x: float, y: float) -> bool:
         """Key the selected object (or the one under the cursor) at the playhead at ``(x, y)``."""
         doc = self.doc
+        width, height = doc.scene.size
+        if not (0.0 <= x < width and 0.0 <= y < height):
+            doc.message.emit(
+                f"No key placed: ({x:.0f}, {y:.0f}) is outside the {width}×{height} image; "
+                "click inside it (or drag a key out past the edge)"
+            )
+            return True
         uid = doc.selected_uid if doc.selected_uid is not None else self.object_at(x, y)
         if uid is None:
             doc.message.emit("Select an object first, then click where it should be")

@@ -46,6 +46,7 @@ from ..model.keyframes import Easing
 from ..model.scene import CONTROL_MODES, GenerationSettings
 from .arrange import ArrangeBox, depth_changed_key
 from .document import Document
+from .fields import CheckedSpinBox, field
 from .overlays import depth_readout
 from .widgets import Binding
 
@@ -97,16 +98,16 @@ class Inspector(QScrollArea):
 
         self.key_box = QGroupBox("Keyframe")
         f = QFormLayout(self.key_box)
-        self.k_frame = _spin(limits.Limit(0, limits.FRAMES.hi - 1, integer=True))
-        self.k_x = _spin(limits.KEY_COORD)  # narrowed to the scene's margins in sync()
-        self.k_y = _spin(limits.KEY_COORD)
+        self.k_frame = CheckedSpinBox(limits.Limit(0, limits.FRAMES.hi - 1, integer=True), "Frame")
+        self.k_x = CheckedSpinBox(limits.KEY_COORD, "X")  # the scene's margins in sync()
+        self.k_y = CheckedSpinBox(limits.KEY_COORD, "Y")
         # artist units: the range is the depth range relative to the rest, set in sync()
-        self.k_dist = _spin(limits.Limit(0.01, 1000.0, decimals=2, step=0.05))
+        self.k_dist = CheckedSpinBox(limits.Limit(0.01, 1000.0, decimals=2, step=0.05), "Distance")
         self.k_dist.setPrefix("×")
         self.k_dist.setToolTip(
             "Distance relative to the object's rest: ×2 is twice as far (half the size)"
         )
-        self.k_z = _spin(limits.DEPTH)
+        self.k_z = CheckedSpinBox(limits.DEPTH, "Pseudo-depth")
         self.k_z.setToolTip("LeviTor's pseudo-depth z in (0, 1]: smaller is nearer")
         self.k_slider = QSlider(Qt.Orientation.Horizontal)
         self.k_slider.setRange(1, SLIDER_STEPS)
@@ -115,21 +116,21 @@ class Inspector(QScrollArea):
         self.k_readout = QLabel()
         self.k_readout.setWordWrap(True)
         for label, w in (
-            ("Frame", self.k_frame),
-            ("X", self.k_x),
-            ("Y", self.k_y),
-            ("Distance", self.k_dist),
-            ("Pseudo-depth", self.k_z),
+            ("Frame", field(self.k_frame)),
+            ("X", field(self.k_x)),
+            ("Y", field(self.k_y)),
+            ("Distance", field(self.k_dist)),
+            ("Pseudo-depth", field(self.k_z)),
             ("", self.k_slider),
             ("Easing", self.k_ease),
             ("", self.k_readout),
         ):
             f.addRow(label, w)
-        self.k_frame.valueChanged.connect(lambda v: self._edit_key(frame=int(v)))
-        self.k_x.valueChanged.connect(lambda v: self._edit_key(x=float(v)))
-        self.k_y.valueChanged.connect(lambda v: self._edit_key(y=float(v)))
-        self.k_z.valueChanged.connect(lambda v: self._edit_key(z=float(v)))
-        self.k_dist.valueChanged.connect(self._edit_distance)
+        self.k_frame.committed.connect(lambda v: self._edit_key(frame=int(v)))
+        self.k_x.committed.connect(lambda v: self._edit_key(x=float(v)))
+        self.k_y.committed.connect(lambda v: self._edit_key(y=float(v)))
+        self.k_z.committed.connect(lambda v: self._edit_key(z=float(v)))
+        self.k_dist.committed.connect(self._edit_distance)
         self.k_slider.sliderPressed.connect(self._slider_start)
         self.k_slider.valueChanged.connect(self._slider_moved)
         self.k_slider.sliderReleased.connect(lambda: setattr(self, "_slider_merge", None))
@@ -146,19 +147,19 @@ class Inspector(QScrollArea):
         scene_box = QGroupBox("Scene")
         f = QFormLayout(scene_box)
         self.s_size = QLabel()
-        self.s_frames = _spin(limits.FRAMES)
-        self.s_fps = _spin(limits.FPS)
-        self.s_fov = _spin(limits.FOV)
+        self.s_frames = CheckedSpinBox(limits.FRAMES, "Frames")
+        self.s_fps = CheckedSpinBox(limits.FPS, "FPS")
+        self.s_fov = CheckedSpinBox(limits.FOV, "Field of view")
         for label, w in (
             ("Size", self.s_size),
-            ("Frames", self.s_frames),
-            ("FPS", self.s_fps),
-            ("Field of view (°)", self.s_fov),
+            ("Frames", field(self.s_frames)),
+            ("FPS", field(self.s_fps)),
+            ("Field of view (°)", field(self.s_fov)),
         ):
             f.addRow(label, w)
-        self.s_frames.valueChanged.connect(lambda v: self._timing(frames=int(v)))
-        self.s_fps.valueChanged.connect(lambda v: self._timing(fps=float(v)))
-        self.s_fov.valueChanged.connect(lambda v: self._timing(fov=float(v)))
+        self.s_frames.committed.connect(lambda v: self._timing(frames=int(v)))
+        self.s_fps.committed.connect(lambda v: self._timing(fps=float(v)))
+        self.s_fov.committed.connect(lambda v: self._timing(fov=float(v)))
 
         gen_box = QGroupBox("Generation")
         f = QFormLayout(gen_box)
@@ -227,18 +228,18 @@ class Inspector(QScrollArea):
         self.key_box.setEnabled(hit is not None)
         if hit is not None:
             uid, key = hit
-            self.k_frame.setMaximum(scene.frames - 1)
+            self.k_frame.set_limit(limits.Limit(0, scene.frames - 1, integer=True))
             for box, limit in zip(
                 (self.k_x, self.k_y), limits.key_xy(scene.width, scene.height), strict=True
             ):
-                box.setRange(*limit.widget_range())
-            self.k_frame.setValue(key.frame)
-            self.k_x.setValue(key.x)
-            self.k_y.setValue(key.y)
-            self.k_z.setValue(key.z)
+                box.set_limit(limit)
+            self.k_frame.show_value(key.frame)
+            self.k_x.show_value(key.x)
+            self.k_y.show_value(key.y)
+            self.k_z.show_value(key.z)
             z0 = scene.rest_depth(scene.object(uid))
-            self.k_dist.setRange(Z_MIN / z0, 1.0 / z0)
-            self.k_dist.setValue(relative_distance(key.z, z0))
+            self.k_dist.set_limit(limits.Limit(Z_MIN / z0, 1.0 / z0, decimals=2, step=0.05))
+            self.k_dist.show_value(relative_distance(key.z, z0))
             # the rest key defines ×1: it moves with the ordering commands or the pseudo-depth
             self.k_dist.setEnabled(key.frame != 0)
             if self._slider_merge is None:
@@ -256,9 +257,9 @@ class Inspector(QScrollArea):
             self.obj_box.setTitle(f"Object — {scene.object(uid).name}")
             self.o_ratio.setValue(scene.object(uid).points_ratio or 0.0)
         self.s_size.setText(f"{scene.width} × {scene.height}")
-        self.s_frames.setValue(scene.frames)
-        self.s_fps.setValue(scene.fps)
-        self.s_fov.setValue(scene.fov)
+        self.s_frames.show_value(scene.frames)
+        self.s_fps.show_value(scene.fps)
+        self.s_fov.show_value(scene.fov)
         for name, w in self.g.items():
             value = getattr(scene.settings, name)
             if isinstance(w, QComboBox):
