@@ -23,7 +23,7 @@ from ..tasks.runner import PreviewRefresher
 from .document import Document
 from .horizon import HorizonLine
 from .image_tools import PassiveScatter, Tool, ToolController, ToolViewBox, segment_hint
-from .overlays import mask_path, placement
+from .overlays import depth_readout, mask_path, placement
 from .widgets import Binding
 
 ONION_SPAN = 3  # frames drawn either side of the playhead
@@ -136,6 +136,7 @@ class ImageView(QWidget):
 
     def _on_selection(self, _what: Any) -> None:
         self.redraw_overlays(set())
+        self.sync_readout()
         if self.tools.tool in (Tool.BOX, Tool.CLICKS):
             self.doc.message.emit(segment_hint(self.doc, self.tools.tool))
 
@@ -207,6 +208,7 @@ class ImageView(QWidget):
             self._preview.invalidate()
         self.redraw_overlays({what.uid} if isinstance(what, KeysChanged) else None)
         self.refresh_image()
+        self.sync_readout()
 
     def _on_frame(self, _frame: int) -> None:
         self._place_for_frame()
@@ -349,4 +351,17 @@ class ImageView(QWidget):
         self.readout.emit(text, warn)
 
     def hide_depth_readout(self) -> None:
+        """No key selected (or it is gone): no floating read-out and no stale status text."""
         self.depth_label.hide()
+        self.readout.emit("", False)
+
+    def sync_readout(self) -> None:
+        """The read-out follows the selected key after any edit, undo or deletion."""
+        sel = self.doc.selected_key
+        obj = next((o for o in self.doc.scene.objects if sel and o.uid == sel[0]), None)
+        key = obj.key_at(sel[1]) if obj is not None and sel is not None else None
+        if key is None or obj is None or not obj.visible:
+            self.hide_depth_readout()
+            return
+        text, warn = depth_readout(self.doc.scene, obj, key.z)
+        self.show_depth_readout(text, warn, key.x, key.y)

@@ -253,8 +253,8 @@ class Inspector(QScrollArea):
             self.k_readout.setStyleSheet("")
         uid = self.doc.selected_uid
         self.obj_box.setEnabled(uid is not None)
+        self.obj_box.setTitle("Object" if uid is None else f"Object — {scene.object(uid).name}")
         if uid is not None:
-            self.obj_box.setTitle(f"Object — {scene.object(uid).name}")
             self.o_ratio.setValue(scene.object(uid).points_ratio or 0.0)
         self.s_size.setText(f"{scene.width} × {scene.height}")
         self.s_frames.show_value(scene.frames)

@@ -233,8 +233,11 @@ def build_toolbar(win: MainWindow) -> QToolBar:
     bar.setObjectName("main_toolbar")
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     a = win.actions_by_name
-    for name in ("open", "save", None, "undo", "redo", None):
+    for name in ("open", "save", None):
         bar.addSeparator() if name is None else bar.addAction(a[name])
+    for name in ("undo", "redo"):
+        bar.addAction(_fixed_label(win, name))
+    bar.addSeparator()
     for action in win.tool_actions.values():
         bar.addAction(action)
     bar.addSeparator()
@@ -242,6 +245,33 @@ def build_toolbar(win: MainWindow) -> QToolBar:
         bar.addSeparator() if name is None else bar.addAction(a[name])
     bar.widgetForAction(a["generate"]).setObjectName("generate_button")
     return bar
+
+
+def _fixed_label(win: MainWindow, name: str) -> QAction:
+    """A toolbar twin of Undo / Redo with a fixed label; what it undoes is in its tooltip.
+
+    The menu's action says "Undo Generation settings": on the toolbar that text changed the
+    button's width and shifted every button after it under the artist's pointer.
+    """
+    group, label = win.undo_group, name.capitalize()
+    twin = QAction(label, win)
+    twin.setObjectName(f"toolbar_{name}")
+    twin.triggered.connect(group.undo if name == "undo" else group.redo)
+    changed = group.undoTextChanged if name == "undo" else group.redoTextChanged
+    able = group.canUndoChanged if name == "undo" else group.canRedoChanged
+    shortcut = win.actions_by_name[name].shortcut().toString()
+
+    def tip(text: str) -> None:
+        what = f"{label} {text}" if text else f"Nothing to {name}"
+        twin.setToolTip(f"{what} ({shortcut})")
+        twin.setStatusTip(what)
+
+    changed.connect(tip)
+    able.connect(twin.setEnabled)
+    tip(group.undoText() if name == "undo" else group.redoText())
+    twin.setEnabled(group.canUndo() if name == "undo" else group.canRedo())
+    win.actions_by_name[f"toolbar_{name}"] = twin
+    return twin
 
 
 def show_shortcuts(win: MainWindow) -> None:

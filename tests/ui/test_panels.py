@@ -1,5 +1,3 @@
-
-
 def test_depth_slider_is_logarithmic_and_round_trips():
     from levitor_studio.model.depth_units import Z_MIN
     from levitor_studio.ui.inspector import SLIDER_STEPS, depth_to_slider, slider_to_depth

@@ -127,9 +127,7 @@ def test_frozen_copy_is_independent_of_later_edits():
     assert copy.same_as(make_scene())
 
 
-def test_a_worker_bug_keeps_its_traceback_in_the_log_and_shows_one_line(
-    qtbot, runner, private_log
-):
+def test_a_worker_bug_keeps_its_traceback_in_the_log_and_shows_one_line(qtbot, runner, private_log):
     def broken_backend(task):
         raise ZeroDivisionError("division by zero\nin layer 3")
 
