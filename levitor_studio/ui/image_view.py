@@ -360,7 +360,7 @@ class ImageView(QWidget):
         sel = self.doc.selected_key
         obj = next((o for o in self.doc.scene.objects if sel and o.uid == sel[0]), None)
         key = obj.key_at(sel[1]) if obj is not None and sel is not None else None
-        if key is None or obj is None or not obj.visible:
+        if key is None or obj is None or not self.doc.is_visible(obj.uid):
             self.hide_depth_readout()
             return
         text, warn = depth_readout(self.doc.scene, obj, key.z)

@@ -156,7 +156,10 @@ def test_the_status_bar_cancel_stops_the_running_task(qtbot, window):
     assert window.task_status.task_label.text() == "generate (test)"
     with qtbot.waitSignal(handle.cancelled, timeout=10000):
         qtbot.mouseClick(window.task_status.cancel_button, Qt.MouseButton.LeftButton)
-    assert not window.task_status.cancel_button.isVisible() and not window.task_status.progress.isVisible()
+    assert (
+        not window.task_status.cancel_button.isVisible()
+        and not window.task_status.progress.isVisible()
+    )
     release.set()
 
 

@@ -43,6 +43,7 @@ HIDDEN_TICK = (90, 90, 90)
 #: line widths (pixels) of a motion path, and of the selected object's path
 PATH_WIDTH, SELECTED_PATH_WIDTH = 2.0, 5.0
 
+
 @dataclass
 class ObjectActors:
     """One object's cloud, path line and frame ticks."""
