@@ -61,7 +61,9 @@ class FakeHub:
         hub = self
 
         class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+            # one request per connection: each handler thread ends with its answer, so
+            # server_close() can join them all (no thread outlives the test)
+            protocol_version = "HTTP/1.0"
 
             def log_message(self, *args: object) -> None:  # quiet
                 return None
@@ -75,7 +77,7 @@ class FakeHub:
                 return None  # a client that hangs up early (the installer's cancel) is no news
 
         self.server = Server(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server.block_on_close = True  # server_close() joins the handler threads
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -15,6 +15,7 @@ into ``models/<name>`` in one rename, its manifest already inside.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -85,11 +86,8 @@ def hub_errors(entry: CatalogEntry, endpoint: str, what: str, token: bool) -> It
     where = _where(endpoint)
     try:
         yield
-    except OfflineModeIsEnabled:
-        raise InputError(
-            "downloads are switched off in this process (HF_HUB_OFFLINE is set): unset it and "
-            "start again"
-        ) from None
+    except OfflineModeIsEnabled:  # switched off again while this install ran
+        raise InputError(f"{what}: downloads were switched off (HF_HUB_OFFLINE)") from None
     except HfHubHTTPError as exc:
         status = exc.response.status_code if exc.response is not None else 0
         if isinstance(exc, GatedRepoError) or status in (401, 403):
@@ -112,14 +110,31 @@ def hub_errors(entry: CatalogEntry, endpoint: str, what: str, token: bool) -> It
 
 
 def require_hub() -> None:
-    """An :class:`InputError` when huggingface_hub is missing (the standalone app leaves it out)."""
+    """Make sure this install may reach the network through huggingface_hub.
+
+    Raises :class:`InputError` when the package is missing (the standalone app leaves it out)
+    or when the person switched the Hub off. The depth and SVD backends set ``HF_HUB_OFFLINE``
+    for their own loading (which also says ``local_files_only``); if huggingface_hub was first
+    imported after that, it reads as offline although nobody asked, so it is switched back on
+    for the download the person did ask for.
+    """
     import importlib.util
+
+    from . import paths
 
     if importlib.util.find_spec("huggingface_hub") is None:
         raise InputError(
             "installing models needs the huggingface_hub package (pip install huggingface_hub); "
             "the standalone app has no model backends: install the app's wheels instead"
         )
+    if paths.USER_OFFLINE:
+        raise InputError(
+            "downloads are switched off: HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE) is set in the "
+            "environment; unset it to install models"
+        )
+    from huggingface_hub import constants
+
+    constants.HF_HUB_OFFLINE = False
 
 
 def fetch_plan(entry: CatalogEntry, endpoint: str = "", token: str | None = None) -> Plan:
@@ -232,6 +247,7 @@ def install(
     or :class:`~levitor_studio.model.errors.Cancelled`; the ``.part`` files stay, so running the
     install again resumes where it stopped.
     """
+    require_hub()
     from huggingface_hub import hf_hub_url
     from huggingface_hub.file_download import http_get
     from huggingface_hub.utils._headers import build_hf_headers
@@ -273,9 +289,10 @@ def install(
                 if exc.errno is None:  # huggingface_hub's size check: the part is unusable
                     part.unlink(missing_ok=True)
                     raise InputError(f"{f.path}: {str(exc).splitlines()[0]}") from None
+                hint = "free some space and run" if exc.errno == errno.ENOSPC else "run"
                 raise InputError(
-                    f"writing {part} failed: {exc.strerror or exc}; free some space and run "
-                    "the install again to resume"
+                    f"writing {part} failed: {exc.strerror or exc}; {hint} the install again "
+                    "to resume"
                 ) from None
         done += f.size
         if task is not None:
@@ -302,13 +319,15 @@ def _bar_class(task: Any, name: str, total: int, before: int) -> type:
             return None
 
         def update(self, n: int) -> None:
+            # called before the chunk is written: a cancel drops it, the .part keeps whole chunks
+            if task is not None:
+                task.check()
             self.n += n
             if task is not None:
                 task.set_progress(
                     (before + self.n) / total,
                     f"{name}: {human_size(before + self.n)} of {human_size(total)}",
                 )
-                task.check()
 
         def close(self) -> None:
             return None

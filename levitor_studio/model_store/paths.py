@@ -21,6 +21,13 @@ ENV_CONFIG = "LEVITOR_STUDIO_CONFIG_DIR"
 ENV_ENDPOINT = "LEVITOR_STUDIO_MODELS_ENDPOINT"
 ENV_CATALOG = "LEVITOR_STUDIO_MODELS_CATALOG"
 
+#: whether the person started the app with the Hub switched off. Read at import, before any
+#: model backend sets HF_HUB_OFFLINE for its own loading (they import this module first).
+USER_OFFLINE = any(
+    os.environ.get(name, "").upper() in ("1", "ON", "YES", "TRUE")
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+)
+
 
 def config_dir() -> Path:
     """Where preferences, window layout, recovery files and the store settings live."""

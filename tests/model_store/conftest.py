@@ -21,10 +21,13 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("LEVITOR_STUDIO_CONFIG_DIR", str(tmp_path / "config"))
     for name in ("HF_TOKEN", "LEVITOR_STUDIO_MODELS_ENDPOINT", "LEVITOR_STUDIO_MODELS_CATALOG"):
         monkeypatch.delenv(name, raising=False)
-    # a depth backend loaded earlier in this process switched huggingface_hub offline
+    # a depth backend loaded earlier in this process may have set HF_HUB_OFFLINE
     from huggingface_hub import constants
 
+    from levitor_studio.model_store import paths
+
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(paths, "USER_OFFLINE", False)
     return tmp_path / "data" / "models"
 
 

@@ -72,7 +72,7 @@ def test_an_interrupted_install_resumes_on_the_next_run(hub, store: Path, sam_by
         installer.install(entry("sam-vit-b"), hub.endpoint, task=_cancel_after(0.4))
     part = store / ".staging/sam-vit-b" / (SAM_FILE + ".part")
     kept = part.stat().st_size
-    assert kept == 65536 and no_partial_install(store, "sam-vit-b")
+    assert kept == 2 * 65536 and no_partial_install(store, "sam-vit-b")
     assert installed_option("sam", "checkpoint") is None
     folder = installer.install(entry("sam-vit-b"), hub.endpoint)
     assert (folder / SAM_FILE).read_bytes() == sam_bytes
@@ -181,3 +181,43 @@ def test_an_unreachable_mirror_and_a_bad_address_are_sentences(store: Path):
         installer.install(entry("sam-vit-b"), "http://127.0.0.1:9")
     with pytest.raises(InputError, match="mirror 'ftp://x': expected an http:// or https://"):
         installer.install(entry("sam-vit-b"), "ftp://x")
+
+
+def test_a_backend_switching_the_hub_offline_does_not_block_installs(hub, store, monkeypatch):
+    # the depth and SVD backends set HF_HUB_OFFLINE when they load a model; huggingface_hub
+    # imported after that reads it as on, but the person never asked for offline
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    folder = installer.install(entry("sam-vit-b"), hub.endpoint)
+    assert (folder / SAM_FILE).is_file()
+
+
+def test_offline_set_by_the_person_stops_installs(hub, store, monkeypatch):
+    from huggingface_hub import constants
+
+    from levitor_studio.model_store import paths
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(paths, "USER_OFFLINE", True)
+    with pytest.raises(InputError) as info:
+        installer.install(entry("sam-vit-b"), hub.endpoint)
+    assert str(info.value) == (
+        "downloads are switched off: HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE) is set in the "
+        "environment; unset it to install models"
+    )
+    assert hub.log == []
+
+
+def test_without_huggingface_hub_an_install_is_a_sentence(store, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda n, *a: None if n == "huggingface_hub" else real(n, *a)
+    )
+    with pytest.raises(InputError, match="installing models needs the huggingface_hub package"):
+        installer.fetch_plan(entry("sam-vit-b"), "http://127.0.0.1:9")
+    plan = installer.Plan(entry("sam-vit-b"), "", "0" * 40, ())  # as the CLI passes it
+    with pytest.raises(InputError, match="installing models needs the huggingface_hub package"):
+        installer.install(entry("sam-vit-b"), plan=plan)

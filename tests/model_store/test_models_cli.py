@@ -67,6 +67,10 @@ def test_installed_depth_model_is_used_by_new_with_no_option(
     heuristic = tmp_path / "h.levitor"
     assert main(["new", image, "-o", str(heuristic), "--size", "128x72", "--no-segments"]) == 0
     assert not np.array_equal(load_project(heuristic).depth, scene.depth)
+    capsys.readouterr()
+    assert main(["plugins"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "depth-anything-v2" in x)
+    assert line.endswith("  available")
 
     assert main(["models", "verify"]) == 0
     assert capsys.readouterr().out.endswith(f"{name}: ok\n")
