@@ -89,11 +89,20 @@ def load_image(
         if p.stat().st_size == 0:
             raise fail("the file is empty")
     fp: Any = io.BytesIO(source) if isinstance(source, bytes) else source
+    with warnings.catch_warnings():
+        # Pillow warns about damaged metadata (EXIF, TIFF tags) and decodes on: the picture
+        # is what matters, and a warning must not reach the terminal; a bomb is an error
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        return _load(fp, fail, formats, size, upright)
+
+
+def _load(
+    fp: Any, fail: Fail, formats: Sequence[str], size: tuple[int, int] | None, upright: bool
+) -> Image.Image:
     names = "/".join("WebP" if f == "WEBP" else f for f in formats)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(fp, formats=list(formats))
+        img = Image.open(fp, formats=list(formats))
     except UnidentifiedImageError:
         raise fail(f"not a {names} image") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

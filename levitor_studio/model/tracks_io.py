@@ -24,7 +24,7 @@ from PIL import Image
 
 from .atomic import Stage, staged
 from .depth_files import load_depth_file
-from .errors import InputError, ValidationError, printable
+from .errors import InputError, ValidationError, one_line, printable
 from .imaging import default_size, fit_image, fit_mask, read_mask, read_rgb
 from .keyframes import Easing, Keyframe
 from .limits import check_key_xy
@@ -177,7 +177,11 @@ def _resolve(base: Path, rel: str, key: str, allow_outside: bool = False) -> Pat
     """``rel`` resolved against the tracks file's folder; paths that are absolute or lead out
     of it (``..``, symbolic links) are refused unless ``allow_outside``, so a shared tracks
     file cannot pull an arbitrary readable image into a project."""
-    target = (base / rel).resolve()
+    try:
+        target = (base / rel).resolve()
+        exists = target.is_file()
+    except (OSError, ValueError) as exc:  # a name too long for the file system, a loop
+        raise ValidationError(key, f"{printable(repr(rel))}: {one_line(exc)}") from None
     inside = not Path(rel).is_absolute() and target.is_relative_to(base.resolve())
     if not (inside or allow_outside):
         raise OutsidePathError(
@@ -185,7 +189,7 @@ def _resolve(base: Path, rel: str, key: str, allow_outside: bool = False) -> Pat
             f"{printable(repr(rel))} is outside the tracks file's folder "
             "(allow it with --allow-outside-paths)",
         )
-    if not target.is_file():
+    if not exists:
         raise ValidationError(key, f"file {printable(repr(rel))} not found next to the tracks file")
     return target
 

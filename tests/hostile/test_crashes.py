@@ -216,3 +216,34 @@ def test_a_zip_member_name_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes().replace(b"masks/9.png", b"masks/\xff.png"))  # ...but is not
     with pytest.raises(InputError, match="not a LeviTor project"):
         load_project(path)
+
+
+def test_a_tracks_path_too_long_for_the_file_system_is_refused(tmp_path: Path) -> None:
+    tracks = write_tracks(tmp_path)
+    doc = json.loads(tracks.read_text())
+    doc["image"] = "x" * 5000  # found by the fuzz test (tracks:1883): OSError ENAMETOOLONG
+    tracks.write_text(json.dumps(doc))
+    with pytest.raises(ValidationError) as info:
+        import_tracks(tracks)
+    assert info.value.path == "image" and "File name too long" in str(info.value)
+
+
+def test_a_bug_exits_1_with_one_line_and_its_traceback_in_the_log(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    private_log: Path,
+) -> None:
+    from levitor_studio import commands_cli
+
+    def broken(args: object) -> int:
+        raise ZeroDivisionError("division by zero\nin step 3")
+
+    monkeypatch.delenv("LEVITOR_DEBUG", raising=False)
+    monkeypatch.setattr(commands_cli, "cmd_info", broken)
+    assert main(["info", str(tmp_path / "p.levitor")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("levitor-studio: internal error: ZeroDivisionError: division by zero")
+    assert err.count("\n") == 1 and "Show Log" in err
+    text = (private_log / "levitor-studio.log").read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in text and "in step 3" in text
