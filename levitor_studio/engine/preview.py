@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from ..model.scene import Scene
 from ..model.task_state import TaskState
+from .budget import check_budget
 from .overlay import draw_points
 from .render import Placement, placement
 
@@ -245,6 +246,7 @@ def render_preview(
     ``task`` (a :class:`~levitor_studio.model.task_state.TaskState`) gets progress, partial frames and
     may cancel between frames.
     """
+    check_budget(scene.frames, scene.width, scene.height)
     renderer = preview_renderer(scene)
     places = renderer.placements(scene)
     out = np.empty((scene.frames, scene.height, scene.width, 3), dtype=np.uint8)

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from ..model.errors import InputError
 from ..model.scene import Scene, SceneObject
+from .budget import check_budget
 from .placement import Pose, pose
 
 #: depth written into a vacated footprint: "far", channel value 0
@@ -268,6 +269,7 @@ def render_masks(scene: Scene) -> tuple[NDArray[np.int32], NDArray[np.float32]]:
     InputError
         For an object with an empty mask, a size mismatch or a depth outside (0, 1].
     """
+    check_budget(scene.frames, scene.width, scene.height)
     renderer = MaskRenderer(scene)
     labels = np.empty((scene.frames, scene.height, scene.width), dtype=np.int32)
     depth = np.empty((scene.frames, scene.height, scene.width), dtype=np.float32)

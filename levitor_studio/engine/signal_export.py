@@ -16,13 +16,16 @@ import os
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from levitor_studio.model.atomic import Stage, staged
-from levitor_studio.model.errors import InputError
+from levitor_studio.model.errors import InputError, one_line, printable
+from levitor_studio.model.npy_safe import ZIP_ERRORS, read_npy
 
+from .budget import MEMORY_BUDGET, check_budget
 from .signal import ControlSignal
 
 __all__ = [
@@ -82,26 +85,55 @@ def write_signal_npz(signal: ControlSignal, path: PathLike, stage: Stage | None 
 
 
 def read_signal_npz(path: PathLike) -> ControlSignal:
-    """Read a signal written by :func:`write_signal_npz`."""
+    """Read a signal written by :func:`write_signal_npz`.
+
+    Only the members a signal needs are read, each header is checked (dtype, shape agreeing
+    with the label maps, the memory budget of :mod:`.budget`) before its data, and every
+    damaged file is one :class:`InputError` line.
+    """
     src = Path(path).expanduser()
+    if not src.is_file():
+        raise InputError(f"{src}: no such file")
     try:
-        with np.load(src, allow_pickle=False) as npz:
-            data = {key: npz[key] for key in npz.files}
-    except FileNotFoundError:
-        raise InputError(f"{src}: no such file") from None
-    except (OSError, ValueError, zipfile.BadZipFile) as exc:
-        raise InputError(f"{src}: not a control-signal file ({exc})") from None
-    needed = {"format", "version", "points", "point_offsets", "tensor", "labels", "depth"}
-    missing = sorted(needed - set(data))
-    if missing:
-        raise InputError(f"{src}: not a {SIGNAL_FORMAT} file (no {', '.join(missing)})")
-    if str(data["format"]) != SIGNAL_FORMAT:
-        raise InputError(f"{src}: format is {str(data['format'])!r}, not {SIGNAL_FORMAT!r}")
-    if int(data["version"]) > SIGNAL_VERSION:
-        raise InputError(f"{src}: version {int(data['version'])} is newer than this program")
-    points, offsets = data["points"], data["point_offsets"]
-    if points.ndim != 2 or points.shape[1] != 4 or offsets.ndim != 1 or offsets.size < 1:
-        raise InputError(f"{src}: malformed points")
+        zf = zipfile.ZipFile(src)
+    except ZIP_ERRORS:
+        raise InputError(f"{src}: not a control-signal file (not a .npz archive)") from None
+    with zf:
+        missing = [k for k in _NEEDED if f"{k}.npy" not in zf.namelist()]
+        if missing:
+            raise InputError(f"{src}: not a {SIGNAL_FORMAT} file (no {', '.join(missing)})")
+        return _read_members(src, zf)
+
+
+_NEEDED = ("format", "version", "points", "point_offsets", "tensor", "labels", "depth")
+
+
+def _read_members(src: Path, zf: zipfile.ZipFile) -> ControlSignal:
+    def member(key: str, kinds: str, shape: tuple[int | None, ...], cap: int) -> NDArray[Any]:
+        def fail(message: str) -> InputError:
+            return InputError(f"{src}: {key} {message}")
+
+        try:
+            with zf.open(f"{key}.npy") as fh:
+                return read_npy(fh, fail, kinds=kinds, shape=shape, max_bytes=cap)
+        except ZIP_ERRORS as exc:
+            raise fail(f"is damaged ({one_line(exc)})") from None
+
+    fmt = member("format", "U", (), 1024)
+    if str(fmt) != SIGNAL_FORMAT:
+        raise InputError(f"{src}: format is {printable(repr(str(fmt)))}, not {SIGNAL_FORMAT!r}")
+    version = int(member("version", "iu", (), 8))
+    if version > SIGNAL_VERSION:
+        raise InputError(f"{src}: version {version} is newer than this program")
+    labels = member("labels", "i", (None, None, None), MEMORY_BUDGET)
+    f, h, w = labels.shape
+    if f < 1 or h < 1 or w < 1:
+        raise InputError(f"{src}: labels has shape {labels.shape}")
+    check_budget(f, w, h)
+    depth = member("depth", "f", (f, h, w), MEMORY_BUDGET)
+    tensor = member("tensor", "f", (f, 3, h, w), MEMORY_BUDGET)
+    offsets = member("point_offsets", "i", (f + 1,), 8 * (f + 1))
+    points = member("points", "i", (None, 4), 32 * f * h * w)
     if offsets[0] != 0 or offsets[-1] != points.shape[0] or np.any(np.diff(offsets) < 0):
         raise InputError(f"{src}: point offsets do not match the points")
     frames = tuple(
@@ -109,9 +141,9 @@ def read_signal_npz(path: PathLike) -> ControlSignal:
     )
     return ControlSignal(
         points=frames,
-        tensor=data["tensor"].astype(np.float32, copy=False),
-        labels=data["labels"].astype(np.int32, copy=False),
-        depth=data["depth"].astype(np.float32, copy=False),
+        tensor=tensor.astype(np.float32, copy=False),
+        labels=labels.astype(np.int32, copy=False),
+        depth=depth.astype(np.float32, copy=False),
     )
 
 
@@ -130,8 +162,8 @@ def read_keypoints_json(path: PathLike) -> list[NDArray[np.int64]]:
         frames = json.loads(src.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{src}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{src}: not a keypoint JSON file ({exc})") from None
+    except (OSError, ValueError, RecursionError) as exc:  # bad JSON, 5,000-digit integers
+        raise InputError(f"{src}: not a keypoint JSON file ({one_line(exc)})") from None
     if not isinstance(frames, list):
         raise InputError(f"{src}: expected a list with one list of points per frame")
     out: list[NDArray[np.int64]] = []
@@ -139,7 +171,7 @@ def read_keypoints_json(path: PathLike) -> list[NDArray[np.int64]]:
         ok = isinstance(frame, list) and all(
             isinstance(p, list)
             and len(p) == 4
-            and all(isinstance(v, int) and not isinstance(v, bool) for v in p)
+            and all(isinstance(v, int) and not isinstance(v, bool) and abs(v) < 2**31 for v in p)
             for p in frame
         )
         if not ok:

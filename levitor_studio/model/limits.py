@@ -104,7 +104,9 @@ MAX_SIDE = 4096
 MAX_PIXELS = 2048 * 2048
 SIDE = Limit(8, MAX_SIDE, integer=True)
 
-FRAMES = Limit(2, 1024, integer=True)
+#: LeviTor generates 16 frames and SVD-XT was trained on up to 25; 128 leaves room for the
+#: preview and other generators (issue 13: 1,024 frames took 4.3 GB before anything ran)
+FRAMES = Limit(2, 128, integer=True)
 FPS = Limit(0.5, 240, decimals=1)
 FOV = Limit(1, 170, decimals=1)
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..api import CROP_LOSS_ASK, crop_loss
+from ..model import limits
 from ..model.imaging import default_size
 from ..plugin_host import list_backends
 from ..plugin_host.protocols import DEPTH, SEGMENTER
@@ -76,7 +77,7 @@ class NewProjectDialog(QDialog):
         self.fit_note.setWordWrap(True)
         form.addRow("", self.fit_note)
         self.frames_box = QSpinBox()
-        self.frames_box.setRange(2, 1024)
+        self.frames_box.setRange(int(limits.FRAMES.lo), int(limits.FRAMES.hi))
         self.frames_box.setValue(16)
         form.addRow("Frames", self.frames_box)
         self.fps_box = QDoubleSpinBox()

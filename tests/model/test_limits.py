@@ -123,8 +123,8 @@ def test_the_smallest_depth_is_one_255th() -> None:
     [
         ({"fps": 0.4}, "fps 0.4 must be 0.5…240"),
         ({"fps": NAN}, "fps nan must be 0.5…240"),
-        ({"frames": 1025}, "frames 1025 must be a whole number 2…1024"),
-        ({"frames": 16.0}, "frames 16.0 must be a whole number 2…1024"),
+        ({"frames": 129}, "frames 129 must be a whole number 2…128"),
+        ({"frames": 16.0}, "frames 16.0 must be a whole number 2…128"),
         ({"fov": 171.0}, "field of view 171 must be 1…170"),
     ],
 )
