@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QSlider, QVBoxLayout
 
 from ..model.takes import Take
@@ -109,4 +109,11 @@ class CompareDialog(QDialog):
         h, w = image.shape[:2]
         data = np.ascontiguousarray(image)
         qimage = QImage(data.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-        self.image.setPixmap(QPixmap.fromImage(qimage))
+        pixmap = QPixmap.fromImage(qimage)
+        if self.mode.currentIndex() == 1:  # the wipe line, drawn over the picture only
+            painter = QPainter(pixmap)
+            painter.setPen(QColor(255, 255, 255))
+            x = int(round(self.wipe.value() / 100 * w))
+            painter.drawLine(x, 0, x, h - 1)
+            painter.end()
+        self.image.setPixmap(pixmap)

@@ -84,6 +84,9 @@ def test_generate_stores_takes_that_the_panel_shows_and_compares(qtbot, window, 
     np.testing.assert_array_equal(dialog.composed(), expected)
     pixmap = dialog.image.pixmap()
     assert (pixmap.width(), pixmap.height()) == (512, 288)
+    shown = pixmap.toImage()
+    assert shown.pixelColor(128, 100).getRgb()[:3] == (255, 255, 255)  # the wipe line
+    assert shown.pixelColor(300, 100).getRgb()[:3] == tuple(int(v) for v in expected[100, 300])
     dialog.close()
 
 
