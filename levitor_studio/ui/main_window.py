@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QUndoGroup
-from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QWidget
 
 from ..model.scene import Scene
 from ..plugin_host import list_backends
@@ -83,6 +83,7 @@ class MainWindow(FileActions, DockLayout, QMainWindow):
         self.view.promptClicked.connect(self.work.add_click)
         self.work.generated.connect(self._on_generated)
         self.work.failed.connect(self.error)
+        self.work.cannotRun.connect(self.missing_model)
         self.work.staleChanged.connect(self._on_stale)
         self.work.pointsReady.connect(self.view.set_control_points)
         self.init_files()
@@ -209,12 +210,35 @@ class MainWindow(FileActions, DockLayout, QMainWindow):
                 "(it is kept; generate again to refresh it)"
             )
 
-    def preferences(self) -> None:
+    def preferences(self, page: str = "") -> None:
+        """Preferences, opened on the tab called ``page`` (e.g. ``"Models"``) if given."""
         dialog = PreferencesDialog(self.prefs, self)
+        for i in range(dialog.tabs.count()):
+            if dialog.tabs.tabText(i) == page:
+                dialog.tabs.setCurrentIndex(i)
         if dialog.exec():
             self.prefs = dialog.prefs
             self.work.prefs = dialog.prefs
             self.autosave_timer.setInterval(self.prefs.autosave_s * 1000)
+
+    def missing_model(self, generator: str, reason: str) -> QMessageBox:
+        """Generate cannot run: say what is missing and lead to Preferences ▸ Models."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "The generator cannot run",
+            f"“{generator}” cannot generate yet:\n\n{reason}\n\nInstall its model or point "
+            "LeviTor Studio at its weights in Preferences ▸ Models, or choose the preview "
+            "generator in the Inspector.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        models = box.addButton("Open Preferences ▸ Models…", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(models)
+        box.setModal(False)  # non-blocking: the answer arrives through the button's signal
+        models.clicked.connect(lambda: self.preferences("Models"))
+        box.show()
+        self.missing_box = box
+        return box
 
     # -- closing -------------------------------------------------------------------------
 

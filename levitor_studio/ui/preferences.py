@@ -94,7 +94,7 @@ class PreferencesDialog(QDialog):
         self.fields: dict[str, dict[str, Any]] = {}
         self._specs: dict[str, Any] = {}
         outer = QVBoxLayout(self)
-        tabs = QTabWidget()
+        tabs = self.tabs = QTabWidget()
         backends_page = QWidget()
         layout = QVBoxLayout(backends_page)
         tabs.addTab(backends_page, "Backends")

@@ -45,6 +45,7 @@ class WorkController(QObject):
     pointsReady = Signal(object)  # per-frame control points
     objectAdded = Signal(int)  # uid made by the box / clicks tools
     failed = Signal(str)  # a generation or export failed: the window shows a message box
+    cannotRun = Signal(str, str)  # generator id, why it cannot run (missing weights…)
     staleChanged = Signal(bool)  # the generated take no longer matches the scene (or again does)
     takeStored = Signal(object)  # a take was written to the project's takes folder (or copied)
 
@@ -242,6 +243,7 @@ class WorkController(QObject):
             generator = create_backend(GENERATOR, gen_id, options)
         except LevitorError as exc:
             self._message(str(exc))
+            self.cannotRun.emit(gen_id, str(exc))
             return None
         scene = frozen_copy(doc.scene)
         handle = self._start(

@@ -72,3 +72,25 @@ def test_export_before_generate_is_a_labelled_preview_with_its_record(qtbot, win
     record = json.loads((tmp_path / "clip.mp4.take.json").read_text())
     assert record["generator"] == "preview" and record["source"] == "export preview"
     assert record["control_hash"] == control_hash(window.doc.scene)
+
+
+def test_generate_that_cannot_run_names_what_is_missing_and_leads_to_models(qtbot, window):
+    """Issue 15 item 12: a status-bar line was all an artist got."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from levitor_studio.model.commands import SetGenerationSettings
+
+    window.doc.push(SetGenerationSettings({"generator": "levitor-svd"}))
+    opened = []
+    window.preferences = lambda page="": opened.append(page)
+    window.actions_by_name["generate"].trigger()  # no weights in the private config
+    box = window.missing_box
+    assert box.isVisible() and box.windowTitle() == "The generator cannot run"
+    assert "“levitor-svd” cannot generate yet" in box.text()
+    assert "set the SVD-XT weights folder" in box.text()
+    button = next(b for b in box.buttons() if b.text() == "Open Preferences ▸ Models…")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert opened == ["Models"]
+    assert box.standardButtons() & QMessageBox.StandardButton.Cancel
+    assert window.work.frames is None
