@@ -80,6 +80,8 @@ class FileActions:
             self,  # type: ignore[arg-type]
             "Files outside the tracks folder",
             f"This tracks file reads files outside its own folder: {shown}. Allow it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,  # a shared file's request: refusing is the default
         )
         return answer == QMessageBox.StandardButton.Yes
 
@@ -312,6 +314,8 @@ class FileActions:
             "Replace files",
             f"The export would replace files that are not part of this tracks file: {names}. "
             "Replace them?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
 
