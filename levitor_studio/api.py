@@ -53,6 +53,7 @@ __all__ = [
     "new_scene",
     "save",
     "static_segments",
+    "copy_project",
     "generate_take",
     "takes",
 ]
@@ -305,3 +306,23 @@ def takes(project: str | os.PathLike[str]) -> tuple[list[Any], list[str]]:
     from .model.takes import TakeStore
 
     return TakeStore.of_project(project).scan()
+
+
+def copy_project(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> int:
+    """Copy a ``.levitor`` project with its takes (``<stem>.takes/``); returns how many takes.
+
+    The project is checked first (a damaged one is refused), then written atomically; takes
+    that are damaged are skipped, as when listing them.
+    """
+    import shutil
+
+    from .model.atomic import atomic_write
+    from .model.takes import TakeStore, takes_folder
+
+    src, dst = Path(source), Path(target)
+    if src.resolve() == dst.resolve():
+        raise InputError(f"{dst}: a project cannot be copied onto itself")
+    load_project(src)
+    with src.open("rb") as fh, atomic_write(dst) as out:
+        shutil.copyfileobj(fh, out)
+    return TakeStore.of_project(src).copy_to(takes_folder(dst))

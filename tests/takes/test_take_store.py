@@ -151,3 +151,16 @@ def test_kill_9_while_a_take_is_written_leaves_no_half_take(project):
     after = _take(project)[1]  # the next write clears the dead writer's staging folder
     assert not any(p.name.startswith(".staging-") for p in folder.iterdir())
     assert [t.id for t in TakeStore.of_project(project).takes()] == [before.id, after.id]
+
+
+def test_copy_project_keeps_its_takes(project, tmp_path):
+    takes = [_take(project, s)[1] for s in (1, 2)]
+    (tmp_path / "other").mkdir()
+    copy = tmp_path / "other" / "copy.levitor"
+    assert api.copy_project(project, copy) == 2
+    assert load_project(copy).same_as(load_project(project))
+    copied = TakeStore.of_project(copy).takes()
+    assert [t.record for t in copied] == [t.record for t in takes]
+    assert [t.video.read_bytes() for t in copied] == [t.video.read_bytes() for t in takes]
+    with pytest.raises(InputError, match="cannot be copied onto itself"):
+        api.copy_project(project, project)
