@@ -102,7 +102,9 @@ class ToolViewBox(pg.ViewBox):
     def wheelEvent(self, ev: Any, axis: Any = None) -> None:  # noqa: N802 - Qt override
         p = self.mapToView(ev.pos())
         steps = ev.delta() / 120.0
-        if self._tools.wheel_at(p.x(), p.y(), steps, ev.modifiers()):
+        ctrl = bool(ev.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        # Ctrl+wheel always zooms (about the cursor); the plain wheel on a key is its depth
+        if not ctrl and self._tools.wheel_at(p.x(), p.y(), steps, ev.modifiers()):
             ev.accept()
         else:
             super().wheelEvent(ev, axis)

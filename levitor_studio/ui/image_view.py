@@ -24,6 +24,7 @@ from .document import Document
 from .horizon import HorizonLine
 from .image_tools import PassiveScatter, Tool, ToolController, ToolViewBox, segment_hint
 from .overlays import depth_readout, mask_path, placement
+from .view_zoom import ViewZoom
 from .widgets import Binding
 
 ONION_SPAN = 3  # frames drawn either side of the playhead
@@ -90,6 +91,7 @@ class ImageView(QWidget):
         self.depth_label.hide()
         self.vb.addItem(self.depth_label, ignoreBounds=True)
         self.tools.build_items()
+        self.zoom = ViewZoom(self)
         self.horizon = HorizonLine(self)
 
         layout = QVBoxLayout(self)

@@ -75,6 +75,9 @@ class MainWindow(FileActions, DockLayout, QMainWindow):
         self.toolbar = menus.build_toolbar(self)
         self.task_status = TaskStatus(self.statusBar(), self.runner)
         self.readout_label = self.task_status.readout_label
+        self.view.zoom.changed.connect(
+            lambda _p: self.task_status.zoom_label.setText(self.view.zoom.text())
+        )
         self.brush_tip(BRUSH_DEFAULT)
 
         self.runner.message.connect(self.show_message)
@@ -169,6 +172,17 @@ class MainWindow(FileActions, DockLayout, QMainWindow):
         action = self.tool_actions[Tool.BRUSH]
         action.setToolTip(f"{text} ({key}) — {tip}. Brush {radius:g} px ([ and ] resize)")
         action.setStatusTip(f"{tip}. Brush {radius:g} px ([ and ] resize)")
+
+    def fit_view(self) -> None:
+        """F: fit the image; in the focused 3D view, frame its selection as it always did."""
+        focus = self.focusWidget()
+        child = self.viewport_host.child
+        if focus is not None and child is not None and child.isAncestorOf(focus):
+            frame = getattr(child, "frame_selected", None)
+            if frame is not None:
+                frame()
+                return
+        self.view.zoom.fit()
 
     def show_display(self, mode: str) -> None:
         if mode == "generated" and self.work.frames is None:

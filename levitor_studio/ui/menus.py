@@ -160,6 +160,14 @@ def make_actions(win: MainWindow) -> None:
         action.setChecked(on)
         a[name] = action
     a["reset_layout"] = act(win, "Reset Layout", win.reset_layout)
+    a["fit"] = act(win, "&Fit Image", win.fit_view, "F", "Fit the image in view (F)")
+    a["zoom_100"] = act(
+        win,
+        "Actual &Pixels (100 %)",
+        lambda: win.view.zoom.actual_size(),
+        "Ctrl+1",
+        "One image pixel per screen pixel (Ctrl+wheel zooms, middle drag pans)",
+    )
 
     a["play"] = act(win, "Play / Pause", lambda: win.timeline.playback.toggle(), "Space")
     a["prev"] = act(win, "Previous Frame", lambda: win.step_frame(-1), "Left")
@@ -211,7 +219,7 @@ def edit_menu(win: MainWindow) -> QMenu:
 
 def view_menu(win: MainWindow) -> QMenu:
     m = win.menuBar().addMenu("&View")
-    fill(m, win, ("show_preview", "show_source", "show_generated", None))
+    fill(m, win, ("show_preview", "show_source", "show_generated", None, "fit", "zoom_100", None))
     fill(m, win, (*(o[0] for o in OVERLAYS), None))
     for dock in win.docks.values():
         m.addAction(dock.toggleViewAction())

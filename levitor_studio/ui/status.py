@@ -26,7 +26,10 @@ class TaskStatus(QObject):
         self.cancel_button = QToolButton()
         self.cancel_button.setText("Cancel")
         self.cancel_button.clicked.connect(self.cancel_task)
+        self.zoom_label = QLabel()
+        self.zoom_label.setToolTip("Zoom: F fits the image, Ctrl+1 is 100 %, Ctrl+wheel zooms")
         bar.addPermanentWidget(self.readout_label)
+        bar.addPermanentWidget(self.zoom_label)
         for w in (self.task_label, self.progress, self.cancel_button):
             bar.addPermanentWidget(w)
             w.hide()
