@@ -96,6 +96,7 @@ class TakesPanel(QWidget):
                 ("star", "Star", self.toggle_star),
                 ("delete", "Delete", self.delete_selected),
                 ("undo", "Undo", self.undo_stack.undo),
+                ("refresh", "Refresh", self.refresh),
             ),
         )
         layout = QVBoxLayout(self)
@@ -115,7 +116,7 @@ class TakesPanel(QWidget):
         self.buttons["undo"].setEnabled(False)
         self.list.itemSelectionChanged.connect(self._enable)
         work.takeStored.connect(lambda _t: self.refresh())
-        work.staleChanged.connect(lambda _s: self.refresh())
+        work.staleChanged.connect(lambda _s: self.relabel())
         self.set_document(doc)
 
     def set_document(self, doc: Document) -> None:
@@ -161,6 +162,19 @@ class TakesPanel(QWidget):
         else:
             self.note.setText(f"{len(takes)} take(s) in {self.store.folder.name}")  # type: ignore[union-attr]
         self._enable()
+
+    def relabel(self) -> None:
+        """Mark stale takes again after an edit (no folder scan: edits come often)."""
+        from ..engine.take_hash import control_hash
+
+        current = control_hash(self.doc.scene)
+        self.list.blockSignals(True)
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            take = self.takes.get(str(item.data(ID_ROLE)))
+            if take is not None:
+                item.setText(self._text(take, current))
+        self.list.blockSignals(False)
 
     @staticmethod
     def _text(take: Take, current: str) -> str:

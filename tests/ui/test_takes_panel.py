@@ -44,6 +44,10 @@ def test_generate_stores_takes_that_the_panel_shows_and_compares(qtbot, window, 
     spoon = window.doc.scene.objects[1]
     key = spoon.keyframes[-1]
     assert window.doc.push(MoveKeyframe(spoon.uid, key.frame, replace(key, x=key.x - 60)))
+    assert panel.list.item(0).text().endswith("(stale)")  # relabelled by the edit
+    window.doc.undo_stack.undo()
+    assert not panel.list.item(0).text().endswith("(stale)")
+    window.doc.undo_stack.redo()
     second = generate(qtbot, window)
     ids = [panel.list.item(i).data(ID_ROLE) for i in range(2)]
     assert ids == [second.id, first.id]  # newest first
@@ -105,6 +109,12 @@ def test_rename_star_delete_undo_rerun_and_save_as(qtbot, window, saved, tmp_pat
     qtbot.mouseClick(panel.buttons["delete"], LEFT)
     assert store.takes() == [] and panel.list.count() == 0
     assert not window.doc.is_dirty()  # takes are files beside the project, not edits
+    store.restore(take.id)  # e.g. another program (a batch) changed the folder
+    qtbot.mouseClick(panel.buttons["refresh"], LEFT)
+    assert panel.list.count() == 1
+    store.delete(take.id)
+    qtbot.mouseClick(panel.buttons["refresh"], LEFT)
+    assert panel.list.count() == 0
     for expected in ((True, "hero shot"), (False, "hero shot"), (False, "")):
         qtbot.mouseClick(panel.buttons["undo"], LEFT)
         back = store.get(take.id)
