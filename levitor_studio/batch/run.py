@@ -159,7 +159,7 @@ def run_local(
         for shot in todo:
             result = run_shot(shot)
             if result.status == FAILED:
-                log.warning("batch shot %s failed: %s", shot.name, result.message)
+                log.info("batch shot %s failed: %s", shot.name, result.message)
             summary.results.append(result)
             progress.step(result)
             if on_result is not None:

@@ -140,3 +140,16 @@ def test_ray_without_ray_says_how_to_install_it(project, tmp_path, capsys, monke
         "levitor-studio: error: --ray needs Ray, which is not installed here: "
         "pip install 'levitor-studio[farm]'\n"
     )
+
+
+def test_a_shot_that_cannot_run_is_failed_with_its_reason(project, tmp_path, capsys):
+    job = write_job(
+        tmp_path, 'generator = "levitor-svd"\nseeds = [1]\n[[scenes]]\nproject = "shot.levitor"'
+    )
+    assert main(["batch", str(job), "--json"]) == 1
+    captured = capsys.readouterr()
+    (shot,) = json.loads(captured.out)["shots"]
+    assert (shot["name"], shot["status"], shot["take"]) == ("shot-s1", "failed", "")
+    assert shot["message"] == "levitor-svd: set the SVD-XT weights folder (option svd / --svd DIR)"
+    assert captured.err == f"[{'#' * 24}] 1/1 shot-s1: failed\n"
+    assert TakeStore.of_project(project).takes() == [] and not (tmp_path / "renders").exists()
