@@ -40,6 +40,8 @@ EXCLUDES = [
     "levitor_sam",
     "levitor_depth_anything",
     "levitor_svd",
+    # the render farm extra (`batch --ray`, pip install 'levitor-studio[farm]'): not in the app
+    "ray",
     # development tools that live in the same environment
     "pytest",
     "_pytest",
