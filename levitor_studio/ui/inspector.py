@@ -251,6 +251,8 @@ class Inspector(QScrollArea):
         else:
             self.k_readout.setText("Select a keyframe on the image or the timeline")
             self.k_readout.setStyleSheet("")
+            for box in (self.k_frame, self.k_x, self.k_y, self.k_dist, self.k_z):
+                box.error.hide()  # a refusal belongs to the key it was typed for
         uid = self.doc.selected_uid
         self.obj_box.setEnabled(uid is not None)
         self.obj_box.setTitle("Object" if uid is None else f"Object — {scene.object(uid).name}")

@@ -40,6 +40,8 @@ def test_out_of_range_typing_is_refused_with_its_reason(qtbot, window, name, tex
     assert spoon.key_at(6) == before and doc.undo_stack.count() == count
     assert box.text() == shown  # the previous value, not a clamped one
     assert box.error.text() == reason and box.error.isVisibleTo(insp)
+    doc.select_key(None)  # the reason goes with the key it was typed for
+    assert not box.error.isVisibleTo(insp)
 
 
 def test_a_value_in_range_is_taken_as_typed_and_clears_the_reason(qtbot, window):
