@@ -44,20 +44,19 @@ def no_leaked_qt_work(request):
     Set up before (so torn down after) pytest-qt's own teardown closes the test's widgets."""
     threads_before = qt_leaks.python_threads()
     yield
-    if "PySide6.QtWidgets" not in sys.modules:
-        return
-    from PySide6.QtWidgets import QApplication
+    problems = []
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtWidgets import QApplication
 
-    if QApplication.instance() is None:
-        return
-    qt_leaks.flush_deletes()
-    problems = qt_leaks.running_qt_work()
-    if {"qtbot", "qapp"} & set(request.fixturenames):  # a full collection costs ~0.1 s
-        problems += [
-            f"{o}, held only by a reference cycle"
-            for o in qt_leaks.qt_objects_freed_by_the_cycle_collector()
-        ]
-    problems += [f"a Python thread {t.name!r}" for t in qt_leaks.python_threads() - threads_before]
+        if QApplication.instance() is not None:
+            qt_leaks.flush_deletes()
+            problems += qt_leaks.running_qt_work()
+            if {"qtbot", "qapp"} & set(request.fixturenames):  # a collection costs ~0.1 s
+                problems += [
+                    f"{o}, held only by a reference cycle"
+                    for o in qt_leaks.qt_objects_freed_by_the_cycle_collector()
+                ]
+    problems += [f"a Python thread {t.name!r}" for t in qt_leaks.threads_left(threads_before)]
     if problems:
         pytest.fail("left behind after the test:\n  " + "\n  ".join(problems), pytrace=False)
 

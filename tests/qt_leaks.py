@@ -9,8 +9,9 @@ memory. So after each test that had a ``QApplication``:
 
 - no ``QThread`` runs and no ``QThreadPool`` has an active job;
 - no ``QTimer`` is active;
-- no Python thread started during the test is still alive (foreign "Dummy" threads, the
-  pool's workers seen from Python, are not Python's to join);
+- no non-daemon Python thread started during the test is still alive (foreign "Dummy"
+  threads, the pool's workers seen from Python, are checked through Qt; daemon threads, such as
+  a test server's keep-alive request threads, never block exit);
 - the cycle collector frees no Qt object that Python owns: whatever a Python cycle holds must
   belong to a Qt parent, which deletes it on the GUI thread.
 """
@@ -22,7 +23,30 @@ import threading
 
 
 def python_threads() -> set[threading.Thread]:
-    return {t for t in threading.enumerate() if not isinstance(t, threading._DummyThread)}
+    """Non-daemon Python threads: the ones that keep a process (and the test run) alive.
+
+    Daemon threads are left out on purpose: a test HTTP server's request threads live as long as
+    the client keeps its connection open, and a daemon never blocks exit; foreign threads (Qt's
+    pool workers seen from Python as ``Dummy-N``) are checked through Qt."""
+    return {
+        t
+        for t in threading.enumerate()
+        if not t.daemon and not isinstance(t, threading._DummyThread)
+    }
+
+
+def threads_left(before: set[threading.Thread], grace_s: float = 5.0) -> list[threading.Thread]:
+    """Python threads started since ``before`` that are still alive after ``grace_s`` in all
+    (a thread told to stop may need a moment to return: it is joined, not slept on)."""
+    import time
+
+    deadline = time.monotonic() + grace_s
+    left = []
+    for t in python_threads() - before:
+        t.join(max(deadline - time.monotonic(), 0.0))
+        if t.is_alive():
+            left.append(t)
+    return left
 
 
 def flush_deletes() -> None:
