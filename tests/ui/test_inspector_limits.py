@@ -25,10 +25,11 @@ def test_widget_ranges_come_from_the_table(qtbot) -> None:
     assert (insp.g["fps_id"].minimum(), insp.g["fps_id"].maximum()) == (0, 60)
     assert insp.g["guidance_max"].maximum() == 30.0
     assert (insp.g["noise_aug"].decimals(), insp.g["noise_aug"].maximum()) == (3, 1.0)
-    assert (insp.s_fps.minimum(), insp.s_fps.maximum()) == (0.5, 240.0)
+    # checked fields accept any typing and refuse by their limit (with the reason beside them)
+    assert (insp.s_fps.limit.lo, insp.s_fps.limit.hi) == (0.5, 240.0)
     doc.select_key(1, 0)
-    assert (insp.k_x.minimum(), insp.k_x.maximum()) == (-64.0, 128.0)
-    assert (insp.k_y.minimum(), insp.k_y.maximum()) == (-48.0, 96.0)
+    assert (insp.k_x.limit.lo, insp.k_x.limit.hi) == (-64.0, 128.0)
+    assert (insp.k_y.limit.lo, insp.k_y.limit.hi) == (-48.0, 96.0)
 
 
 def test_a_large_seed_is_shown_exactly(qtbot) -> None:
