@@ -72,6 +72,7 @@ class Document(QObject):
     visibilityChanged = Signal(int, bool)  # uid, shown (view state: not an edit)
     pathChanged = Signal(object)  # Path or None
     message = Signal(str)  # a readable message for the status bar
+    rangeChanged = Signal(object)  # (in, out) frames for playback and export
     orderRequested = Signal(bool)  # "Send Behind…" (True) / "Bring in Front of…" (False)
 
     def __init__(self, scene: Scene, path: Path | None = None, parent: QObject | None = None):
@@ -79,6 +80,7 @@ class Document(QObject):
         self.undo_stack = QUndoStack(self)
         self._scene = scene
         self._path = path
+        self._range: tuple[int, int] | None = None
         self.view_state = ViewState(scene)  # playhead and selection live in the model
         self._gestures = 0
         #: depth changes of keys move them up the ground plane (the "stay on the ground" option)
@@ -156,6 +158,29 @@ class Document(QObject):
 
     def set_frame(self, frame: int) -> None:
         self.view_state.set_frame(frame)
+
+    # -- in/out range (playback and export; view state, not an edit) -------------------------
+
+    @property
+    def play_range(self) -> tuple[int, int]:
+        """The in and out frames (inclusive), inside the clip; the whole clip by default."""
+        last = self._scene.frames - 1
+        lo, hi = self._range if self._range is not None else (0, last)
+        lo, hi = min(max(lo, 0), last), min(max(hi, 0), last)
+        return (lo, hi) if lo <= hi else (0, last)
+
+    def set_in_out(self, start: int | None = None, end: int | None = None) -> None:
+        """Set the in point, the out point or both; ``set_in_out()`` clears the range."""
+        if start is None and end is None:
+            self._range = None
+        else:
+            lo, hi = self.play_range
+            lo = lo if start is None else int(start)
+            hi = hi if end is None else int(end)
+            if lo > hi:  # an in point after the out point moves the out point (and back)
+                lo, hi = (lo, lo) if start is not None else (hi, hi)
+            self._range = (lo, hi)
+        self.rangeChanged.emit(self.play_range)
 
     @property
     def selected_uid(self) -> int | None:

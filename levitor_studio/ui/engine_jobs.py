@@ -114,6 +114,7 @@ def export_video(
     path: str,
     task: TaskState,
     take: dict[str, Any] | None = None,
+    frame_range: tuple[int, int] | None = None,
 ) -> Path:
     """Write the generated clip with its take record beside it, or, when nothing was generated,
     the CPU preview with a record that says so (generator ``preview``)."""
@@ -125,6 +126,9 @@ def export_video(
         frames = render_preview(scene, task=task)
         take = take_record(scene, "preview", {}, build_request(scene))
         take["source"] = "export preview"
+    if frame_range is not None:  # the timeline's in/out range, both ends included
+        frames = frames[frame_range[0] : frame_range[1] + 1]
+        take = {**(take or {}), "frame_range": list(frame_range)}
     with staged() as stage:  # the clip and its take record land together or not at all
         written = Path(export_frames(frames, path, fps=scene.fps, task=task, stage=stage))
         if take is not None:

@@ -174,6 +174,27 @@ def make_actions(win: MainWindow) -> None:
     a["next"] = act(win, "Next Frame", lambda: win.step_frame(1), "Right")
     a["first"] = act(win, "First Frame", lambda: win.doc and win.doc.set_frame(0), "Home")
     a["last"] = act(win, "Last Frame", lambda: win.step_frame(10**6), "End")
+    a["set_in"] = act(
+        win,
+        "Set &In Point",
+        lambda: win.doc and win.doc.set_in_out(start=win.doc.frame),
+        "Alt+I",
+        "Playback and export start at the playhead",
+    )
+    a["set_out"] = act(
+        win,
+        "Set &Out Point",
+        lambda: win.doc and win.doc.set_in_out(end=win.doc.frame),
+        "Alt+O",
+        "Playback and export end at the playhead",
+    )
+    a["clear_range"] = act(
+        win,
+        "Clear In/Out",
+        lambda: win.doc and win.doc.set_in_out(),
+        "Alt+X",
+        "Play and export the whole clip",
+    )
     a["generate"] = act(
         win,
         "&Generate",
@@ -228,7 +249,8 @@ def view_menu(win: MainWindow) -> QMenu:
 
 def render_menu(win: MainWindow) -> QMenu:
     m = win.menuBar().addMenu("&Render")
-    return fill(m, win, ("play", "prev", "next", "first", "last", None, "generate"))
+    items = ("play", "prev", "next", "first", "last", None, "set_in", "set_out", "clear_range")
+    return fill(m, win, (*items, None, "generate"))
 
 
 def help_menu(win: MainWindow) -> QMenu:

@@ -38,6 +38,7 @@ ROW_BG = (QColor(44, 44, 49), QColor(40, 40, 45))
 GRID = QColor(60, 60, 66)
 TEXT = QColor(200, 200, 205)
 PLAYHEAD = QColor(235, 80, 70)
+RANGE = QColor(110, 160, 235)  # the in/out range bar on the ruler
 
 
 class TimelineWidget(QWidget):
@@ -64,6 +65,7 @@ class TimelineWidget(QWidget):
             doc.selectionChanged,
             doc.keySelectionChanged,
             doc.visibilityChanged,
+            doc.rangeChanged,
         ):
             self._binding.connect(sig, self._on_document_event)
 
@@ -186,6 +188,13 @@ class TimelineWidget(QWidget):
                 QColor(255, 255, 255, 120),
                 False,
             )
+        first, last = doc.play_range
+        if (first, last) != (0, scene.frames - 1):
+            shade = QColor(0, 0, 0, 110)
+            left, right = self.x_of(first) - cell / 2, self.x_of(last) + cell / 2
+            p.fillRect(QRectF(NAME_W, 0, left - NAME_W, h), shade)
+            p.fillRect(QRectF(right, 0, w - right, h), shade)
+            p.fillRect(QRectF(left, RULER_H - 4, right - left, 3), RANGE)
         x = self.x_of(doc.frame)
         p.setPen(QPen(PLAYHEAD, 2))
         p.drawLine(QPointF(x, RULER_H - 2), QPointF(x, h))
@@ -355,8 +364,9 @@ class Playback(QTimer):
         if self.isActive():
             self.stop()
         else:
-            if self.doc.frame >= self.doc.scene.frames - 1 and not self.loop:
-                self.doc.set_frame(0)
+            first, last = self.doc.play_range
+            if not first <= self.doc.frame < last:
+                self.doc.set_frame(first)  # play the in/out range from its start
             self._deadline = time.perf_counter() + 1.0 / self.doc.scene.fps
             self.start(max(int(round(1000.0 / self.doc.scene.fps)), 1))
         self.playingChanged.emit(self.isActive())
@@ -366,11 +376,11 @@ class Playback(QTimer):
         # the next frame is due a period after this one's deadline; a stall resyncs to now
         self._deadline = max(self._deadline + period, now + period / 2)
         self.setInterval(max(int(round((self._deadline - now) * 1000.0)), 1))
-        last = self.doc.scene.frames - 1
-        if self.doc.frame < last:
+        first, last = self.doc.play_range
+        if first <= self.doc.frame < last:
             self.doc.set_frame(self.doc.frame + 1)
         elif self.loop:
-            self.doc.set_frame(0)
+            self.doc.set_frame(first)
         else:
             self.stop()
             self.playingChanged.emit(False)

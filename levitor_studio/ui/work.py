@@ -323,9 +323,11 @@ class WorkController(QObject):
         assert self.doc is not None
         scene, frames = frozen_copy(self.doc.scene), self.frames
         take = self.take if frames is not None else None
+        first, last = self.doc.play_range
+        span = None if (first, last) == (0, scene.frames - 1) else (first, last)
         handle = self._start(
             "export video",
-            lambda task: engine_jobs.export_video(scene, frames, path, task, take),
+            lambda task: engine_jobs.export_video(scene, frames, path, task, take, span),
             "export",
         )
         if handle is not None:
