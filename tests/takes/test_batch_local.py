@@ -153,3 +153,39 @@ def test_a_shot_that_cannot_run_is_failed_with_its_reason(project, tmp_path, cap
     assert shot["message"] == "levitor-svd: set the SVD-XT weights folder (option svd / --svd DIR)"
     assert captured.err == f"[{'#' * 24}] 1/1 shot-s1: failed\n"
     assert TakeStore.of_project(project).takes() == [] and not (tmp_path / "renders").exists()
+
+
+def test_ctrl_c_stops_the_command_cleanly_and_it_resumes(project, tmp_path):
+    """A real SIGINT to `levitor-studio batch` after the first shot's progress line."""
+    import os
+    import signal
+    import subprocess
+
+    job = write_job(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "levitor_studio", "batch", str(job), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = proc.stderr.readline()
+        assert first == f"[{'#' * 6}{'.' * 18}] 1/4 shot-s1-calm: rendered\n"
+        os.kill(proc.pid, signal.SIGINT)
+        out, _err = proc.communicate(timeout=300)
+    finally:
+        proc.stdout.close()
+        proc.stderr.close()
+    assert proc.returncode == 130
+    doc = json.loads(out)
+    statuses = {s["name"]: s["status"] for s in doc["shots"]}
+    assert sorted(statuses) == NAMES and statuses["shot-s1-calm"] == "rendered"
+    assert "cancelled" in statuses.values()
+    made = by_shot(project)
+    assert set(made) >= {n for n, s in statuses.items() if s == "rendered"}
+    assert not [
+        p for p in TakeStore.of_project(project).folder.iterdir() if p.name.startswith(".staging-")
+    ]
+    summary = run_local(load_job(job))
+    assert {r.name for r in summary.results if r.status == "skipped"} == set(made)
+    assert sorted(by_shot(project)) == NAMES and all(len(v) == 1 for v in by_shot(project).values())
