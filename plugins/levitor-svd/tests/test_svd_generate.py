@@ -177,8 +177,8 @@ def test_auto_decode_chunk_shrinks_only_when_memory_is_short(
     assert roomy.last_record["decode_chunk"] == 4
 
 
-def car_request(segments: np.ndarray | None = None):
-    """A 64×64, 4-frame scene with one moving car, through the app's own request chain."""
+def car_scene(segments: np.ndarray | None = None):
+    """A 64×64, 4-frame scene with one moving car, and its request from the app's own chain."""
     from levitor_studio.api import build_request
     from levitor_studio.model.keyframes import Keyframe
     from levitor_studio.model.scene import GenerationSettings, Scene, SceneObject
@@ -197,23 +197,33 @@ def car_request(segments: np.ndarray | None = None):
         segments=segments,
         settings=GenerationSettings(generator="levitor-svd", seed=5, steps=2),
     )
-    return build_request(scene)  # masks → points → tensor
+    return scene, build_request(scene)  # masks → points → tensor
 
 
-def test_a_scene_through_the_engine_tensor_to_frames(generator) -> None:
-    request = car_request()
+def test_a_scene_through_the_engine_tensor_to_frames(generator, options) -> None:
+    from levitor_studio.api import take_record
+
+    scene, request = car_scene()
     cond = request.conditioning
     assert cond.shape == (4, 3, 64, 64) and cond[:, 0].max() > 200.0  # resized bumps
     assert set(np.unique(cond[:, 1])) >= {0.0, 1.0}  # the car's id reaches the tensor
     frames = generator.generate(request)
     assert frames.shape == (4, 64, 64, 3) and frames.dtype == np.uint8
     assert request.extra["levitor-svd"]["seed"] == 5
+    # the take file states how it was computed
+    backend = take_record(scene, "levitor-svd", options, request)["backend"]["levitor-svd"]
+    assert {k: backend[k] for k in ("device", "dtype", "precision", "context_order")} == {
+        "device": "cpu",
+        "dtype": "fp32",
+        "precision": "fp32",
+        "context_order": "levitor",
+    }
 
 
 def test_a_scene_with_300_static_segments_generates(generator) -> None:
     segments = (1 + np.arange(64 * 64) * 300 // (64 * 64)).reshape(64, 64).astype(np.int32)
     assert segments.max() == 300
-    request = car_request(segments)
+    _scene, request = car_scene(segments)
     ids = request.conditioning[:, 1]
     # ids past 255 were remapped into the channel, not wrapped to 0 or clipped away
     assert ids.max() == 255.0 and len(np.unique(ids)) > 150
