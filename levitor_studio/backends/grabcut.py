@@ -144,6 +144,9 @@ def _seed_from_mask(mask: NDArray[np.uint8], prompt: Prompt, radius: int) -> Non
     refined[old & inside_box] = cv2.GC_PR_FGD
     if prompt.box is not None:  # a box drawn on the object: its extent, probably foreground
         refined[(mask == cv2.GC_PR_FGD) & roi] = cv2.GC_PR_FGD
+        # what the object already holds inside the box stays: a box crops and may add, so a
+        # background of the object's own colour outside the box cannot eat it
+        refined[old & inside_box] = cv2.GC_FGD
     mask[:] = refined
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGraphicsPathItem, QVBoxLayout, QWidget
 
 from ..model.events import DepthChanged, KeysChanged, SceneChange
 from ..tasks.runner import PreviewRefresher
+from .arrange import no_depth_warning
 from .document import Document
 from .horizon import HorizonLine
 from .image_tools import PassiveScatter, Tool, ToolController, ToolViewBox, segment_hint
@@ -141,6 +142,10 @@ class ImageView(QWidget):
         self.sync_readout()
         if self.tools.tool in (Tool.BOX, Tool.CLICKS):
             self.doc.message.emit(segment_hint(self.doc, self.tools.tool))
+        uid = self.doc.selected_uid
+        warning = no_depth_warning(self.doc, uid) if uid is not None else ""
+        if warning:  # the inspector's box may be scrolled away: say it where the eye is
+            self.doc.message.emit(f"{warning} — Fix in the inspector's Depth and mask box")
 
     def reset_scene(self) -> None:
         """A new scene was loaded: rebuild everything and fit it in view."""

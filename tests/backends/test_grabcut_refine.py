@@ -66,3 +66,25 @@ def test_a_refinement_that_leaves_nothing_says_so():
     tiny[50, 60] = True
     with pytest.raises(InputError, match="would leave nothing of the object"):
         seg.segment(Prompt(clicks=[(60.0, 50.0, 0)], mask=tiny))
+
+
+def test_a_box_keeps_what_the_object_holds_inside_it_even_in_the_backgrounds_colour():
+    # a black helmet with a white rim and a black block above it, both in the mask (what a loose
+    # box gave); a box drawn on the helmet leaves the block out: the black outside the box must
+    # not teach GrabCut that the helmet's black is background (the astronaut photo did that)
+    rng = np.random.default_rng(3)
+    image = np.zeros((H, W, 3), np.uint8)
+    image[:] = (200, 190, 180)
+    yy, xx = np.mgrid[0:H, 0:W]
+    helmet = (yy - 85) ** 2 + (xx - 100) ** 2 <= 32**2
+    rim = helmet & ((yy - 85) ** 2 + (xx - 100) ** 2 >= 27**2)
+    block = (yy >= 15) & (yy < 55) & (xx >= 80)
+    image[xx < 70] = (230, 90, 40)
+    image[helmet | block] = (12, 12, 14)
+    image[rim] = (235, 235, 235)
+    image = np.clip(image.astype(int) + rng.integers(-8, 9, image.shape), 0, 255).astype(np.uint8)
+    seg = GrabCutSegmenter()
+    seg.set_image(image)
+    [answer] = seg.segment(Prompt(box=(60.0, 56.0, 160.0, 120.0), mask=helmet | block))
+    assert answer.mask[helmet].mean() > 0.95
+    assert not answer.mask[block].any()

@@ -82,6 +82,11 @@ def test_an_object_resting_in_the_no_depth_band_is_flagged_with_a_one_click_fix(
     doc.push(SetKeyframe(cup.uid, doc.scene.effective_keys(cup)[0].moved(z=0.9)))
     assert box.warning.isVisibleTo(box) and box.fix_button.isVisibleTo(box)
     assert box.warning.text().startswith("⚠ cup rests at z 0.9 > 0.67: the model reads it as")
+    doc.select(None)
+    doc.select(cup.uid)  # selecting it says so in the status bar too
+    assert window.statusBar().currentMessage() == (
+        box.warning.text() + " — Fix in the inspector's Depth and mask box"
+    )
     box.fix_button.click()
     assert doc.scene.rest_depth(cup) == FIX_DEPTH
     assert not box.warning.isVisibleTo(box)
