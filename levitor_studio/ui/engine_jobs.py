@@ -115,6 +115,7 @@ def export_video(
     task: TaskState,
     take: dict[str, Any] | None = None,
     frame_range: tuple[int, int] | None = None,
+    settings: Any = None,
 ) -> Path:
     """Write the generated clip with its take record beside it, or, when nothing was generated,
     the CPU preview with a record that says so (generator ``preview``)."""
@@ -126,9 +127,19 @@ def export_video(
         frames = render_preview(scene, task=task)
         take = take_record(scene, "preview", {}, build_request(scene))
         take["source"] = "export preview"
-    if frame_range is not None:  # the timeline's in/out range, both ends included
-        frames = frames[frame_range[0] : frame_range[1] + 1]
-        take = {**(take or {}), "frame_range": list(frame_range)}
+    if frame_range is not None or settings is not None:
+        from dataclasses import asdict, replace
+
+        from ..engine import build_signal
+        from .export_settings import ExportSettings, apply_settings
+
+        # the range (the timeline's in/out, both ends included), overlay and size
+        chosen = replace(settings or ExportSettings(), frame_range=frame_range)
+        points = build_signal(scene).points if chosen.overlay else None
+        frames = apply_settings(frames, chosen, points, scene)
+        take = {**(take or {}), "export": asdict(chosen)}
+        if frame_range is not None:
+            take["frame_range"] = list(frame_range)
     with staged() as stage:  # the clip and its take record land together or not at all
         written = Path(export_frames(frames, path, fps=scene.fps, task=task, stage=stage))
         if take is not None:

@@ -21,6 +21,7 @@ from ..model.events import SceneChange
 from ..plugin_host.protocols import DEPTH, SEGMENTER
 from ..tasks.runner import frozen_copy
 from .document import Document
+from .export_settings import FORMATS, ExportSettings, ExportSettingsDialog
 from .recovery import Recovery, RecoveryFile, find_recoveries
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
@@ -36,6 +37,7 @@ class FileActions:
     def init_files(self) -> None:
         self.recovery = RecoveryFile()
         self._start_folder: Path | None = None  # the folder of the last file opened
+        self.export_settings = ExportSettings()
         # every scene change bumps the revision: the undo index repeats after undo + a new
         # edit, and stays put while a drag merges into one step, so it cannot tell new work
         self._revision = 0
@@ -294,15 +296,36 @@ class FileActions:
 
     def export_video_dialog(self) -> None:
         what = "Export video" if self.work.frames is not None else "Export preview"  # type: ignore[attr-defined]
-        path = self._ask_output(
-            what, "Video (*.mp4 *.gif);;PNG frames (a folder name, no extension) (*)"
-        )
+        chosen = self.export_settings
+        path = self._ask_output(what, chosen.filter())
         suffix = Path(path).suffix.lower()
+        wanted = FORMATS[chosen.format][1]
+        if path and not suffix and wanted:
+            path += wanted  # the format chosen in Export Settings
+            suffix = wanted
         if path and suffix not in ("", ".mp4", ".gif"):
             # the engine would write a folder of PNGs called "clip.txt": refuse it here
             self.error(f"{Path(path).name}: export a video as .mp4 or .gif (or a folder name)")
         elif path:
-            self.work.export_video(path)  # type: ignore[attr-defined]
+            self.work.export_video(path, chosen)  # type: ignore[attr-defined]
+
+    def export_settings_dialog(self) -> bool:
+        """File ▸ Export Settings…: format, size, overlay, frame range for the next exports."""
+        doc = self.doc
+        assert doc is not None
+        dialog = ExportSettingsDialog(
+            self.export_settings,
+            doc.scene.frames,
+            doc.play_range,
+            self,  # type: ignore[arg-type]
+        )
+        try:
+            if not dialog.exec():
+                return False
+            self.export_settings = dialog.settings()
+            return True
+        finally:
+            dialog.deleteLater()
 
     def ask_overwrite(self, paths: list[Path]) -> bool:
         """Whether an export may replace files that are not its own."""

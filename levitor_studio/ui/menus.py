@@ -98,6 +98,13 @@ def make_actions(win: MainWindow) -> None:
         "Ctrl+E",
         "Export the generated clip, or the CPU preview before Generate, with its take record",
     )
+    a["export_settings"] = act(
+        win,
+        "Export Se&ttings…",
+        win.export_settings_dialog,
+        None,
+        "Format (MP4, GIF, PNG frames), size, control-point overlay and frame range",
+    )
     a["export_tracks"] = act(win, "Export &Tracks…", win.export_tracks_dialog)
     a["export_signal"] = act(win, "Export Control &Signal…", win.export_signal_dialog)
     a["quit"] = act(win, "&Quit", win.close, K.Quit)
@@ -224,7 +231,8 @@ def file_menu(win: MainWindow) -> QMenu:
     m = win.menuBar().addMenu("&File")
     fill(m, win, ("new", "open"))
     win.recent_menu = m.addMenu("Open &Recent")
-    items = ("save", "save_as", None, "import_tracks", "export_video", "export_tracks")
+    items = ("save", "save_as", None, "import_tracks", "export_video", "export_settings")
+    items += ("export_tracks",)
     return fill(m, win, (*items, "export_signal", None, "quit"))
 
 

@@ -319,15 +319,15 @@ class WorkController(QObject):
         self.generated.emit(frames)
         self._message(f"Showing take {take.label}")
 
-    def export_video(self, path: str) -> TaskHandle | None:
+    def export_video(self, path: str, settings: Any = None) -> TaskHandle | None:
         assert self.doc is not None
         scene, frames = frozen_copy(self.doc.scene), self.frames
         take = self.take if frames is not None else None
-        first, last = self.doc.play_range
+        first, last = getattr(settings, "frame_range", None) or self.doc.play_range
         span = None if (first, last) == (0, scene.frames - 1) else (first, last)
         handle = self._start(
             "export video",
-            lambda task: engine_jobs.export_video(scene, frames, path, task, take, span),
+            lambda task: engine_jobs.export_video(scene, frames, path, task, take, span, settings),
             "export",
         )
         if handle is not None:

@@ -43,3 +43,60 @@ def test_export_writes_only_the_in_out_range(qtbot, window, tmp_path):
     assert len(pngs) == 5
     record = json.loads(next(tmp_path.glob("*.take.json")).read_text())
     assert record["frame_range"] == [3, 7] and record["generator"] == "preview"
+
+
+def test_export_settings_dialog_reads_back(qtbot, window):
+    from levitor_studio.ui.export_settings import ExportSettings, ExportSettingsDialog
+
+    dialog = ExportSettingsDialog(ExportSettings(), 16, (0, 15))
+    qtbot.addWidget(dialog)
+    assert dialog.settings() == ExportSettings()  # the in/out range is not pinned by default
+    dialog.format.setCurrentText("GIF")
+    dialog.scale.setCurrentIndex(1)
+    dialog.overlay.setChecked(True)
+    dialog.first.setValue(5)
+    dialog.last.setValue(2)
+    assert dialog.settings() == ExportSettings("GIF", 50, True, (2, 5))
+
+
+def test_export_with_settings_writes_that_format_size_and_range(qtbot, window, tmp_path):
+    from PIL import Image
+
+    from levitor_studio.ui.export_settings import ExportSettings
+
+    window.export_settings = ExportSettings("GIF", 50, True, (2, 5))
+    window._ask_output = lambda title, filt: (
+        filt == "GIF animation (*.gif)" and str(tmp_path / "clip")
+    )
+    window.export_video_dialog()
+    handle = next(h for h in window.runner.active() if h.label == "export video")
+    with qtbot.waitSignal(handle.finished, timeout=60000):
+        pass
+    with Image.open(tmp_path / "clip.gif") as gif:  # the format's suffix was added
+        assert (gif.n_frames, gif.size) == (4, (256, 144))
+    record = json.loads((tmp_path / "clip.gif.take.json").read_text())
+    assert record["export"] == {
+        "format": "GIF",
+        "scale": 50,
+        "overlay": True,
+        "frame_range": [2, 5],
+    }
+
+
+def test_overlay_draws_the_points_and_size_is_even():
+    import numpy as np
+
+    from levitor_studio.ui.export_settings import ExportSettings, apply_settings
+
+    frames = np.zeros((3, 40, 60, 3), np.uint8)
+    points = [[[10, 20, 1, 100]]] * 3
+    plain = apply_settings(frames, ExportSettings(), points)
+    drawn = apply_settings(frames, ExportSettings(overlay=True), points)
+    assert not plain.any() and drawn[:, 10, 20].any() and not drawn[:, 35, 5].any()
+    assert ExportSettings(scale=25).size(513, 289) == (128, 72)
+    assert apply_settings(frames, ExportSettings(scale=50, frame_range=(1, 2))).shape == (
+        2,
+        20,
+        30,
+        3,
+    )
