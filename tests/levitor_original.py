@@ -9,6 +9,7 @@ fixtures. Written from the reference's description; used by the tests and the be
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
@@ -106,3 +107,13 @@ def original_heatmap(
             img[2, y1:y2, x1:x2] = (np.ones_like(patch) * dv) * (patch != 0)
         frames.append(img)
     return np.stack(frames)
+
+
+def original_path(points: Sequence[tuple[float, float, float]], frames: int) -> NDArray[np.float64]:
+    """The original demo's path: clicks spread evenly in time, PCHIP over the click index."""
+    pts = np.asarray(points, dtype=np.float64)
+    idx = np.arange(len(pts), dtype=np.float64)
+    from scipy.interpolate import PchipInterpolator
+
+    f = PchipInterpolator(idx, pts, axis=0)
+    return np.asarray(f(np.linspace(0.0, len(pts) - 1.0, frames)), dtype=np.float64)

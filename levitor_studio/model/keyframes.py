@@ -115,11 +115,3 @@ def interpolate(keys: Sequence[Keyframe], frames: int) -> NDArray[np.float64]:
     on_key = np.isin(t, kf)
     out[on_key] = kv[np.searchsorted(kf, t[on_key])]
     return out
-
-
-def original_path(points: Sequence[tuple[float, float, float]], frames: int) -> NDArray[np.float64]:
-    """The original demo's path: clicks spread evenly in time, PCHIP over the click index."""
-    pts = np.asarray(points, dtype=np.float64)
-    idx = np.arange(len(pts), dtype=np.float64)
-    f = PchipInterpolator(idx, pts, axis=0)
-    return np.asarray(f(np.linspace(0.0, len(pts) - 1.0, frames)), dtype=np.float64)

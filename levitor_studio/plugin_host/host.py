@@ -10,10 +10,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any
+from typing import Any, Literal, overload
 
 from ..model.errors import BackendUnavailable, InputError
-from .protocols import GROUPS, Availability
+from .protocols import (
+    DEPTH,
+    GENERATOR,
+    GROUPS,
+    SEGMENTER,
+    Availability,
+    DepthEstimator,
+    Segmenter,
+    VideoGenerator,
+)
+
+#: what a backend of each kind must provide (checked when it is created)
+PROTOCOLS: dict[str, type] = {
+    SEGMENTER: Segmenter,
+    DEPTH: DepthEstimator,
+    GENERATOR: VideoGenerator,
+}
 
 
 @dataclass(frozen=True)
@@ -75,11 +91,42 @@ def find_backend(kind: str, backend_id: str) -> BackendInfo:
     raise InputError(f"no {kind} backend called {backend_id!r} (installed: {known})")
 
 
+@overload
+def create_backend(
+    kind: Literal["segmenter"], backend_id: str, options: Mapping[str, str] | None = None
+) -> Segmenter: ...
+@overload
+def create_backend(
+    kind: Literal["depth"], backend_id: str, options: Mapping[str, str] | None = None
+) -> DepthEstimator: ...
+@overload
+def create_backend(
+    kind: Literal["generator"], backend_id: str, options: Mapping[str, str] | None = None
+) -> VideoGenerator: ...
+@overload
+def create_backend(kind: str, backend_id: str, options: Mapping[str, str] | None = None) -> Any: ...
 def create_backend(kind: str, backend_id: str, options: Mapping[str, str] | None = None) -> Any:
-    """Construct a backend after checking it can run; raises :class:`BackendUnavailable`."""
+    """Construct a backend after checking it can run and provides its kind's Protocol.
+
+    Raises :class:`BackendUnavailable` for a backend that cannot run here or lacks a method
+    its kind needs (a plugin written against an older interface).
+    """
     info = find_backend(kind, backend_id)
     cls = info.load_class()
     avail: Availability = cls.availability(dict(options or {}))
     if not avail.ok:
         raise BackendUnavailable(f"{backend_id}: {avail.reason}")
-    return cls(dict(options or {}))
+    backend = cls(dict(options or {}))
+    protocol = PROTOCOLS.get(kind)
+    if protocol is not None and not isinstance(backend, protocol):
+        missing = [
+            name
+            for name in protocol.__dict__
+            if not name.startswith("_")
+            and callable(protocol.__dict__[name])
+            and not callable(getattr(backend, name, None))
+        ]
+        raise BackendUnavailable(
+            f"{backend_id}: not a usable {kind} (missing {', '.join(missing) or 'methods'})"
+        )
+    return backend

@@ -11,16 +11,20 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
 
+from ..model.scene import GenerationSettings, Scene
 from ..model.task_state import TaskState
 
-SEGMENTER = "segmenter"
-DEPTH = "depth"
-GENERATOR = "generator"
+if TYPE_CHECKING:  # the engine's signal module imports OpenCV: not at start-up
+    from ..engine.signal import ControlSignal
+
+SEGMENTER: Final = "segmenter"
+DEPTH: Final = "depth"
+GENERATOR: Final = "generator"
 
 #: entry point group per backend kind
 GROUPS: dict[str, str] = {
@@ -78,10 +82,10 @@ class GenerationRequest:
 
     first_frame: NDArray[np.uint8]  # (H, W, 3)
     conditioning: NDArray[np.float32]  # (F, 3, H, W), raw 0..255 (reference §6)
-    settings: Any  # levitor_studio.model.scene.GenerationSettings
+    settings: GenerationSettings
     fps: float
-    scene: Any = None  # the Scene, for generators that render from it (the CPU preview)
-    signal: Any = None  # the engine's control signal (points, label and depth maps)
+    scene: Scene | None = None  # for generators that render from it (the CPU preview)
+    signal: ControlSignal | None = None  # the engine's control signal (points, label, depth)
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -16,8 +16,8 @@ from numpy.typing import NDArray
 
 from ..model.errors import InputError
 from ..model.scene import Scene
-from ..plugin_host.protocols import Prompt
-from ..tasks.state import TaskState
+from ..model.task_state import TaskState
+from ..plugin_host.protocols import DepthEstimator, Prompt, Segmenter, VideoGenerator
 
 
 def preview_frame(scene: Scene, t: int) -> NDArray[np.uint8]:
@@ -42,7 +42,11 @@ def export_signal(scene: Scene, path: str, task: TaskState) -> Path:
 
 
 def segment(
-    segmenter: Any, image: NDArray[np.uint8], needs_image: bool, prompt: Prompt, task: TaskState
+    segmenter: Segmenter,
+    image: NDArray[np.uint8],
+    needs_image: bool,
+    prompt: Prompt,
+    task: TaskState,
 ) -> NDArray[np.bool_]:
     """The best mask the segmenter finds for ``prompt`` (embedding the image first if needed)."""
     if needs_image:
@@ -56,7 +60,7 @@ def segment(
     return np.asarray(candidates[0].mask, dtype=bool)
 
 
-def estimate_depth(estimator: Any, scene: Scene, task: TaskState) -> NDArray[np.float32]:
+def estimate_depth(estimator: DepthEstimator, scene: Scene, task: TaskState) -> NDArray[np.float32]:
     """A pseudo-depth map of the scene's image (the heuristic uses the object masks)."""
     from ..plugin_host.protocols import estimate_depth as run_estimator
 
@@ -65,7 +69,7 @@ def estimate_depth(estimator: Any, scene: Scene, task: TaskState) -> NDArray[np.
 
 
 def generate(
-    generator: Any, gen_id: str, options: dict[str, str], scene: Scene, task: TaskState
+    generator: VideoGenerator, gen_id: str, options: dict[str, str], scene: Scene, task: TaskState
 ) -> tuple[NDArray[np.uint8], dict[str, Any]]:
     """Frames ``(F, H, W, 3)`` and the take record (seed, settings, options) that reproduces them."""
     import time

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from levitor_original import original_path
 
-from levitor_studio.model.keyframes import Easing, Keyframe, interpolate, original_path
+from levitor_studio.model.keyframes import Easing, Keyframe, interpolate
 
 
 @pytest.mark.parametrize("clicks", [2, 4, 6, 16])
