@@ -70,6 +70,7 @@ class NewProjectDialog(QDialog):
         row.addWidget(self.width_box)
         row.addWidget(QLabel("×"))
         row.addWidget(self.height_box)
+        row.addStretch(1)  # keep W × H together instead of spreading them over the row
         form.addRow("Working size", row)
         self.fit_box = QComboBox()
         form.addRow("Fit", self.fit_box)
