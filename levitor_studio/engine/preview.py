@@ -150,11 +150,11 @@ class PreviewRenderer:
         layer = self.layers[index]
         y0, y1, x0, x1 = box
         a = place.affine(t)
-        s = float(a[0, 0])
-        # pixel centres: layer pixel u sits at frame x = s * u + tx
-        tx = s * layer.box[2] + float(a[0, 2])
-        ty = s * layer.box[0] + float(a[1, 2])
-        m = np.array([[s, 0.0, tx - x0], [0.0, s, ty - y0]], dtype=np.float64)
+        # pixel centres: layer pixel (u, v) sits at frame L · (u + lx0, v + ly0) + offset
+        lx0, ly0 = float(layer.box[2]), float(layer.box[0])
+        tx = a[0, 0] * lx0 + a[0, 1] * ly0 + float(a[0, 2])
+        ty = a[1, 0] * lx0 + a[1, 1] * ly0 + float(a[1, 2])
+        m = np.array([[a[0, 0], a[0, 1], tx - x0], [a[1, 0], a[1, 1], ty - y0]], np.float64)
         warped = cv2.warpAffine(
             layer.rgba,
             m,
@@ -179,11 +179,20 @@ def _dest_box(
 ) -> tuple[int, int, int, int] | None:
     """The frame box ``(y0, y1, x0, x1)`` a layer can touch under ``affine``, or None."""
     ly0, ly1, lx0, lx1 = layer.box
-    s = float(affine[0, 0])
-    tx, ty = s * lx0 + float(affine[0, 2]), s * ly0 + float(affine[1, 2])
-    x0, y0 = max(int(np.floor(tx - s)), 0), max(int(np.floor(ty - s)), 0)
-    x1 = min(int(np.ceil(tx + s * (lx1 - lx0))) + 1, w)
-    y1 = min(int(np.ceil(ty + s * (ly1 - ly0))) + 1, h)
+    a = np.asarray(affine, np.float64)
+    if a[0, 1] == 0.0 and a[1, 0] == 0.0:
+        sx, sy = float(a[0, 0]), float(a[1, 1])
+        tx, ty = sx * lx0 + float(a[0, 2]), sy * ly0 + float(a[1, 2])
+        x0, y0 = max(int(np.floor(tx - sx)), 0), max(int(np.floor(ty - sy)), 0)
+        x1 = min(int(np.ceil(tx + sx * (lx1 - lx0))) + 1, w)
+        y1 = min(int(np.ceil(ty + sy * (ly1 - ly0))) + 1, h)
+        return None if x1 <= x0 or y1 <= y0 else (y0, y1, x0, x1)
+    corners = np.array([[lx0, lx1, lx0, lx1], [ly0, ly0, ly1, ly1], [1.0, 1.0, 1.0, 1.0]])
+    ex, ey = a @ corners
+    pad = float(np.abs(a[:, :2]).sum(axis=1).max())  # one source pixel, placed, at most
+    x0, y0 = max(int(np.floor(ex.min() - pad)), 0), max(int(np.floor(ey.min() - pad)), 0)
+    x1 = min(int(np.ceil(ex.max() + pad)) + 1, w)
+    y1 = min(int(np.ceil(ey.max() + pad)) + 1, h)
     return None if x1 <= x0 or y1 <= y0 else (y0, y1, x0, x1)
 
 

@@ -1,7 +1,8 @@
 """Rendering every frame's object labels and pseudo-depth ("3D rendered masks", reference §4).
 
 Each object is a flat card at its trajectory depth ``z_t``, placed by :func:`.placement.pose`
-(``anchor_t + s_t · (p − anchor_0)``, ``s_t = z_0 / z_t``): scaled about its own anchor, where the
+(``anchor_t + s_t · S_t · Rot(angle_t) · (p − anchor_0)``, ``s_t = z_0 / z_t``): scaled,
+stretched and turned about its own anchor, where the
 original scales about the image centre, so the anchor lands exactly on the user's key. Rasterisation is by inverse mapping (nearest source pixel for each destination
 pixel of the card's box), which leaves no holes at any scale. A card pixel is visible where the
 frame-0 scene depth is farther than ``z_t`` and no nearer card covers it (a running depth buffer,
@@ -39,7 +40,7 @@ class Placement:
 
     uid: int
     instance_id: int
-    path: NDArray[np.float64]  # (F, 3): interpolated (x, y, z); row 0 is the rest pose
+    path: NDArray[np.float64]  # (F, 6): interpolated (x, y, z, angle, sx, sy); row 0 at rest
 
     @property
     def anchor0(self) -> tuple[float, float]:
@@ -77,7 +78,7 @@ class Placement:
 
 def placement(scene: Scene, obj: SceneObject, instance_id: int) -> Placement:
     """One object's per-frame placement; :class:`InputError` if a depth leaves (0, 1]."""
-    path = scene.trajectory(obj)
+    path = scene.motion(obj)
     z = path[:, 2]
     bad = np.flatnonzero(~((z > 0.0) & (z <= 1.0)))
     if bad.size:
@@ -137,6 +138,8 @@ def card_coverage(
         return None
     sy0, sy1, sx0, sx1 = box
     at = place.pose(t)
+    if not at.axis_aligned:
+        return _turned_coverage(mask, at, box)
     # destination pixel centres whose source position rounds into the box: the box's edges
     # placed forward bound them (one pixel of slack each side), the inverse picks the source
     (ex0, ex1), (ey0, ey1) = at.apply([sx0 - 0.5, sx1 - 0.5], [sy0 - 0.5, sy1 - 0.5])
@@ -156,6 +159,32 @@ def card_coverage(
     crop = mask[np.clip(src_y, 0, h - 1)[:, None], np.clip(src_x, 0, w - 1)[None, :]]
     cover = crop & ok_y[:, None] & ok_x[None, :]
     return (dy0, dy0 + src_y.size, dx0, dx0 + src_x.size), cover
+
+
+def _turned_coverage(
+    mask: NDArray[np.bool_], at: Pose, box: tuple[int, int, int, int]
+) -> tuple[tuple[int, int, int, int], NDArray[np.bool_]] | None:
+    """:func:`card_coverage` for a rotated pose: the box's four corners bound the destination,
+    every destination pixel centre maps back to its nearest source pixel (no holes)."""
+    h, w = mask.shape
+    sy0, sy1, sx0, sx1 = box
+    cx = np.array([sx0, sx1, sx0, sx1], np.float64) - 0.5
+    cy = np.array([sy0, sy0, sy1, sy1], np.float64) - 0.5
+    ex, ey = at.apply(cx, cy)
+    dx0, dy0 = max(int(np.ceil(ex.min())) - 1, 0), max(int(np.ceil(ey.min())) - 1, 0)
+    dx1, dy1 = min(int(np.floor(ex.max())) + 2, w), min(int(np.floor(ey.max())) + 2, h)
+    if dx1 <= dx0 or dy1 <= dy0:
+        return None
+    qx = np.arange(dx0, dx1, dtype=np.float64)[None, :]
+    qy = np.arange(dy0, dy1, dtype=np.float64)[:, None]
+    fx, fy = at.invert(qx, qy)
+    src_x = np.floor(fx + 0.5).astype(np.intp)
+    src_y = np.floor(fy + 0.5).astype(np.intp)
+    ok = (src_x >= sx0) & (src_x < sx1) & (src_y >= sy0) & (src_y < sy1)
+    if not ok.any():
+        return None
+    cover = mask[np.clip(src_y, 0, h - 1), np.clip(src_x, 0, w - 1)] & ok
+    return (dy0, dy1, dx0, dx1), cover
 
 
 def static_labels(scene: Scene) -> NDArray[np.int32]:

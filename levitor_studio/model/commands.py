@@ -85,7 +85,13 @@ def _check_key(scene: Scene, key: Keyframe) -> Keyframe:
         raise InputError(f"frame {key.frame} is outside the clip (0…{scene.frames - 1})")
     limits.check_key_xy(key.x, key.y, scene.width, scene.height)
     z = limits.DEPTH.check(key.z, "depth")
-    return Keyframe(int(key.frame), float(key.x), float(key.y), z, ease)
+    angle = limits.ANGLE.check(key.angle, "keyframe angle")
+    stretch = key.stretch
+    if not isinstance(stretch, tuple | list | np.ndarray) or len(stretch) != 2:
+        raise InputError(f"keyframe stretch {stretch!r} must be two numbers [sx, sy]")
+    sx = limits.STRETCH.check(stretch[0], "keyframe stretch x")
+    sy = limits.STRETCH.check(stretch[1], "keyframe stretch y")
+    return Keyframe(int(key.frame), float(key.x), float(key.y), z, ease, angle, (sx, sy))
 
 
 def _check_keys(scene: Scene, keys: Sequence[Keyframe]) -> list[Keyframe]:
@@ -310,6 +316,25 @@ def set_easing(scene: Scene, uid: int, frame: int, ease: Easing) -> SetKeyframe:
     if key is None:
         raise InputError(f"no keyframe at frame {frame}")
     return SetKeyframe(uid, key.moved(ease=ease))
+
+
+def set_turn(
+    scene: Scene,
+    uid: int,
+    frame: int,
+    angle: float | None = None,
+    stretch: tuple[float, float] | None = None,
+) -> SetKeyframe:
+    """The command that changes the rotation and/or stretch of an existing key (one undo)."""
+    key = _object(scene, uid).key_at(frame)
+    if key is None:
+        raise InputError(f"no keyframe at frame {frame}")
+    changes: dict[str, object] = {}
+    if angle is not None:
+        changes["angle"] = angle
+    if stretch is not None:
+        changes["stretch"] = stretch
+    return SetKeyframe(uid, key.moved(**changes))
 
 
 @dataclass

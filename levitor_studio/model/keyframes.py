@@ -1,6 +1,8 @@
 """Keyframes and their interpolation over the clip (``scene-model.md`` § Objects).
 
-A keyframe is ``(frame, x, y, z)`` plus the easing of the segment that *leaves* it. Values hold
+A keyframe is ``(frame, x, y, z)`` plus the easing of the segment that *leaves* it, and
+optionally an in-plane ``angle`` (degrees, counter-clockwise on screen) and a ``stretch``
+``(sx, sy)`` (tracks file version 2), interpolated with the same easing as the position. Values hold
 before the first key and after the last. ``smooth`` segments follow one monotone cubic (PCHIP)
 through all keys, separately in x, y and z, parameterised by frame: with evenly spaced keys this
 is exactly the original demo's path (PCHIP parameterised by click index is invariant under the
@@ -38,20 +40,33 @@ class Keyframe:
     y: float
     z: float
     ease: Easing = Easing.SMOOTH
+    angle: float = 0.0
+    stretch: tuple[float, float] = (1.0, 1.0)
 
     def moved(self, **changes: object) -> Keyframe:
         """A copy with some fields changed."""
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def to_json(self) -> dict[str, object]:
+        """The key as JSON; ``angle`` and ``stretch`` only when they differ from 0 and [1, 1]."""
         # plain int / float: keys made from numpy scalars must still serialise
-        return {
+        out: dict[str, object] = {
             "frame": int(self.frame),
             "x": float(self.x),
             "y": float(self.y),
             "z": float(self.z),
             "ease": Easing(self.ease).value,
         }
+        if self.angle != 0.0:
+            out["angle"] = float(self.angle)
+        if tuple(self.stretch) != (1.0, 1.0):
+            out["stretch"] = [float(self.stretch[0]), float(self.stretch[1])]
+        return out
+
+    @property
+    def turns(self) -> bool:
+        """True when the key carries a rotation or a stretch (needs tracks file version 2)."""
+        return self.angle != 0.0 or tuple(self.stretch) != (1.0, 1.0)
 
 
 def _ease_fraction(ease: Easing, u: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -83,14 +98,36 @@ def interpolate(keys: Sequence[Keyframe], frames: int) -> NDArray[np.float64]:
     ndarray, shape (frames, 3)
         ``(x, y, z)`` per frame.
     """
+    return _interpolate(keys, frames, [[k.x, k.y, k.z] for k in keys])
+
+
+def interpolate_motion(keys: Sequence[Keyframe], frames: int) -> NDArray[np.float64]:
+    """Like :func:`interpolate`, with the rotation and stretch columns added.
+
+    Returns
+    -------
+    ndarray, shape (frames, 6)
+        ``(x, y, z, angle, sx, sy)`` per frame (see :data:`MOTION_COLUMNS`).
+    """
+    rows = [[k.x, k.y, k.z, k.angle, k.stretch[0], k.stretch[1]] for k in keys]
+    return _interpolate(keys, frames, rows)
+
+
+#: the columns of :func:`interpolate_motion`
+MOTION_COLUMNS = ("x", "y", "z", "angle", "sx", "sy")
+
+
+def _interpolate(
+    keys: Sequence[Keyframe], frames: int, rows: Sequence[Sequence[float]]
+) -> NDArray[np.float64]:
     if not keys:
         raise ValueError("interpolate needs at least one keyframe")
     t = np.arange(frames, dtype=np.float64)
     kf = np.array([k.frame for k in keys], dtype=np.float64)
-    kv = np.array([[k.x, k.y, k.z] for k in keys], dtype=np.float64)
+    kv = np.array(rows, dtype=np.float64)
     if np.any(np.diff(kf) <= 0):
         raise ValueError("keyframes must be sorted with distinct frames")
-    out = np.empty((frames, 3), dtype=np.float64)
+    out = np.empty((frames, kv.shape[1]), dtype=np.float64)
     out[t <= kf[0]] = kv[0]
     out[t >= kf[-1]] = kv[-1]
     if len(keys) == 1:

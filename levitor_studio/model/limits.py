@@ -18,6 +18,10 @@ Why these numbers:
   clip, and values like 1e19 overflow the renderer's pixel arithmetic. The schema, which does
   not know the size, bounds them by the largest frame.
 * Keyframe ``z`` ≥ 1/255: the control signal writes ``round(1 / z)`` into an 8-bit channel.
+* Keyframe ``angle`` within ±3600° (ten turns either way: enough for any spin in a clip of
+  at most 128 frames, and far from where degrees lose precision).
+* Keyframe ``stretch`` 0.05…20 per axis: a card thinner than 1/20 of itself gives the control
+  signal no points, and 20× is beyond any frame's margin for a visible object.
 """
 
 from __future__ import annotations
@@ -117,6 +121,10 @@ KEY_COORD = Limit(-KEY_MARGIN * MAX_SIDE, (1 + KEY_MARGIN) * MAX_SIDE, decimals=
 #: pseudo-depth of a key: (0, 1] as the contract says, from 1/255 as the 8-bit channel needs
 DEPTH = Limit(1.0 / 255.0, 1.0, decimals=3, step=0.01)
 COLOR_COMPONENT = Limit(0, 255, integer=True)
+#: in-plane rotation of a key, degrees counter-clockwise on screen
+ANGLE = Limit(-3600, 3600, decimals=1)
+#: a key's x / y stretch factor
+STRETCH = Limit(0.05, 20, decimals=2, step=0.05)
 POINTS_RATIO = Limit(0, 10, lo_open=True, decimals=2, step=0.1)
 
 #: every bounded :class:`~levitor_studio.model.scene.GenerationSettings` field
@@ -175,6 +183,8 @@ SCHEMA_BOUNDS: tuple[tuple[str, str, Limit], ...] = (
         (_PROJECT, f"{_OBJECT}/keyframes/items/properties/{c}", lim)
         for c, lim in (("x", KEY_COORD), ("y", KEY_COORD), ("z", DEPTH))
     ),
+    (_PROJECT, f"{_OBJECT}/keyframes/items/properties/angle", ANGLE),
+    (_PROJECT, f"{_OBJECT}/keyframes/items/properties/stretch/items", STRETCH),
     ("tracks-v1.schema.json", "/properties/size/items", SIDE),
     ("tracks-v1.schema.json", "/properties/frames", FRAMES),
     ("tracks-v1.schema.json", "/properties/fps", FPS),

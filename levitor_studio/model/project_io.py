@@ -33,7 +33,8 @@ from .segments import compact_segments
 from .validation import parse_json, validate
 
 FORMAT = "levitor-project"
-VERSION = 1
+#: 2 added a key's optional ``angle`` and ``stretch`` (issue 17); version 1 files migrate
+VERSION = 2
 MANIFEST = "manifest.json"
 #: refuse archives larger than this when uncompressed (zip bombs)
 MAX_UNCOMPRESSED = 1_000_000_000
@@ -48,8 +49,14 @@ MAX_MEMBERS = MAX_OBJECTS + 16
 #: the largest working size a project may declare (as :func:`imaging.check_size` allows)
 MAX_WORKING_PIXELS = 2048 * 2048
 
+
 #: ``MIGRATIONS[n]`` turns a version-``n`` manifest into version ``n + 1``
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 only adds optional key fields (angle 0, stretch [1, 1] when absent)."""
+    return {**doc, "version": 2}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -244,8 +251,17 @@ def _scene_from_manifest(doc: dict[str, Any], archive: _Archive) -> Scene:
                 )
             frames_seen.add(kd["frame"])
             check_key_xy(kd["x"], kd["y"], w, h, f"{where}.keyframes[{j}]")
+            sx, sy = kd.get("stretch", (1.0, 1.0))
             keys.append(
-                Keyframe(kd["frame"], kd["x"], kd["y"], kd["z"], Easing(kd.get("ease", "smooth")))
+                Keyframe(
+                    kd["frame"],
+                    kd["x"],
+                    kd["y"],
+                    kd["z"],
+                    Easing(kd.get("ease", "smooth")),
+                    float(kd.get("angle", 0.0)),
+                    (float(sx), float(sy)),
+                )
             )
         objects.append(
             SceneObject(

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 from psygnal import Signal
 
-from .keyframes import Easing, Keyframe, interpolate
+from .keyframes import Easing, Keyframe, interpolate, interpolate_motion
 
 Color = tuple[int, int, int]
 
@@ -192,8 +192,12 @@ class Scene:
         """``(frames, 3)`` interpolated ``(x, y, z)``; frame 0 is the anchor at rest."""
         return interpolate(self.effective_keys(obj), self.frames)
 
+    def motion(self, obj: SceneObject) -> NDArray[np.float64]:
+        """``(frames, 6)`` interpolated ``(x, y, z, angle, sx, sy)``; what placement reads."""
+        return interpolate_motion(self.effective_keys(obj), self.frames)
+
     def is_moving(self, obj: SceneObject) -> bool:
-        path = self.trajectory(obj)
+        path = self.motion(obj)
         return bool(np.any(path != path[0]))
 
     # -- comparison ----------------------------------------------------------------------

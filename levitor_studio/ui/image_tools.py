@@ -198,7 +198,7 @@ class ToolController:
         for obj in scene.objects:
             if not self.doc.is_visible(obj.uid):
                 continue
-            path = scene.trajectory(obj)
+            path = scene.motion(obj)
             fx, fy = to_frame0(path, frame, x, y)
             ix, iy = int(np.floor(fx)), int(np.floor(fy))
             if 0 <= iy < scene.height and 0 <= ix < scene.width and obj.mask[iy, ix]:
@@ -405,7 +405,7 @@ class ToolController:
         """Paint from the stroke's previous point to ``(x, y)``: fast moves leave no gaps."""
         scene = self.doc.scene
         obj = scene.object(uid)
-        fx, fy = to_frame0(scene.trajectory(obj), self.doc.frame, x, y)
+        fx, fy = to_frame0(scene.motion(obj), self.doc.frame, x, y)
         last = stroke["last"] or (fx, fy)
         stroke["last"] = (fx, fy)
         n = max(int(np.hypot(fx - last[0], fy - last[1]) / (self.brush_radius / 2)), 0) + 1

@@ -259,7 +259,7 @@ class ImageView(QWidget):
             ov.tint.setVisible(self.show_masks and doc.is_visible(obj.uid))
             fresh = ov.path is None or moved is None or obj.uid in moved
             if fresh:
-                ov.path = scene.trajectory(obj)
+                ov.path = scene.motion(obj)
             sel_key = (
                 doc.selected_key if doc.selected_key and doc.selected_key[0] == obj.uid else None
             )
