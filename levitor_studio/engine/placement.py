@@ -6,7 +6,9 @@
 (:meth:`~levitor_studio.model.scene.Scene.motion`; row 0 is the rest pose). The mask
 renderer and the preview (:mod:`.render`, :mod:`.preview`), the image view's outlines
 (``ui/overlays.py``) and the 3D view's clouds (``ui/viewport3d/geometry.py``) all take this
-:class:`Pose`, so they cannot drift apart. The camera and parents extend :func:`pose` further.
+:class:`Pose`, so they cannot drift apart. An object that follows a parent composes the
+parent's pose at ``t`` after its own (:func:`compose`, :func:`object_pose`). The camera extends
+this further.
 
 The objects' frame-0 footprint (the union of their masks, vacated in every frame) is
 :meth:`Scene.objects_mask`, re-exported here as :func:`footprint`.
@@ -14,12 +16,13 @@ The objects' frame-0 footprint (the union of their masks, vacated in every frame
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..model.scene import Scene
+from ..model.scene import Scene, SceneObject
 
 F64 = NDArray[np.float64]
 
@@ -39,21 +42,40 @@ class Pose:
     depth: float
     angle: float = 0.0
     stretch: tuple[float, float] = (1.0, 1.0)
+    #: a parent's stretch and turn applied after this pose's own (row-major 2×2), if any
+    outer: tuple[float, float, float, float] | None = None
 
     @property
     def axis_aligned(self) -> bool:
         """True when ``L`` is diagonal (no rotation): x and y map separately."""
+        if self.outer is not None and (self.outer[1] != 0.0 or self.outer[2] != 0.0):
+            return False
         return self.angle % 360.0 == 0.0
+
+    def shape(self) -> F64:
+        """``L / scale``: the stretch and turn, the parents' included."""
+        sx, sy = self.stretch
+        own = np.diag([sx, sy])
+        if self.angle % 360.0 != 0.0:
+            a = np.deg2rad(self.angle)
+            c, s = np.cos(a), np.sin(a)
+            own = own @ np.array([[c, s], [-s, c]])  # counter-clockwise on screen, y down
+        if self.outer is not None:
+            own = np.reshape(self.outer, (2, 2)) @ own
+        return np.asarray(own, np.float64)
 
     def linear(self) -> F64:
         """The 2×2 linear part ``L``."""
-        sx, sy = self.stretch
         if self.axis_aligned:
-            return np.array([[self.scale * sx, 0.0], [0.0, self.scale * sy]])
-        a = np.deg2rad(self.angle)
-        c, s = np.cos(a), np.sin(a)
-        rot = np.array([[c, s], [-s, c]])  # counter-clockwise on screen, y down
-        return np.asarray(self.scale * np.diag([sx, sy]) @ rot, np.float64)
+            sh = self.shape()
+            return np.array([[self.scale * sh[0, 0], 0.0], [0.0, self.scale * sh[1, 1]]])
+        return np.asarray(self.scale * self.shape(), np.float64)
+
+    def _diagonal(self) -> tuple[float, float]:
+        sx, sy = self.stretch
+        if self.outer is not None:
+            sx, sy = sx * self.outer[0], sy * self.outer[3]
+        return self.scale * sx, self.scale * sy
 
     def apply(self, x: ArrayLike, y: ArrayLike) -> tuple[F64, F64]:
         """Frame-0 pixel coordinates → where they are drawn.
@@ -64,7 +86,7 @@ class Pose:
         (ax, ay), (bx, by) = self.anchor, self.anchor0
         xs, ys = np.asarray(x, np.float64), np.asarray(y, np.float64)
         if self.axis_aligned:
-            kx, ky = self.scale * self.stretch[0], self.scale * self.stretch[1]
+            kx, ky = self._diagonal()
             return np.asarray(ax + kx * (xs - bx), np.float64), np.asarray(
                 ay + ky * (ys - by), np.float64
             )
@@ -80,7 +102,7 @@ class Pose:
         (ax, ay), (bx, by) = self.anchor, self.anchor0
         xs, ys = np.asarray(x, np.float64), np.asarray(y, np.float64)
         if self.axis_aligned:
-            kx, ky = self.scale * self.stretch[0], self.scale * self.stretch[1]
+            kx, ky = self._diagonal()
             return np.asarray((xs - ax) / kx + bx, np.float64), np.asarray(
                 (ys - ay) / ky + by, np.float64
             )
@@ -122,6 +144,45 @@ def pose(path: ArrayLike, t: int) -> Pose:
     angle = float(p[t, 3] - p[0, 3])
     stretch = (float(p[t, 4] / p[0, 4]), float(p[t, 5] / p[0, 5]))
     return Pose((x0, y0), (xt, yt), z0 / zt, zt, angle, stretch)
+
+
+def compose(parent: Pose, child: Pose) -> Pose:
+    """The child's own pose followed by its parent's (``scene-model.md`` § Parents).
+
+    The child's anchor is carried by the parent's similarity, its stretch and turn are followed
+    by the parent's, its scale multiplies the parent's, and its depth becomes
+    ``z_child,t · z_parent,t / z_parent,0`` (``z_parent,0 = scale · depth`` of the parent).
+    """
+    ax, ay = parent.apply(child.anchor[0], child.anchor[1])
+    sh = parent.shape()
+    return Pose(
+        child.anchor0,
+        (float(ax), float(ay)),
+        child.scale * parent.scale,
+        child.depth / parent.scale,
+        child.angle,
+        child.stretch,
+        (float(sh[0, 0]), float(sh[0, 1]), float(sh[1, 0]), float(sh[1, 1])),
+    )
+
+
+def chain_pose(paths: Sequence[ArrayLike], t: int) -> Pose:
+    """The pose at ``t`` of an object whose own path is ``paths[0]`` and whose parent's,
+    grand-parent's, … paths follow (:func:`object_paths`)."""
+    out = pose(paths[0], t)
+    for parent in paths[1:]:
+        out = compose(pose(parent, t), out)
+    return out
+
+
+def object_paths(scene: Scene, obj: SceneObject) -> list[F64]:
+    """The object's :meth:`Scene.motion`, then those of its parent, grand-parent, …"""
+    return [scene.motion(o) for o in (obj, *scene.ancestors(obj))]
+
+
+def object_pose(scene: Scene, obj: SceneObject, t: int) -> Pose:
+    """Where ``obj`` is drawn at frame ``t``, its parents followed."""
+    return chain_pose(object_paths(scene, obj), t)
 
 
 def footprint(scene: Scene) -> NDArray[np.bool_]:

@@ -87,7 +87,8 @@ class PreviewRenderer:
         out = []
         for i in self.keep:
             obj = scene.objects[i]
-            key = (tuple(obj.keyframes), scene.frames)
+            chain = (obj, *scene.ancestors(obj))
+            key = (tuple((o.uid, tuple(o.keyframes)) for o in chain), scene.frames)
             cached = self._placements.get(i)
             if cached is None or cached[0] != key:
                 cached = (key, placement(scene, obj, i + 1))

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from ..model.errors import InputError
 from ..model.scene import Scene, SceneObject
 from .budget import check_budget
-from .placement import Pose, pose
+from .placement import Pose, chain_pose, object_paths, pose
 
 #: depth written into a vacated footprint: "far", channel value 0
 FAR = 1.0
@@ -41,6 +41,8 @@ class Placement:
     uid: int
     instance_id: int
     path: NDArray[np.float64]  # (F, 6): interpolated (x, y, z, angle, sx, sy); row 0 at rest
+    #: the paths of the parent, grand-parent, … this object follows (nearest first)
+    parents: tuple[NDArray[np.float64], ...] = ()
 
     @property
     def anchor0(self) -> tuple[float, float]:
@@ -51,7 +53,7 @@ class Placement:
         return float(self.path[0, 2])
 
     def pose(self, t: int) -> Pose:
-        return pose(self.path, t)
+        return chain_pose((self.path, *self.parents), t) if self.parents else pose(self.path, t)
 
     def anchor(self, t: int) -> tuple[float, float]:
         return self.pose(t).anchor
@@ -64,7 +66,7 @@ class Placement:
 
     def at_rest(self, t: int) -> bool:
         """True when frame ``t`` draws the object exactly where it is in the source image."""
-        return bool(np.all(self.path[t] == self.path[0]))
+        return all(bool(np.all(p[t] == p[0])) for p in (self.path, *self.parents))
 
     def affine(self, t: int) -> NDArray[np.float64]:
         """The 2×3 matrix mapping source ``(x, y)`` to frame ``t``."""
@@ -78,13 +80,14 @@ class Placement:
 
 def placement(scene: Scene, obj: SceneObject, instance_id: int) -> Placement:
     """One object's per-frame placement; :class:`InputError` if a depth leaves (0, 1]."""
-    path = scene.motion(obj)
-    z = path[:, 2]
+    path, *parents = object_paths(scene, obj)
+    place = Placement(obj.uid, instance_id, path, tuple(parents))
+    z = np.array([place.depth(t) for t in range(len(path))]) if parents else path[:, 2]
     bad = np.flatnonzero(~((z > 0.0) & (z <= 1.0)))
     if bad.size:
         t = int(bad[0])
         raise InputError(f"object {obj.name!r}: depth {z[t]:.4g} at frame {t} is outside (0, 1]")
-    return Placement(obj.uid, instance_id, path)
+    return place
 
 
 def placements(scene: Scene) -> list[Placement]:

@@ -9,7 +9,7 @@ generation settings (points ratio, multi or single-point control, the id and dep
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +21,7 @@ from levitor_studio.model.scene import GenerationSettings, Scene
 from ..model.task_state import TaskState
 from .conditioning import DEFAULT_SIDE, build_conditioning
 from .control_points import FramePoints, compute_control_points
+from .placement import object_pose
 
 __all__ = ["ControlSignal", "build_signal", "scene_anchors", "signal_from_maps"]
 
@@ -135,8 +136,15 @@ def scene_anchors(scene: Scene) -> NDArray[np.float64]:
     """``(F, N, 3)``: every object's interpolated ``(x, y, z)`` per frame, in object order."""
     if not scene.objects:
         return np.zeros((scene.frames, 0, 3), dtype=np.float64)
-    paths: Sequence[NDArray[np.float64]] = [scene.trajectory(obj) for obj in scene.objects]
-    return np.stack(paths, axis=1)
+    out = np.empty((scene.frames, len(scene.objects), 3), dtype=np.float64)
+    for i, obj in enumerate(scene.objects):
+        if obj.parent is None:
+            out[:, i] = scene.trajectory(obj)
+            continue
+        for t in range(scene.frames):
+            at = object_pose(scene, obj, t)
+            out[t, i] = (*at.anchor, at.depth)
+    return out
 
 
 def build_signal(scene: Scene, task: TaskState | None = None) -> ControlSignal:

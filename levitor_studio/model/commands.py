@@ -119,6 +119,10 @@ class AddObject(Command):
         if any(o.uid == self.obj.uid for o in scene.objects):
             raise InputError(f"object id {self.obj.uid} is already used")
         _check_mask(scene, self.obj.mask)
+        if self.obj.parent is not None and all(o.uid != self.obj.parent for o in scene.objects):
+            raise InputError(
+                f"object {self.obj.name!r} follows id {self.obj.parent}, which is gone"
+            )
         keys = _check_keys(scene, self.obj.keyframes)
         # a uint8 / float mask would index arrays by value instead of selecting pixels
         if self.obj.mask.dtype != bool:
@@ -141,9 +145,42 @@ class RemoveObject(Command):
     def apply(self, scene: Scene) -> Command:
         obj = _object(scene, self.uid) if self.even_locked else _unlocked(scene, self.uid)
         index = scene.objects.index(obj)
+        children = scene.children(obj.uid)
+        for child in children:  # they stay where they are drawn at rest and stop following
+            child.parent = None
         obj = scene.objects.pop(index)
         scene.events.changed.emit(ObjectsChanged())
-        return AddObject(obj, index)
+        if not children:
+            return AddObject(obj, index)
+        undo = Batch([AddObject(obj, index), *(SetParent(c.uid, obj.uid) for c in children)])
+        undo.label = "Add object"
+        return undo
+
+
+@dataclass
+class SetParent(Command):
+    """Make an object follow another one (``parent``), or nothing (None); cycles are refused."""
+
+    uid: int
+    parent: int | None
+    label = "Set parent"
+
+    def apply(self, scene: Scene) -> Command:
+        obj = _unlocked(scene, self.uid)
+        if self.parent is not None:
+            parent = _object(scene, self.parent)
+            if parent.uid == obj.uid:
+                raise InputError(f"object {obj.name!r} cannot follow itself")
+            chain = [parent, *scene.ancestors(parent)]
+            if any(o.uid == obj.uid for o in chain):
+                raise InputError(
+                    f"object {obj.name!r} cannot follow {parent.name!r}: "
+                    f"{parent.name!r} already follows {obj.name!r}"
+                )
+        old = obj.parent
+        obj.parent = self.parent
+        scene.events.changed.emit(ObjectsChanged())
+        return SetParent(self.uid, old)
 
 
 @dataclass

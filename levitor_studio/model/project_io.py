@@ -98,6 +98,7 @@ def manifest_of(scene: Scene) -> dict[str, Any]:
                 "mask": f"masks/{o.uid}.png",
                 "locked": o.locked,
                 "points_ratio": o.points_ratio,
+                "parent": o.parent,
                 "keyframes": [k.to_json() for k in o.keyframes],
             }
             for o in scene.objects
@@ -204,6 +205,21 @@ def migrate(doc: Any) -> Any:
     return doc
 
 
+def _check_parents(objects: list[SceneObject]) -> None:
+    """Every parent names an object of the file, and no object follows itself round a cycle."""
+    by_uid = {o.uid: o for o in objects}
+    for i, obj in enumerate(objects):
+        seen = {obj.uid}
+        uid = obj.parent
+        while uid is not None:
+            if uid not in by_uid:
+                raise ValidationError(f"objects[{i}].parent", f"no object has id {uid}")
+            if uid in seen:
+                raise ValidationError(f"objects[{i}].parent", "parents form a cycle")
+            seen.add(uid)
+            uid = by_uid[uid].parent
+
+
 def _scene_from_manifest(doc: dict[str, Any], archive: _Archive) -> Scene:
     w, h = doc["size"]
     if w % 8 or h % 8:
@@ -272,8 +288,10 @@ def _scene_from_manifest(doc: dict[str, Any], archive: _Archive) -> Scene:
                 keyframes=sorted(keys, key=lambda k: k.frame),
                 locked=od.get("locked", False),
                 points_ratio=od.get("points_ratio"),
+                parent=od.get("parent"),
             )
         )
+    _check_parents(objects)
     return Scene(
         image=image.astype(np.uint8),
         frames=frames,

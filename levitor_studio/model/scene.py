@@ -71,6 +71,8 @@ class SceneObject:
     keyframes: list[Keyframe] = field(default_factory=list)
     locked: bool = False
     points_ratio: float | None = None
+    #: uid of the object this one follows (its keys are then in the parent's frame-0 space)
+    parent: int | None = None
 
     def key_at(self, frame: int) -> Keyframe | None:
         return next((k for k in self.keyframes if k.frame == frame), None)
@@ -149,6 +151,24 @@ class Scene:
             taken |= obj.mask
         return taken
 
+    def ancestors(self, obj: SceneObject) -> list[SceneObject]:
+        """The parent, its parent and so on (nearest first); ValueError on a cycle."""
+        out: list[SceneObject] = []
+        seen = {obj.uid}
+        uid = obj.parent
+        while uid is not None:
+            if uid in seen:
+                raise ValueError(f"object {obj.name!r}: its parents form a cycle")
+            seen.add(uid)
+            parent = self.object(uid)
+            out.append(parent)
+            uid = parent.parent
+        return out
+
+    def children(self, uid: int) -> list[SceneObject]:
+        """The objects that name ``uid`` as their parent."""
+        return [o for o in self.objects if o.parent == uid]
+
     def instance_ids(self) -> dict[int, int]:
         """Signal instance id per object uid: 1..N in object order (reference §2)."""
         return {obj.uid: i + 1 for i, obj in enumerate(self.objects)}
@@ -222,6 +242,7 @@ def snapshot(scene: Scene) -> tuple[object, ...]:
             tuple(o.keyframes),
             o.locked,
             o.points_ratio,
+            o.parent,
         )
         for o in scene.objects
     )

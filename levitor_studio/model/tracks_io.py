@@ -291,12 +291,13 @@ def export_tracks(
     ``overwrite``.
     """
     p = Path(path)
-    turned = next((o for o in scene.objects if any(k.turns for k in o.keyframes)), None)
-    if turned is not None:
-        raise InputError(
-            f"object {printable(turned.name)!r} has rotation or stretch keys, which a version 1 "
-            "tracks file cannot hold (save a project instead)"
-        )
+    for o in scene.objects:
+        what = "a parent" if o.parent is not None else "rotation or stretch keys"
+        if o.parent is not None or any(k.turns for k in o.keyframes):
+            raise InputError(
+                f"object {printable(o.name)!r} has {what}, which a version 1 tracks file "
+                "cannot hold (save a project instead)"
+            )
     if not overwrite:
         taken = colliding_assets(scene, p)
         if taken:

@@ -1,16 +1,18 @@
-"""Rotation and stretch keys in the model: commands, ranges, saving and the version-1 migration."""
+"""Rotation, stretch and parents in the model: commands, ranges, saving, the version-1 migration."""
 
 from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scenes import make_scene
 
-from levitor_studio.model.commands import SetKeyframe, set_turn
-from levitor_studio.model.errors import InputError
+from levitor_studio.model.commands import SetKeyframe, SetParent, set_turn
+from levitor_studio.model.errors import InputError, ValidationError
 from levitor_studio.model.keyframes import Keyframe
 from levitor_studio.model.project_io import load_project, save_project
 from levitor_studio.model.scene import snapshot
@@ -62,20 +64,30 @@ def test_turned_keys_survive_a_project_round_trip(tmp_path: Path) -> None:
     assert snapshot(load_project(tmp_path / "p.levitor")) == snapshot(scene)
 
 
-def test_a_version_1_project_migrates_unchanged(tmp_path: Path) -> None:
+def _with_manifest(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
     scene = make_scene()
-    save_project(scene, tmp_path / "new.levitor")
-    old = tmp_path / "old.levitor"
-    with zipfile.ZipFile(tmp_path / "new.levitor") as src, zipfile.ZipFile(old, "w") as dst:
+    save_project(scene, tmp_path / "good.levitor")
+    out = tmp_path / "edited.levitor"
+    with zipfile.ZipFile(tmp_path / "good.levitor") as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "manifest.json":
                 doc = json.loads(data)
-                doc["version"] = 1
+                edit(doc)
                 data = json.dumps(doc).encode()
             dst.writestr(info, data)
-    loaded = load_project(old)
-    assert snapshot(loaded) == snapshot(scene)
+    return out
+
+
+def _as_version_1(doc: dict[str, Any]) -> None:
+    doc["version"] = 1
+    for od in doc["objects"]:
+        del od["parent"]  # a version 2 field
+
+
+def test_a_version_1_project_migrates_unchanged(tmp_path: Path) -> None:
+    loaded = load_project(_with_manifest(tmp_path, _as_version_1))
+    assert snapshot(loaded) == snapshot(make_scene())
     assert all(k.angle == 0.0 and k.stretch == (1.0, 1.0) for k in loaded.object(1).keyframes)
 
 
@@ -83,5 +95,38 @@ def test_a_version_1_tracks_file_refuses_turned_keys(tmp_path: Path) -> None:
     scene = make_scene()
     SetKeyframe(1, Keyframe(3, 20.0, 20.0, 0.5, angle=10.0)).apply(scene)
     with pytest.raises(InputError, match="^object 'a' has rotation or stretch keys"):
+        export_tracks(scene, tmp_path / "t.json")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_parent_survives_a_project_round_trip(tmp_path: Path) -> None:
+    scene = make_scene()
+    SetParent(2, 1).apply(scene)
+    save_project(scene, tmp_path / "p.levitor")
+    assert load_project(tmp_path / "p.levitor").object(2).parent == 1
+
+
+@pytest.mark.parametrize(
+    ("parents", "message"),
+    [
+        ((None, 9), r"objects\[1\]\.parent: no object has id 9"),
+        ((2, 1), r"objects\[0\]\.parent: parents form a cycle"),
+    ],
+)
+def test_a_file_with_a_bad_parent_is_refused(
+    tmp_path: Path, parents: tuple[int | None, int | None], message: str
+) -> None:
+    def edit(doc: dict[str, Any]) -> None:
+        for od, parent in zip(doc["objects"], parents, strict=True):
+            od["parent"] = parent
+
+    with pytest.raises(ValidationError, match=message):
+        load_project(_with_manifest(tmp_path, edit))
+
+
+def test_a_version_1_tracks_file_refuses_a_parent(tmp_path: Path) -> None:
+    scene = make_scene()
+    SetParent(2, 1).apply(scene)
+    with pytest.raises(InputError, match="^object 'b' has a parent, which a version 1 tracks"):
         export_tracks(scene, tmp_path / "t.json")
     assert list(tmp_path.iterdir()) == []

@@ -2,7 +2,8 @@
 
 ``test_scene_and_commands`` draws single edits; this one draws :class:`Batch` (all or
 nothing, including one that fails half-way), clip-length changes, clearing the depth and
-segment maps, locking, adding objects that carry keys, and the depth / easing helpers.
+segment maps, locking, adding objects that carry keys, the depth / easing / turn helpers and
+parenting (removing a parent releases its children; undo relinks them).
 """
 
 from __future__ import annotations
@@ -26,9 +27,14 @@ def _basic_command(scene: Scene, data: st.DataObject) -> c.Command:
         mask[data.draw(st.integers(0, 40)) :][:5, :5] = True
         return c.AddObject(c.new_object(scene, mask))
     uid = data.draw(st.sampled_from(uids))
-    kind = data.draw(st.sampled_from(["key", "remove", "name", "mask", "seed"]))
+    kind = data.draw(st.sampled_from(["key", "remove", "name", "mask", "seed", "parent", "turn"]))
     if kind == "remove":
         return c.RemoveObject(uid)
+    if kind == "parent":  # may draw a cycle or the object itself: refused, nothing changes
+        return c.SetParent(uid, data.draw(st.sampled_from([None, *uids])))
+    if kind == "turn" and scene.object(uid).keyframes:
+        frame = data.draw(st.sampled_from([k.frame for k in scene.object(uid).keyframes]))
+        return c.set_turn(scene, uid, frame, data.draw(st.floats(-400, 400)), (1.5, 0.5))
     if kind == "name":
         return c.SetObjectProperties(uid, name=data.draw(st.text("xyz", min_size=1, max_size=3)))
     if kind == "mask":

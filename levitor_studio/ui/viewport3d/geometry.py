@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...engine.camera import PinholeCamera
-from ...engine.placement import pose
+from ...engine.placement import object_pose
 from ...model.depth_units import Z_MAX, Z_MIN
 from ...model.keyframes import Keyframe
 from ...model.scene import Scene, SceneObject
@@ -81,7 +81,7 @@ def background_cloud(
 def object_cloud(scene: Scene, obj: SceneObject, frame: int, disp: DepthDisplay) -> Cloud:
     """The object's card at ``frame``: its mask pixels moved and scaled, all at depth ``z_t``."""
     ys, xs = np.nonzero(obj.mask)
-    at = pose(scene.motion(obj), frame)
+    at = object_pose(scene, obj, frame)
     px, py = at.apply(xs, ys)
     cam = PinholeCamera.of_scene(scene)
     pts = world(cam, disp, px, py, np.full(xs.shape, at.depth))
@@ -98,7 +98,7 @@ def hidden_pixels(
     """
     uid_id = scene.instance_ids()[obj.uid]
     src = cloud.pixels.astype(np.float64)
-    fx, fy = pose(scene.motion(obj), frame).apply(src[:, 0], src[:, 1])
+    fx, fy = object_pose(scene, obj, frame).apply(src[:, 0], src[:, 1])
     qx = np.floor(fx + 0.5).astype(np.intp)
     qy = np.floor(fy + 0.5).astype(np.intp)
     inside = (qx >= 0) & (qx < scene.width) & (qy >= 0) & (qy < scene.height)
