@@ -11,6 +11,7 @@ signals and stops forwarding when it is closed.
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -34,11 +35,20 @@ class CommandAdapter(QUndoCommand):
         self, document: Document, command: Command, inverse: Command, merge_key: str | None
     ):
         super().__init__(command.label)
-        self._doc = document
+        # weak: the stack (owned by the document) owns this command, so a strong reference back
+        # would put both in a cycle, and the cycle collector could then free them in any order
+        # (QUndoStack::clear() deleting a command whose wrapper was already torn down: segfault)
+        self._doc_ref = weakref.ref(document)
         self._forward: list[Command] = [command]
         self._inverses: list[Command] = [inverse]
         self._merge = document.merge_id(merge_key)
         self._applied = True
+
+    @property
+    def _doc(self) -> Document:
+        doc = self._doc_ref()
+        assert doc is not None, "a command outlived its document"
+        return doc
 
     def redo(self) -> None:
         if self._applied:
@@ -98,11 +108,17 @@ class Document(QObject):
             source.connect(forward)
 
     def close(self) -> None:
-        """Stop forwarding the model's events (the document is being replaced): a scene that
-        outlives it (reopened, kept by a script) must not call into a deleted Qt object."""
+        """Stop forwarding the model's events and drop the undo history (the document is being
+        replaced or its window closed): a scene that outlives it (reopened, kept by a script)
+        must not call into a deleted Qt object."""
         for source, forward in self._forwards:
             source.disconnect(forward)
         self._forwards = ()
+        # delete the commands now, while every wrapper is alive: left to the cycle collector,
+        # ~QUndoStack could delete a command whose Python wrapper was torn down first (segfault)
+        blocked = self.undo_stack.blockSignals(True)
+        self.undo_stack.clear()
+        self.undo_stack.blockSignals(blocked)
 
     # -- scene and file ------------------------------------------------------------------
 

@@ -268,6 +268,9 @@ class MainWindow(FileActions, DockLayout, QMainWindow):
         self.runner.shutdown()
         self.recovery.discard()
         self.recovery.release()
+        if self.doc is not None:
+            self.undo_group.removeStack(self.doc.undo_stack)
+            self.doc.close()
         ev.accept()
 
 

@@ -25,8 +25,11 @@ pytestmark = pytest.mark.xvfb
 
 @pytest.fixture
 def make_viewport(qtbot):
+    docs = []
+
     def make(scene):
         doc = Document(scene)
+        docs.append(doc)
         widget = Viewport3DWidget(doc)
         qtbot.addWidget(widget)
         widget.resize(520, 400)
@@ -35,7 +38,9 @@ def make_viewport(qtbot):
         widget.render_now()
         return widget
 
-    return make
+    yield make
+    for doc in docs:  # as the window does when it closes (Document.close)
+        doc.close()
 
 
 def _vtk_points(poly) -> np.ndarray:
