@@ -23,6 +23,8 @@ from numpy.typing import NDArray
 from ..model.scene import Scene
 from ..model.task_state import TaskState
 from .budget import check_budget
+from .camera import PinholeCamera
+from .camera_move import CameraPose, splat
 from .overlay import draw_points
 from .render import Placement, placement
 
@@ -99,7 +101,25 @@ class PreviewRenderer:
     def frame(
         self, scene: Scene, t: int, places: list[Placement] | None = None
     ) -> NDArray[np.uint8]:
-        """Frame ``t`` of ``scene`` (whose image, depth and masks this renderer was built from)."""
+        """Frame ``t`` of ``scene`` (whose image, depth and masks this renderer was built from),
+        seen through the camera track: moved with the engine's own depth of that frame, the
+        pixels nothing lands on inpainted (:mod:`.camera_move`)."""
+        out = self._objects_frame(scene, t, places)
+        at = CameraPose.of_row(scene.camera_path()[t])
+        if at.still:
+            return out
+        from .render import MaskRenderer
+
+        labels = np.empty(out.shape[:2], np.int32)
+        depth = np.empty(out.shape[:2], np.float32)
+        MaskRenderer(scene).frame_into(t, labels, depth, camera=False)
+        _, (moved,), covered = splat(PinholeCamera.of_scene(scene), at, depth, [out], [0])
+        hole = (~covered).astype(np.uint8)
+        return np.asarray(cv2.inpaint(np.ascontiguousarray(moved), hole, 3, cv2.INPAINT_TELEA))
+
+    def _objects_frame(
+        self, scene: Scene, t: int, places: list[Placement] | None = None
+    ) -> NDArray[np.uint8]:
         places = self.placements(scene) if places is None else places
         moved = [not p.at_rest(t) for p in places]
         if not any(moved):

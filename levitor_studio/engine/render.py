@@ -25,6 +25,8 @@ from numpy.typing import NDArray
 from ..model.errors import InputError
 from ..model.scene import Scene, SceneObject
 from .budget import check_budget
+from .camera import PinholeCamera
+from .camera_move import CameraPose, splat
 from .placement import Pose, chain_pose, object_paths, pose
 
 #: depth written into a vacated footprint: "far", channel value 0
@@ -253,6 +255,8 @@ class MaskRenderer:
         for obj in scene.objects:
             self.labels[obj.mask] = _label_above(obj, background, occupied)
         self.depth = np.where(occupied, np.float32(FAR), depth).astype(np.float32)
+        self.pinhole = PinholeCamera.of_scene(scene)
+        self.camera_path = scene.camera_path()
         # occlusion test: a vacated footprint hides nothing, even a card at depth exactly 1
         self.occluder = np.where(occupied, np.float32(np.inf), depth).astype(np.float32)
 
@@ -263,8 +267,23 @@ class MaskRenderer:
         self.frame_into(t, labels, depth)
         return labels, depth
 
-    def frame_into(self, t: int, labels: NDArray[np.int32], depth: NDArray[np.float32]) -> None:
-        """Write frame ``t`` into ``labels`` and ``depth`` (``(H, W)`` each)."""
+    def frame_into(
+        self,
+        t: int,
+        labels: NDArray[np.int32],
+        depth: NDArray[np.float32],
+        camera: bool = True,
+    ) -> None:
+        """Write frame ``t`` into ``labels`` and ``depth`` (``(H, W)`` each), seen through the
+        camera track unless ``camera`` is False (:mod:`.camera_move`)."""
+        self._objects_into(t, labels, depth)
+        at = CameraPose.of_row(self.camera_path[t])
+        if camera and not at.still:
+            new_depth, (new_labels,), _ = splat(self.pinhole, at, depth, [labels], [0])
+            np.copyto(labels, new_labels)
+            np.copyto(depth, new_depth)
+
+    def _objects_into(self, t: int, labels: NDArray[np.int32], depth: NDArray[np.float32]) -> None:
         np.copyto(labels, self.labels)
         np.copyto(depth, self.depth)
         zbuf = self.occluder.copy()

@@ -18,8 +18,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import limits
+from .camera_track import CameraKey
 from .errors import InputError
 from .events import (
+    CameraChanged,
     DepthChanged,
     KeysChanged,
     ObjectChanged,
@@ -181,6 +183,42 @@ class SetParent(Command):
         obj.parent = self.parent
         scene.events.changed.emit(ObjectsChanged())
         return SetParent(self.uid, old)
+
+
+@dataclass
+class SetCameraKeys(Command):
+    """Replace the camera track (one undo step); ranges from :mod:`.limits`."""
+
+    keys: Sequence[CameraKey]
+    label = "Camera keys"
+
+    def apply(self, scene: Scene) -> Command:
+        checked = []
+        for key in sorted(self.keys, key=lambda k: k.frame):
+            if isinstance(key.frame, bool) or not isinstance(key.frame, int | np.integer):
+                raise InputError(f"camera key frame {key.frame!r} must be a whole number")
+            if not 0 <= key.frame < scene.frames:
+                raise InputError(f"camera key frame {key.frame} is outside the clip")
+            values = {}
+            for name in ("pan", "tilt", "roll"):
+                values[name] = limits.CAMERA_ANGLE.check(getattr(key, name), f"camera {name}")
+            for name in ("dolly", "truck", "pedestal"):
+                values[name] = limits.CAMERA_SHIFT.check(getattr(key, name), f"camera {name}")
+            try:
+                ease = Easing(key.ease)
+            except (TypeError, ValueError):
+                raise InputError(f"camera key easing {key.ease!r} is unknown") from None
+            if key.frame == 0 and any(values.values()):
+                raise InputError(
+                    "the camera at frame 0 is the photograph's: a frame-0 camera key must be zero"
+                )
+            checked.append(CameraKey(int(key.frame), ease=ease, **values))
+        if len({k.frame for k in checked}) != len(checked):
+            raise InputError("two camera keys on the same frame")
+        old = list(scene.camera)
+        scene.camera = checked
+        scene.events.changed.emit(CameraChanged())
+        return SetCameraKeys(old)
 
 
 @dataclass

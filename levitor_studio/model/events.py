@@ -53,3 +53,8 @@ class DepthChanged(SceneChange):
 @dataclass(frozen=True)
 class SegmentsChanged(SceneChange):
     """The static segments."""
+
+
+@dataclass(frozen=True)
+class CameraChanged(SceneChange):
+    """The camera track."""

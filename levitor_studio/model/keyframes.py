@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -98,7 +99,7 @@ def interpolate(keys: Sequence[Keyframe], frames: int) -> NDArray[np.float64]:
     ndarray, shape (frames, 3)
         ``(x, y, z)`` per frame.
     """
-    return _interpolate(keys, frames, [[k.x, k.y, k.z] for k in keys])
+    return interpolate_rows(keys, frames, [[k.x, k.y, k.z] for k in keys])
 
 
 def interpolate_motion(keys: Sequence[Keyframe], frames: int) -> NDArray[np.float64]:
@@ -110,16 +111,24 @@ def interpolate_motion(keys: Sequence[Keyframe], frames: int) -> NDArray[np.floa
         ``(x, y, z, angle, sx, sy)`` per frame (see :data:`MOTION_COLUMNS`).
     """
     rows = [[k.x, k.y, k.z, k.angle, k.stretch[0], k.stretch[1]] for k in keys]
-    return _interpolate(keys, frames, rows)
+    return interpolate_rows(keys, frames, rows)
 
 
 #: the columns of :func:`interpolate_motion`
 MOTION_COLUMNS = ("x", "y", "z", "angle", "sx", "sy")
 
 
-def _interpolate(
-    keys: Sequence[Keyframe], frames: int, rows: Sequence[Sequence[float]]
+class _Timed(Protocol):
+    @property
+    def frame(self) -> int: ...
+    @property
+    def ease(self) -> Easing: ...
+
+
+def interpolate_rows(
+    keys: Sequence[_Timed], frames: int, rows: Sequence[Sequence[float]]
 ) -> NDArray[np.float64]:
+    """Interpolate ``rows`` (one value row per key) with the keys' frames and easings."""
     if not keys:
         raise ValueError("interpolate needs at least one keyframe")
     t = np.arange(frames, dtype=np.float64)

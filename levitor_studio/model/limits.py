@@ -20,6 +20,8 @@ Why these numbers:
 * Keyframe ``z`` ≥ 1/255: the control signal writes ``round(1 / z)`` into an 8-bit channel.
 * Keyframe ``angle`` within ±3600° (ten turns either way: enough for any spin in a clip of
   at most 128 frames, and far from where degrees lose precision).
+* Camera pan / tilt / roll within ±180° (any view direction), dolly / truck / pedestal within
+  ±2 pseudo-depth units (twice the distance to the far plane).
 * Keyframe ``stretch`` 0.05…20 per axis: a card thinner than 1/20 of itself gives the control
   signal no points, and 20× is beyond any frame's margin for a visible object.
 """
@@ -125,6 +127,10 @@ COLOR_COMPONENT = Limit(0, 255, integer=True)
 ANGLE = Limit(-3600, 3600, decimals=1)
 #: a key's x / y stretch factor
 STRETCH = Limit(0.05, 20, decimals=2, step=0.05)
+#: a camera key's pan / tilt / roll, degrees
+CAMERA_ANGLE = Limit(-180, 180, decimals=1)
+#: a camera key's dolly / truck / pedestal, pseudo-depth units (the far plane is at 1)
+CAMERA_SHIFT = Limit(-2, 2, decimals=3, step=0.01)
 POINTS_RATIO = Limit(0, 10, lo_open=True, decimals=2, step=0.1)
 
 #: every bounded :class:`~levitor_studio.model.scene.GenerationSettings` field
@@ -185,6 +191,17 @@ SCHEMA_BOUNDS: tuple[tuple[str, str, Limit], ...] = (
     ),
     (_PROJECT, f"{_OBJECT}/keyframes/items/properties/angle", ANGLE),
     (_PROJECT, f"{_OBJECT}/keyframes/items/properties/stretch/items", STRETCH),
+    *(
+        (_PROJECT, f"/properties/camera/items/properties/{c}", lim)
+        for c, lim in (
+            ("pan", CAMERA_ANGLE),
+            ("tilt", CAMERA_ANGLE),
+            ("roll", CAMERA_ANGLE),
+            ("dolly", CAMERA_SHIFT),
+            ("truck", CAMERA_SHIFT),
+            ("pedestal", CAMERA_SHIFT),
+        )
+    ),
     ("tracks-v1.schema.json", "/properties/size/items", SIDE),
     ("tracks-v1.schema.json", "/properties/frames", FRAMES),
     ("tracks-v1.schema.json", "/properties/fps", FPS),

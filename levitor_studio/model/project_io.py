@@ -23,6 +23,7 @@ from PIL import Image
 
 from .._version import __version__
 from .atomic import atomic_write
+from .camera_track import CameraKey
 from .errors import InputError, ValidationError
 from .image_files import PNG_ONLY, load_image, to_mask, to_rgb
 from .keyframes import Easing, Keyframe
@@ -90,6 +91,7 @@ def manifest_of(scene: Scene) -> dict[str, Any]:
         "depth": None if scene.depth is None else "depth.npy",
         "segments": None if scene.segments is None else "segments.npy",
         "settings": scene.settings.to_json(),
+        "camera": [k.to_json() for k in scene.camera],
         "objects": [
             {
                 "uid": o.uid,
@@ -303,4 +305,17 @@ def _scene_from_manifest(doc: dict[str, Any], archive: _Archive) -> Scene:
         settings=settings,
         source_name=doc.get("source_name", ""),
         fit=doc["fit"],
+        camera=_camera(doc.get("camera", []), frames),
     )
+
+
+def _camera(keys: list[dict[str, Any]], frames: int) -> list[CameraKey]:
+    """The camera track (schema-checked ranges) with its frames inside the clip, one per frame."""
+    out: list[CameraKey] = []
+    for j, kd in enumerate(keys):
+        if kd["frame"] >= frames or any(k.frame == kd["frame"] for k in out):
+            raise ValidationError(
+                f"camera[{j}].frame", f"{kd['frame']} is outside the clip or used twice"
+            )
+        out.append(CameraKey.from_json(kd))
+    return sorted(out, key=lambda k: k.frame)

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 from psygnal import Signal
 
+from .camera_track import CameraKey, interpolate_camera
 from .keyframes import Easing, Keyframe, interpolate, interpolate_motion
 
 Color = tuple[int, int, int]
@@ -113,6 +114,8 @@ class Scene:
     settings: GenerationSettings = field(default_factory=GenerationSettings)
     source_name: str = ""
     fit: str = "crop"
+    #: the camera track (``scene-model.md`` § Camera); empty = the camera stands still
+    camera: list[CameraKey] = field(default_factory=list)
     events: SceneEvents = field(default_factory=SceneEvents, repr=False, compare=False)
 
     @property
@@ -216,6 +219,16 @@ class Scene:
         """``(frames, 6)`` interpolated ``(x, y, z, angle, sx, sy)``; what placement reads."""
         return interpolate_motion(self.effective_keys(obj), self.frames)
 
+    def camera_path(self) -> NDArray[np.float64]:
+        """``(frames, 6)`` interpolated pan, tilt, roll, dolly, truck, pedestal.
+
+        Frame 0 is the photograph's camera: without a key there, the track starts from zeros.
+        """
+        keys = sorted(self.camera, key=lambda k: k.frame)
+        if keys and keys[0].frame != 0:
+            keys.insert(0, CameraKey(0, ease=keys[0].ease))
+        return interpolate_camera(keys, self.frames)
+
     def is_moving(self, obj: SceneObject) -> bool:
         path = self.motion(obj)
         return bool(np.any(path != path[0]))
@@ -257,4 +270,5 @@ def snapshot(scene: Scene) -> tuple[object, ...]:
         scene.settings,
         scene.source_name,
         scene.fit,
+        tuple(scene.camera),
     )

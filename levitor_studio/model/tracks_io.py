@@ -291,6 +291,11 @@ def export_tracks(
     ``overwrite``.
     """
     p = Path(path)
+    if scene.camera:
+        raise InputError(
+            "the scene has a camera track, which a version 1 tracks file cannot hold "
+            "(save a project instead)"
+        )
     for o in scene.objects:
         what = "a parent" if o.parent is not None else "rotation or stretch keys"
         if o.parent is not None or any(k.turns for k in o.keyframes):

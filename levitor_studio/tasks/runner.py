@@ -190,7 +190,6 @@ class TaskRunner(QObject):
             shown = [h for h, _ in self._jobs if not h.quiet]
             self.activeChanged.emit(shown[-1] if shown else None)
 
-
     def _reap(self) -> None:
         """Delete the handles (and their signals) of jobs whose worker has returned."""
         done = [(h, j) for h, j in self._retired if j.returned.is_set()]

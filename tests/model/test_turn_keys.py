@@ -1,4 +1,5 @@
-"""Rotation, stretch and parents in the model: commands, ranges, saving, the version-1 migration."""
+"""Rotation, stretch, parents and the camera track in the model: commands, ranges, saving,
+the version-1 migration."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from typing import Any
 import pytest
 from scenes import make_scene
 
-from levitor_studio.model.commands import SetKeyframe, SetParent, set_turn
+from levitor_studio.model.camera_track import CameraKey
+from levitor_studio.model.commands import SetCameraKeys, SetKeyframe, SetParent, set_turn
 from levitor_studio.model.errors import InputError, ValidationError
-from levitor_studio.model.keyframes import Keyframe
+from levitor_studio.model.keyframes import Easing, Keyframe
 from levitor_studio.model.project_io import load_project, save_project
 from levitor_studio.model.scene import snapshot
 from levitor_studio.model.tracks_io import export_tracks
@@ -130,3 +132,20 @@ def test_a_version_1_tracks_file_refuses_a_parent(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="^object 'b' has a parent, which a version 1 tracks"):
         export_tracks(scene, tmp_path / "t.json")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_camera_track_survives_a_project_round_trip(tmp_path: Path) -> None:
+    scene = make_scene()
+    keys = [CameraKey(5, pan=-3.5, dolly=0.125, ease=Easing.EASE_IN), CameraKey(15, roll=2.0)]
+    SetCameraKeys(keys).apply(scene)
+    save_project(scene, tmp_path / "p.levitor")
+    loaded = load_project(tmp_path / "p.levitor")
+    assert loaded.camera == keys
+    assert snapshot(loaded) == snapshot(scene)
+
+
+def test_a_version_1_tracks_file_refuses_a_camera_track(tmp_path: Path) -> None:
+    scene = make_scene()
+    SetCameraKeys([CameraKey(3, dolly=0.1)]).apply(scene)
+    with pytest.raises(InputError, match="^the scene has a camera track"):
+        export_tracks(scene, tmp_path / "t.json")
