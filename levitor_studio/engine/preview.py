@@ -113,6 +113,9 @@ class PreviewRenderer:
         labels = np.empty(out.shape[:2], np.int32)
         depth = np.empty(out.shape[:2], np.float32)
         MaskRenderer(scene).frame_into(t, labels, depth, camera=False)
+        # a vacated footprint is "far" for the signal, but its inpainted colour lies on the
+        # surface around it: move it with the scene's own depth there
+        depth = np.where(depth >= 1.0, scene.depth_map(), depth).astype(np.float32)
         _, (moved,), covered = splat(PinholeCamera.of_scene(scene), at, depth, [out], [0])
         hole = (~covered).astype(np.uint8)
         return np.asarray(cv2.inpaint(np.ascontiguousarray(moved), hole, 3, cv2.INPAINT_TELEA))
