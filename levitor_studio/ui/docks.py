@@ -19,6 +19,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDockWidget, QLabel, QUndoView, QVBoxLayout, QWidget
 
 from .document import Document
+from .graph_editor import GraphEditor
 from .inspector import Inspector
 from .objects_panel import ObjectsPanel
 from .takes_panel import TakesPanel
@@ -82,15 +83,27 @@ class DockLayout:
         self.viewport_dock = self.add_dock("viewport3d", "3D view", right, self.viewport_host)
         self.takes_panel = TakesPanel(doc, self.work)  # type: ignore[attr-defined]
         self.takes_dock = self.add_dock("takes", "Takes", right, self.takes_panel)
+        self.graph_editor = GraphEditor(doc)
+        self.graph_dock = self.add_dock(
+            "graph", "Graph", Qt.DockWidgetArea.BottomDockWidgetArea, self.graph_editor
+        )
         self.splitDockWidget(self.objects_dock, self.history_dock, Qt.Orientation.Vertical)  # type: ignore[attr-defined]
         self.splitDockWidget(self.viewport_dock, self.inspector_dock, Qt.Orientation.Vertical)  # type: ignore[attr-defined]
         self.tabifyDockWidget(self.inspector_dock, self.takes_dock)  # type: ignore[attr-defined]
+        self.tabifyDockWidget(self.timeline_dock, self.graph_dock)  # type: ignore[attr-defined]
+        self.timeline_dock.raise_()
         self.inspector_dock.raise_()
         self._sized = False
 
     def panels(self) -> list[Any]:
         """The panels that show the document (each has ``set_document``)."""
-        return [self.objects_panel, self.inspector, self.timeline, self.takes_panel]
+        return [
+            self.objects_panel,
+            self.inspector,
+            self.timeline,
+            self.takes_panel,
+            self.graph_editor,
+        ]
 
     def set_viewport3d(self, doc: Document) -> None:
         """The 3D view of ``doc`` (VTK builds its pipeline per scene), inside the fixed host."""

@@ -1,0 +1,153 @@
+"""The graph editor dock (issue 17 item 4): curves from the engine's interpolation, key handles
+dragged through the plot's viewport as one undo step, depth in artist units, easing, framing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtTest import QTest
+from scenes import make_scene
+
+from levitor_studio.model.commands import SetKeyframe
+from levitor_studio.model.keyframes import Easing, Keyframe, interpolate
+
+pytestmark = pytest.mark.gui
+LEFT, NONE = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+
+
+@pytest.fixture
+def editor(qtbot):
+    from levitor_studio.ui.document import Document
+    from levitor_studio.ui.graph_editor import GraphEditor
+
+    doc = Document(make_scene())
+    doc.push(SetKeyframe(1, Keyframe(8, 30.0, 12.0, 1.0, Easing.LINEAR)))  # z = 2 · z0 (0.5)
+    doc.undo_stack.clear()
+    doc.select(1)
+    ed = GraphEditor(doc)
+    qtbot.addWidget(ed)
+    ed.resize(800, 400)
+    ed.show()
+    qtbot.waitExposed(ed)
+    ed.frame_all()
+    return ed
+
+
+def _widget_pos(ed, frame: float, value: float) -> QPoint:
+    return ed.plot.mapFromScene(ed.vb.mapViewToScene(QPointF(frame, value)))
+
+
+def _view_at(ed, pos: QPoint) -> QPointF:
+    return ed.vb.mapSceneToView(ed.plot.mapToScene(pos))
+
+
+@pytest.mark.parametrize("index", [0, 1, 2])
+def test_curve_samples_are_the_engine_interpolation(editor, index):
+    editor.set_channel(index)
+    scene = editor.doc.scene
+    obj = scene.object(1)
+    path = interpolate(scene.effective_keys(obj), scene.frames)
+    expected = path[:, index] / 0.5 if index == 2 else path[:, index]
+    t, values = editor.curve.getData()
+    assert np.array_equal(t, np.arange(16)) and np.array_equal(values, expected)
+
+
+def test_depth_reads_in_artist_units(editor):
+    editor.set_channel(2)
+    assert editor.plot.getPlotItem().getAxis("left").labelText == "depth (× rest distance)"
+    x, y = editor.handles.getData()
+    assert list(x) == [0, 8, 15] and list(y) == [1.0, 2.0, 0.5]
+
+
+def test_dragging_a_handle_moves_the_key_as_one_undo_step(editor):
+    doc, vp = editor.doc, editor.plot.viewport()
+    before = doc.scene.object(1).key_at(8)
+    start = _widget_pos(editor, 8, 30.0)
+    end = start + QPoint(0, -40)
+    end.setX(_widget_pos(editor, 11, 30.0).x())
+    QTest.mousePress(vp, LEFT, NONE, start)
+    for i in range(1, 6):
+        QTest.mouseMove(vp, start + (end - start) * (i / 5))
+    QTest.mouseRelease(vp, LEFT, NONE, end)
+    moved = doc.scene.object(1).keyframes
+    dy = _view_at(editor, end).y() - _view_at(editor, start).y()
+    assert [k.frame for k in moved] == [0, 11, 15]
+    key = doc.scene.object(1).key_at(11)
+    assert key.x == pytest.approx(30.0 + dy, abs=1e-9) and dy > 2
+    assert (key.y, key.z, key.ease) == (before.y, before.z, before.ease)
+    assert doc.undo_stack.count() == 1 and doc.selected_key == (1, 11)
+    doc.undo_stack.undo()
+    assert doc.scene.object(1).key_at(8) == before and doc.scene.object(1).key_at(11) is None
+
+
+def test_dragging_depth_writes_pseudo_depth_through_the_rest(editor):
+    editor.set_channel(2)
+    doc, vp = editor.doc, editor.plot.viewport()
+    start = _widget_pos(editor, 8, 2.0)
+    end = start + QPoint(0, 30)
+    QTest.mousePress(vp, LEFT, NONE, start)
+    QTest.mouseMove(vp, start + QPoint(0, 15))
+    QTest.mouseMove(vp, end)
+    QTest.mouseRelease(vp, LEFT, NONE, end)
+    dv = _view_at(editor, end).y() - _view_at(editor, start).y()
+    assert doc.scene.object(1).key_at(8).z == pytest.approx((2.0 + dv) * 0.5, abs=1e-12)
+    assert dv < 0 and doc.undo_stack.count() == 1
+
+
+def test_easing_combo_sets_the_selected_keys_easing(editor, qtbot):
+    doc = editor.doc
+    doc.select_key(1, 8)
+    assert editor.ease.isEnabled() and editor.ease.currentText() == "linear"
+    editor.ease.setCurrentText("hold")
+    editor.ease.activated.emit(editor.ease.currentIndex())
+    assert doc.scene.object(1).key_at(8).ease is Easing.HOLD
+    _t, values = editor.curve.getData()
+    assert np.all(values[8:15] == 30.0)  # hold: the value stays until the next key
+    doc.undo_stack.undo()
+    assert doc.scene.object(1).key_at(8).ease is Easing.LINEAR
+
+
+def test_frame_all_covers_every_key_and_a_frames_it(editor):
+    editor.vb.setRange(xRange=(3, 4), yRange=(0, 1), padding=0)
+    QTest.keyClick(editor.plot, Qt.Key.Key_A)
+    (x0, x1), (y0, y1) = editor.vb.viewRange()
+    assert x0 <= 0 and x1 >= 15
+    assert y0 <= 14.5 and y1 >= 40.0  # x of the keys: 14.5, 30, 40
+    QTest.keyClick(editor.plot, Qt.Key.Key_F)  # no key selected: frames all
+    editor.doc.select_key(1, 8)
+    QTest.keyClick(editor.plot, Qt.Key.Key_F)
+    (x0, x1), (y0, y1) = editor.vb.viewRange()
+    assert x0 < 8 < x1 and x1 - x0 < 15 and y0 < 30.0 < y1
+
+
+def test_follows_playhead_selection_and_document(editor, qtbot):
+    from levitor_studio.ui.document import Document
+
+    doc = editor.doc
+    doc.set_frame(5)
+    assert editor.playhead.value() == 5
+    doc.select(2)  # no keys: the rest pose, flat
+    assert len(editor.handles.getData()[0]) == 0
+    other = Document(make_scene())
+    editor.set_document(other)
+    doc.select(1)
+    doc.set_frame(9)
+    assert editor.playhead.value() == 0 and editor.curve.getData()[0] is None
+    other.select(1)
+    assert list(editor.handles.getData()[0]) == [0, 15]
+
+
+def test_window_graph_dock_follows_the_open_document(window):
+    from scenes import EXAMPLE
+
+    ed = window.graph_editor
+    assert window.docks["graph"].widget() is ed and ed.doc is window.doc
+    view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    assert window.docks["graph"].toggleViewAction() in view.actions()
+    spoon = window.doc.scene.objects[1]
+    window.doc.select(spoon.uid)
+    assert list(ed.handles.getData()[0]) == [k.frame for k in spoon.keyframes] == [0, 6, 11, 15]
+    first = window.doc
+    assert window.open_path(EXAMPLE / "coffee.levitor", ask=False)
+    assert ed.doc is window.doc is not first and ed.curve.getData()[0] is None
