@@ -1,16 +1,13 @@
-"""The graph editor dock: the selected object's x, y or depth over time, with draggable keys.
+"""The graph editor dock: the selected object's x, y, depth or angle over time, keys draggable.
 
-The curve is the object's interpolated path (:meth:`~levitor_studio.model.scene.Scene.trajectory`,
-the numbers the preview and the mask renderer use), one channel at a time so the value axis has
-one unit: x and y in working pixels, depth in artist units (``z_t / z_0``,
-:func:`~levitor_studio.model.depth_units.relative_distance`). The authored keys are handles:
-dragging one moves it in time (whole frames) and value, pushing :class:`MoveKeyframe` with one
-gesture key, so the drag is one undo step. The combo sets the easing of the segment leaving the
-selected key. ``A`` frames the whole clip, ``F`` the selected key; a vertical line follows the
-playhead; a click off the keys moves the playhead. The panel owns no data and no timers; its
-connections to a document are dropped on a document swap (:class:`~.widgets.Binding`).
-
-Adding a channel (``angle`` once keys carry it): one :class:`Channel` row in :data:`CHANNELS`.
+The curve is the object's interpolated motion (:meth:`~levitor_studio.model.scene.Scene.motion`,
+what placement reads), one channel at a time so the value axis has one unit: pixels, depth in
+artist units (``z_t / z_0``, :func:`~levitor_studio.model.depth_units.relative_distance`), degrees.
+A child's keys are shown as authored, in its parent's frame-0 space. Dragging a key handle moves
+it in whole frames and in value through :class:`MoveKeyframe` with one gesture key (one undo
+step); the combo sets the easing leaving the selected key; ``A`` frames all, ``F`` the selected
+key; a line follows the playhead. No data, no timers; document connections go through a
+:class:`~.widgets.Binding`, dropped on a swap. A new channel is one row of :data:`CHANNELS`.
 """
 
 from __future__ import annotations
@@ -44,7 +41,7 @@ HIT_PX = 9.0  # how near (screen pixels) a press must be to a key handle to grab
 
 @dataclass(frozen=True)
 class Channel:
-    """One plotted quantity: its read-out of a path ``(F, 3)`` and of a key, and its inverse."""
+    """One plotted quantity: its read-out of a motion ``(F, 6)`` and of a key, and its inverse."""
 
     name: str
     unit: str
@@ -63,7 +60,13 @@ CHANNELS = (
         lambda k, z0: relative_distance(k.z, z0),
         lambda k, v, z0: k.moved(z=depth_from_relative(v, z0)),
     ),
-    # angle: add Channel("angle", "°", path column, k.angle, k.moved(angle=v)) once keys have it
+    Channel(
+        "angle",
+        "°",
+        lambda p, _z0: p[:, 3],
+        lambda k, _z0: k.angle,
+        lambda k, v, _z0: k.moved(angle=v),
+    ),
 )
 
 
@@ -174,7 +177,7 @@ class GraphEditor(QWidget):
         if obj is None:
             return np.zeros(0), np.zeros(0)
         scene = self.doc.scene
-        values = self.channel.curve(scene.trajectory(obj), scene.rest_depth(obj))
+        values = self.channel.curve(scene.motion(obj), scene.rest_depth(obj))
         return np.arange(scene.frames, dtype=np.float64), np.asarray(values, np.float64)
 
     def key_points(self) -> list[tuple[Keyframe, float]]:
@@ -202,21 +205,18 @@ class GraphEditor(QWidget):
     def frame_all(self) -> None:
         """The whole clip and every value of the curve and the keys."""
         t, values = self.samples()
-        keys = [v for _k, v in self.key_points()]
-        if not len(values):
-            return
-        both = np.concatenate([values, keys]) if keys else values
-        self.vb.setRange(xRange=(0, t[-1]), yRange=(both.min(), both.max()), padding=0.08)
+        both = np.concatenate([values, [v for _k, v in self.key_points()]])
+        if len(both):
+            self.vb.setRange(xRange=(0, t[-1]), yRange=(both.min(), both.max()), padding=0.08)
 
     def frame_selected(self) -> None:
         """A few frames around the selected key (all of it when no key is selected)."""
-        key = self._selected_key()
-        obj = self.obj()
+        key, obj = self._selected_key(), self.obj()
         if key is None or obj is None:
             self.frame_all()
             return
         value = self.channel.read(key, self.doc.scene.rest_depth(obj))
-        span = max(abs(value) * 0.1, 1e-3)
+        span = max(float(np.ptp(self.samples()[1])) / 4, abs(value) * 0.05, 1e-3)
         self.vb.setRange(xRange=(key.frame - 5, key.frame + 5), yRange=(value - span, value + span))
 
     def eventFilter(self, watched: QObject, ev: QEvent) -> bool:  # noqa: N802 - Qt override

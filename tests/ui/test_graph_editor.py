@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from scenes import make_scene
 
 from levitor_studio.model.commands import SetKeyframe
-from levitor_studio.model.keyframes import Easing, Keyframe, interpolate
+from levitor_studio.model.keyframes import Easing, Keyframe, interpolate_motion
 
 pytestmark = pytest.mark.gui
 LEFT, NONE = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
@@ -22,7 +22,7 @@ def editor(qtbot):
     from levitor_studio.ui.graph_editor import GraphEditor
 
     doc = Document(make_scene())
-    doc.push(SetKeyframe(1, Keyframe(8, 30.0, 12.0, 1.0, Easing.LINEAR)))  # z = 2 · z0 (0.5)
+    doc.push(SetKeyframe(1, Keyframe(8, 30.0, 12.0, 1.0, Easing.LINEAR, angle=45.0)))  # z = 2·z0
     doc.undo_stack.clear()
     doc.select(1)
     ed = GraphEditor(doc)
@@ -42,12 +42,12 @@ def _view_at(ed, pos: QPoint) -> QPointF:
     return ed.vb.mapSceneToView(ed.plot.mapToScene(pos))
 
 
-@pytest.mark.parametrize("index", [0, 1, 2])
+@pytest.mark.parametrize("index", [0, 1, 2, 3])
 def test_curve_samples_are_the_engine_interpolation(editor, index):
     editor.set_channel(index)
     scene = editor.doc.scene
     obj = scene.object(1)
-    path = interpolate(scene.effective_keys(obj), scene.frames)
+    path = interpolate_motion(scene.effective_keys(obj), scene.frames)
     expected = path[:, index] / 0.5 if index == 2 else path[:, index]
     t, values = editor.curve.getData()
     assert np.array_equal(t, np.arange(16)) and np.array_equal(values, expected)
@@ -75,7 +75,7 @@ def test_dragging_a_handle_moves_the_key_as_one_undo_step(editor):
     assert [k.frame for k in moved] == [0, 11, 15]
     key = doc.scene.object(1).key_at(11)
     assert key.x == pytest.approx(30.0 + dy, abs=1e-9) and dy > 2
-    assert (key.y, key.z, key.ease) == (before.y, before.z, before.ease)
+    assert (key.y, key.z, key.ease, key.angle) == (before.y, before.z, before.ease, 45.0)
     assert doc.undo_stack.count() == 1 and doc.selected_key == (1, 11)
     doc.undo_stack.undo()
     assert doc.scene.object(1).key_at(8) == before and doc.scene.object(1).key_at(11) is None
@@ -93,6 +93,20 @@ def test_dragging_depth_writes_pseudo_depth_through_the_rest(editor):
     dv = _view_at(editor, end).y() - _view_at(editor, start).y()
     assert doc.scene.object(1).key_at(8).z == pytest.approx((2.0 + dv) * 0.5, abs=1e-12)
     assert dv < 0 and doc.undo_stack.count() == 1
+
+
+def test_angle_channel_drags_the_keys_angle(editor):
+    editor.set_channel(3)
+    assert list(editor.handles.getData()[1]) == [0.0, 45.0, 0.0]
+    vp, start = editor.plot.viewport(), _widget_pos(editor, 8, 45.0)
+    end = start + QPoint(0, -30)
+    QTest.mousePress(vp, LEFT, NONE, start)
+    QTest.mouseMove(vp, start + QPoint(0, -15))
+    QTest.mouseMove(vp, end)
+    QTest.mouseRelease(vp, LEFT, NONE, end)
+    da = _view_at(editor, end).y() - _view_at(editor, start).y()
+    key = editor.doc.scene.object(1).key_at(8)
+    assert key.angle == pytest.approx(45.0 + da, abs=1e-9) and da > 1 and key.x == 30.0
 
 
 def test_easing_combo_sets_the_selected_keys_easing(editor, qtbot):
