@@ -56,6 +56,10 @@ def control_hash(scene: Scene) -> str:
         _array(h, obj.mask)
         keys = [k.to_json() for k in scene.effective_keys(obj)]
         h.update(json.dumps([keys, obj.points_ratio]).encode())
+        if obj.parent is not None:  # absent before issue 17: older hashes stay the same
+            h.update(f"parent={obj.parent};".encode())
+    if scene.camera:
+        h.update(json.dumps([k.to_json() for k in scene.camera]).encode())
     return "sha256:" + h.hexdigest()
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import NDArray
 
+from .errors import ValidationError
 from .keyframes import Easing, interpolate_rows
 
 #: the interpolated columns, in order
@@ -47,6 +48,22 @@ class CameraKey:
         names = {f.name for f in fields(cls)}
         kw = {k: v for k, v in doc.items() if k in names and k != "ease"}
         return cls(**kw, ease=Easing(str(doc.get("ease", "smooth"))))  # type: ignore[arg-type]
+
+
+def camera_keys_from_json(keys: list[dict[str, object]], frames: int) -> list[CameraKey]:
+    """Schema-checked key documents as keys: frames inside the clip, one key per frame, a
+    frame-0 key all zero; :class:`ValidationError` naming ``camera[j]`` otherwise."""
+    out: list[CameraKey] = []
+    for j, kd in enumerate(keys):
+        key = CameraKey.from_json(kd)
+        if key.frame >= frames or any(k.frame == key.frame for k in out):
+            raise ValidationError(
+                f"camera[{j}].frame", f"{key.frame} is outside the clip or used twice"
+            )
+        if key.frame == 0 and any(key.values()):
+            raise ValidationError(f"camera[{j}]", "a frame-0 camera key must be zero")
+        out.append(key)
+    return sorted(out, key=lambda k: k.frame)
 
 
 def interpolate_camera(keys: Sequence[CameraKey], frames: int) -> NDArray[np.float64]:

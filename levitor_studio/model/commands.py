@@ -199,11 +199,10 @@ class SetCameraKeys(Command):
                 raise InputError(f"camera key frame {key.frame!r} must be a whole number")
             if not 0 <= key.frame < scene.frames:
                 raise InputError(f"camera key frame {key.frame} is outside the clip")
-            values = {}
-            for name in ("pan", "tilt", "roll"):
-                values[name] = limits.CAMERA_ANGLE.check(getattr(key, name), f"camera {name}")
-            for name in ("dolly", "truck", "pedestal"):
-                values[name] = limits.CAMERA_SHIFT.check(getattr(key, name), f"camera {name}")
+            values = {
+                name: limit.check(getattr(key, name), f"camera {name}")
+                for name, limit in limits.CAMERA_KEY.items()
+            }
             try:
                 ease = Easing(key.ease)
             except (TypeError, ValueError):

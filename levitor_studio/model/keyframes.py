@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -63,6 +63,20 @@ class Keyframe:
         if tuple(self.stretch) != (1.0, 1.0):
             out["stretch"] = [float(self.stretch[0]), float(self.stretch[1])]
         return out
+
+    @classmethod
+    def from_json(cls, kd: dict[str, Any]) -> Keyframe:
+        """A key from its schema-checked JSON (absent ``ease``, ``angle``, ``stretch``: defaults)."""
+        sx, sy = kd.get("stretch", (1.0, 1.0))
+        return cls(
+            kd["frame"],
+            kd["x"],
+            kd["y"],
+            kd["z"],
+            Easing(kd.get("ease", "smooth")),
+            float(kd.get("angle", 0.0)),
+            (float(sx), float(sy)),
+        )
 
     @property
     def turns(self) -> bool:

@@ -131,6 +131,15 @@ STRETCH = Limit(0.05, 20, decimals=2, step=0.05)
 CAMERA_ANGLE = Limit(-180, 180, decimals=1)
 #: a camera key's dolly / truck / pedestal, pseudo-depth units (the far plane is at 1)
 CAMERA_SHIFT = Limit(-2, 2, decimals=3, step=0.01)
+#: every bounded field of a camera key
+CAMERA_KEY: dict[str, Limit] = {
+    "pan": CAMERA_ANGLE,
+    "tilt": CAMERA_ANGLE,
+    "roll": CAMERA_ANGLE,
+    "dolly": CAMERA_SHIFT,
+    "truck": CAMERA_SHIFT,
+    "pedestal": CAMERA_SHIFT,
+}
 POINTS_RATIO = Limit(0, 10, lo_open=True, decimals=2, step=0.1)
 
 #: every bounded :class:`~levitor_studio.model.scene.GenerationSettings` field
@@ -191,17 +200,21 @@ SCHEMA_BOUNDS: tuple[tuple[str, str, Limit], ...] = (
     ),
     (_PROJECT, f"{_OBJECT}/keyframes/items/properties/angle", ANGLE),
     (_PROJECT, f"{_OBJECT}/keyframes/items/properties/stretch/items", STRETCH),
+    *((_PROJECT, f"/properties/camera/items/properties/{c}", lim) for c, lim in CAMERA_KEY.items()),
     *(
-        (_PROJECT, f"/properties/camera/items/properties/{c}", lim)
+        ("tracks-v2.schema.json", f"/$defs/camera_key/properties/{c}", lim)
+        for c, lim in CAMERA_KEY.items()
+    ),
+    *(
+        ("tracks-v2.schema.json", f"/$defs/keyframe/properties/{c}", lim)
         for c, lim in (
-            ("pan", CAMERA_ANGLE),
-            ("tilt", CAMERA_ANGLE),
-            ("roll", CAMERA_ANGLE),
-            ("dolly", CAMERA_SHIFT),
-            ("truck", CAMERA_SHIFT),
-            ("pedestal", CAMERA_SHIFT),
+            ("x", KEY_COORD),
+            ("y", KEY_COORD),
+            ("z", DEPTH),
+            ("angle", ANGLE),
         )
     ),
+    ("tracks-v2.schema.json", "/$defs/keyframe/properties/stretch/items", STRETCH),
     ("tracks-v1.schema.json", "/properties/size/items", SIDE),
     ("tracks-v1.schema.json", "/properties/frames", FRAMES),
     ("tracks-v1.schema.json", "/properties/fps", FPS),

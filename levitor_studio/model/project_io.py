@@ -23,10 +23,10 @@ from PIL import Image
 
 from .._version import __version__
 from .atomic import atomic_write
-from .camera_track import CameraKey
+from .camera_track import camera_keys_from_json
 from .errors import InputError, ValidationError
 from .image_files import PNG_ONLY, load_image, to_mask, to_rgb
-from .keyframes import Easing, Keyframe
+from .keyframes import Keyframe
 from .limits import check_key_xy
 from .npy_safe import ZIP_ERRORS, read_member, read_npy
 from .scene import GenerationSettings, Scene, SceneObject
@@ -269,18 +269,7 @@ def _scene_from_manifest(doc: dict[str, Any], archive: _Archive) -> Scene:
                 )
             frames_seen.add(kd["frame"])
             check_key_xy(kd["x"], kd["y"], w, h, f"{where}.keyframes[{j}]")
-            sx, sy = kd.get("stretch", (1.0, 1.0))
-            keys.append(
-                Keyframe(
-                    kd["frame"],
-                    kd["x"],
-                    kd["y"],
-                    kd["z"],
-                    Easing(kd.get("ease", "smooth")),
-                    float(kd.get("angle", 0.0)),
-                    (float(sx), float(sy)),
-                )
-            )
+            keys.append(Keyframe.from_json(kd))
         objects.append(
             SceneObject(
                 uid=od["uid"],
@@ -305,17 +294,5 @@ def _scene_from_manifest(doc: dict[str, Any], archive: _Archive) -> Scene:
         settings=settings,
         source_name=doc.get("source_name", ""),
         fit=doc["fit"],
-        camera=_camera(doc.get("camera", []), frames),
+        camera=camera_keys_from_json(doc.get("camera", []), frames),
     )
-
-
-def _camera(keys: list[dict[str, Any]], frames: int) -> list[CameraKey]:
-    """The camera track (schema-checked ranges) with its frames inside the clip, one per frame."""
-    out: list[CameraKey] = []
-    for j, kd in enumerate(keys):
-        if kd["frame"] >= frames or any(k.frame == kd["frame"] for k in out):
-            raise ValidationError(
-                f"camera[{j}].frame", f"{kd['frame']} is outside the clip or used twice"
-            )
-        out.append(CameraKey.from_json(kd))
-    return sorted(out, key=lambda k: k.frame)

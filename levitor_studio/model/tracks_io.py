@@ -1,7 +1,9 @@
-"""The tracks file (version 1, ``scene-model.md``): a small JSON that scripts write and read.
+"""The tracks file (``scene-model.md``): a small JSON that scripts write and read.
 
-Reading validates against ``resources/schemas/tracks-v1.schema.json`` (unknown keys are errors,
-every error names its key path), reads the image and fits it to the working size, reads each
+Version 2 adds a key's ``angle`` and ``stretch``, an object's ``parent`` (another object's name)
+and the ``camera`` track; version 1 files read unchanged, and a scene that uses none of these is
+written as version 1. Reading validates against ``resources/schemas/tracks-v<N>.schema.json``
+(unknown keys are errors, every error names its key path), reads the image and fits it to the working size, reads each
 object's ``mask`` file and the depth file, and returns that data (:class:`Tracks`). Nothing is
 estimated here: ``box`` / ``clicks`` prompts, a null ``depth`` and the static segments are
 resolved through backends by the API layer (:func:`levitor_studio.api.import_tracks`). Export
@@ -14,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +25,11 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from .atomic import Stage, staged
+from .camera_track import CameraKey, camera_keys_from_json
 from .depth_files import load_depth_file
 from .errors import InputError, ValidationError, one_line, printable
 from .imaging import default_size, fit_image, fit_mask, read_mask, read_rgb
-from .keyframes import Easing, Keyframe
+from .keyframes import Keyframe
 from .limits import check_key_xy
 from .scene import PALETTE, Scene, SceneObject
 from .validation import parse_json, validate
@@ -40,7 +43,8 @@ def read_tracks(path: str | os.PathLike[str]) -> dict[str, Any]:
     if not p.is_file():
         raise InputError(f"{p}: no such file")
     doc = parse_json(p.read_bytes(), p.name)
-    validate(doc, "tracks-v1.schema.json")
+    version = doc.get("version") if isinstance(doc, dict) else None
+    validate(doc, "tracks-v2.schema.json" if version == 2 else "tracks-v1.schema.json")
     assert isinstance(doc, dict)
     return doc
 
@@ -55,6 +59,7 @@ class TrackedObject:
     mask: NDArray[np.bool_] | None = None
     box: tuple[float, float, float, float] | None = None
     clicks: list[tuple[float, float, int]] | None = None
+    parent: str | None = None  # another object's name (version 2)
 
 
 @dataclass
@@ -66,6 +71,7 @@ class Tracks:
     fps: float
     depth: NDArray[np.float32] | None  # None: the file asks for an estimate
     objects: list[TrackedObject]
+    camera: list[CameraKey] = field(default_factory=list)
 
     def scene(
         self,
@@ -80,6 +86,7 @@ class Tracks:
             For a prompt object left without a mask, or an empty mask, naming the object.
         """
         objects = []
+        uids = _parent_uids(self.objects)
         for i, obj in enumerate(self.objects):
             mask = obj.mask if obj.mask is not None else (masks[i] if masks else None)
             if mask is None:
@@ -88,7 +95,14 @@ class Tracks:
                 raise ValidationError(obj.where, "the object's mask is empty")
             color = PALETTE[i % len(PALETTE)]
             objects.append(
-                SceneObject(i + 1, obj.name, color, np.asarray(mask, bool), list(obj.keyframes))
+                SceneObject(
+                    i + 1,
+                    obj.name,
+                    color,
+                    np.asarray(mask, bool),
+                    list(obj.keyframes),
+                    parent=uids[i],
+                )
             )
         return Scene(
             image=self.image,
@@ -96,7 +110,33 @@ class Tracks:
             fps=self.fps,
             depth=self.depth if self.depth is not None else depth,
             objects=objects,
+            camera=list(self.camera),
         )
+
+
+def _parent_uids(objects: Sequence[TrackedObject]) -> list[int | None]:
+    """Each object's parent as a uid (``i + 1``); refuses unknown or ambiguous names, cycles."""
+    by_name: dict[str, int] = {}
+    for i, obj in enumerate(objects):
+        by_name.setdefault(obj.name, i)
+    out: list[int | None] = []
+    for obj in objects:
+        if obj.parent is None:
+            out.append(None)
+            continue
+        if obj.parent not in by_name:
+            raise ValidationError(f"{obj.where}.parent", f"no object is named {obj.parent!r}")
+        if sum(o.name == obj.parent for o in objects) > 1:
+            raise ValidationError(f"{obj.where}.parent", f"two objects are named {obj.parent!r}")
+        out.append(by_name[obj.parent] + 1)
+    for i, obj in enumerate(objects):
+        seen, j = {i}, out[i]
+        while j is not None:
+            if j - 1 in seen:
+                raise ValidationError(f"{obj.where}.parent", "parents form a cycle")
+            seen.add(j - 1)
+            j = out[j - 1]
+    return out
 
 
 def load_tracks(path: str | os.PathLike[str], allow_outside_paths: bool = False) -> Tracks:
@@ -125,6 +165,7 @@ def load_tracks(path: str | os.PathLike[str], allow_outside_paths: bool = False)
         fps=float(doc.get("fps", 8)),
         depth=None if spec is None else _depth(spec, base, (w, h), (src_w, src_h)),
         objects=objects,
+        camera=camera_keys_from_json(doc.get("camera", []), frames),
     )
 
 
@@ -211,12 +252,11 @@ def _tracked_object(
                 f"{kd['frame']} is outside the clip (0…{frames - 1})",
             )
         check_key_xy(kd["x"], kd["y"], w, h, f"{where}.keyframes[{j}]")
-        keys.append(
-            Keyframe(kd["frame"], kd["x"], kd["y"], kd["z"], Easing(kd.get("ease", "smooth")))
-        )
+        keys.append(Keyframe.from_json(kd))
     if len({k.frame for k in keys}) != len(keys):
         raise ValidationError(f"{where}.keyframes", "two keyframes on the same frame")
     obj = TrackedObject(where, od["name"], sorted(keys, key=lambda k: k.frame))
+    obj.parent = od.get("parent")
     if "box" in od:
         x0, y0, x1, y1 = od["box"]
         if not (x1 > x0 and y1 > y0):
@@ -291,17 +331,12 @@ def export_tracks(
     ``overwrite``.
     """
     p = Path(path)
-    if scene.camera:
-        raise InputError(
-            "the scene has a camera track, which a version 1 tracks file cannot hold "
-            "(save a project instead)"
-        )
+    names = [o.name for o in scene.objects]
     for o in scene.objects:
-        what = "a parent" if o.parent is not None else "rotation or stretch keys"
-        if o.parent is not None or any(k.turns for k in o.keyframes):
+        if o.parent is not None and names.count(scene.object(o.parent).name) > 1:
             raise InputError(
-                f"object {printable(o.name)!r} has {what}, which a version 1 tracks file "
-                "cannot hold (save a project instead)"
+                f"object {printable(o.name)!r} follows {printable(scene.object(o.parent).name)!r}, "
+                "a name two objects share: rename one (the tracks file names parents)"
             )
     if not overwrite:
         taken = colliding_assets(scene, p)
@@ -315,6 +350,14 @@ def export_tracks(
     with staged() as stage:
         _export(scene, p, stem, written, stage)
     return written
+
+
+def tracks_version(scene: Scene) -> int:
+    """2 when the scene uses rotation, stretch, parents or the camera; else 1."""
+    uses_v2 = bool(scene.camera) or any(
+        o.parent is not None or any(k.turns for k in o.keyframes) for o in scene.objects
+    )
+    return 2 if uses_v2 else 1
 
 
 def _export(scene: Scene, p: Path, stem: str, written: list[Path], stage: Stage) -> None:
@@ -341,12 +384,17 @@ def _export(scene: Scene, p: Path, stem: str, written: list[Path], stage: Stage)
     objects = []
     for o in scene.objects:
         mask_name = asset(f"mask-{o.uid}.png", png(o.mask.astype(np.uint8) * 255))
-        objects.append(
-            {"name": o.name, "mask": mask_name, "keyframes": [k.to_json() for k in o.keyframes]}
-        )
-    doc = {
+        od: dict[str, Any] = {
+            "name": o.name,
+            "mask": mask_name,
+            "keyframes": [k.to_json() for k in o.keyframes],
+        }
+        if o.parent is not None:
+            od["parent"] = scene.object(o.parent).name
+        objects.append(od)
+    doc: dict[str, Any] = {
         "format": FORMAT,
-        "version": 1,
+        "version": tracks_version(scene),
         "image": image_name,
         "size": [scene.width, scene.height],
         "frames": scene.frames,
@@ -354,6 +402,8 @@ def _export(scene: Scene, p: Path, stem: str, written: list[Path], stage: Stage)
         "depth": depth_name,
         "objects": objects,
     }
+    if scene.camera:
+        doc["camera"] = [k.to_json() for k in scene.camera]
     with stage.open(p) as fh:
         fh.write(json.dumps(doc, indent=2).encode("utf-8"))
     written.append(p)

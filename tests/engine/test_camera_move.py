@@ -97,3 +97,19 @@ def test_camera_keys_are_one_undoable_command_with_ranges() -> None:
     with pytest.raises(InputError, match="^the camera at frame 0 is the photograph's"):
         SetCameraKeys([CameraKey(0, dolly=0.1)]).apply(scene)
     assert snapshot(scene) == before
+
+
+def test_a_camera_key_or_a_parent_makes_takes_stale() -> None:
+    from scenes import make_scene
+
+    from levitor_studio.engine.take_hash import control_hash
+    from levitor_studio.model.commands import SetParent
+
+    scene = make_scene()
+    plain = control_hash(scene)
+    undo = SetCameraKeys([CameraKey(3, tilt=1.0)]).apply(scene)
+    assert control_hash(scene) != plain
+    undo.apply(scene)
+    assert control_hash(scene) == plain
+    SetParent(2, 1).apply(scene)
+    assert control_hash(scene) != plain

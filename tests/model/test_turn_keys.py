@@ -15,10 +15,9 @@ from scenes import make_scene
 from levitor_studio.model.camera_track import CameraKey
 from levitor_studio.model.commands import SetCameraKeys, SetKeyframe, SetParent, set_turn
 from levitor_studio.model.errors import InputError, ValidationError
-from levitor_studio.model.keyframes import Easing, Keyframe
+from levitor_studio.model.keyframes import Easing
 from levitor_studio.model.project_io import load_project, save_project
 from levitor_studio.model.scene import snapshot
-from levitor_studio.model.tracks_io import export_tracks
 
 
 def test_a_turn_is_done_and_undone_by_one_command() -> None:
@@ -93,14 +92,6 @@ def test_a_version_1_project_migrates_unchanged(tmp_path: Path) -> None:
     assert all(k.angle == 0.0 and k.stretch == (1.0, 1.0) for k in loaded.object(1).keyframes)
 
 
-def test_a_version_1_tracks_file_refuses_turned_keys(tmp_path: Path) -> None:
-    scene = make_scene()
-    SetKeyframe(1, Keyframe(3, 20.0, 20.0, 0.5, angle=10.0)).apply(scene)
-    with pytest.raises(InputError, match="^object 'a' has rotation or stretch keys"):
-        export_tracks(scene, tmp_path / "t.json")
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_a_parent_survives_a_project_round_trip(tmp_path: Path) -> None:
     scene = make_scene()
     SetParent(2, 1).apply(scene)
@@ -126,14 +117,6 @@ def test_a_file_with_a_bad_parent_is_refused(
         load_project(_with_manifest(tmp_path, edit))
 
 
-def test_a_version_1_tracks_file_refuses_a_parent(tmp_path: Path) -> None:
-    scene = make_scene()
-    SetParent(2, 1).apply(scene)
-    with pytest.raises(InputError, match="^object 'b' has a parent, which a version 1 tracks"):
-        export_tracks(scene, tmp_path / "t.json")
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_a_camera_track_survives_a_project_round_trip(tmp_path: Path) -> None:
     scene = make_scene()
     keys = [CameraKey(5, pan=-3.5, dolly=0.125, ease=Easing.EASE_IN), CameraKey(15, roll=2.0)]
@@ -142,10 +125,3 @@ def test_a_camera_track_survives_a_project_round_trip(tmp_path: Path) -> None:
     loaded = load_project(tmp_path / "p.levitor")
     assert loaded.camera == keys
     assert snapshot(loaded) == snapshot(scene)
-
-
-def test_a_version_1_tracks_file_refuses_a_camera_track(tmp_path: Path) -> None:
-    scene = make_scene()
-    SetCameraKeys([CameraKey(3, dolly=0.1)]).apply(scene)
-    with pytest.raises(InputError, match="^the scene has a camera track"):
-        export_tracks(scene, tmp_path / "t.json")
