@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model.commands import MoveKeyframe, set_easing
+from ..model.commands import MoveKeyframe, locked_refusal, set_easing
 from ..model.depth_units import depth_from_relative, relative_distance
 from ..model.keyframes import Easing, Keyframe
 from ..model.scene import SceneObject
 from .document import Document
+from .image_tools import PassiveScatter
 from .widgets import Binding
 
 HIT_PX = 9.0  # how near (screen pixels) a press must be to a key handle to grab it
@@ -130,7 +131,7 @@ class GraphEditor(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.setLabel("bottom", "frame")
         self.curve = pg.PlotDataItem(pen=pg.mkPen("#4fc3f7", width=2))
-        self.handles = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w"), brush=pg.mkBrush("#ffb300"))
+        self.handles = PassiveScatter(size=11, pen=pg.mkPen("w"), brush=pg.mkBrush("#ffb300"))
         self.playhead = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#e53935"))
         for item in (self.curve, self.handles, self.playhead):
             self.plot.addItem(item)
@@ -241,13 +242,11 @@ class GraphEditor(QWidget):
 
     def key_near(self, scene_pos: QPointF) -> Keyframe | None:
         """The key whose handle is within :data:`HIT_PX` of a scene position, if any."""
-        best: tuple[float, Keyframe] | None = None
+        near = []
         for k, v in self.key_points():
-            p = self.vb.mapViewToScene(QPointF(k.frame, v))
-            d = float(np.hypot(p.x() - scene_pos.x(), p.y() - scene_pos.y()))
-            if d <= HIT_PX and (best is None or d < best[0]):
-                best = (d, k)
-        return None if best is None else best[1]
+            p = self.vb.mapViewToScene(QPointF(k.frame, v)) - scene_pos
+            near.append((float(np.hypot(p.x(), p.y())), k.frame, k))
+        return min((n for n in near if n[0] <= HIT_PX), default=(0, 0, None))[2]
 
     def click_at(self, scene_pos: QPointF) -> None:
         obj, key = self.obj(), self.key_near(scene_pos)
@@ -266,14 +265,19 @@ class GraphEditor(QWidget):
                 self._drag = None
                 return False
             self.doc.select_key(obj.uid, key.frame)
-            z0 = self.doc.scene.rest_depth(obj)
-            merge = self.doc.gesture_key("graph")
+            refusal = locked_refusal(self.doc.scene, obj.uid)
+            if refusal is not None:
+                self.doc.message.emit(refusal)  # said once; the drag then does nothing
+            z0, merge = self.doc.scene.rest_depth(obj), self.doc.gesture_key("graph")
             self._drag = {"uid": obj.uid, "origin": key, "now": key.frame, "z0": z0, "merge": merge}
+            self._drag["refused"] = refusal is not None
         d = self._drag
         if d is None:
             return False
-        if obj is None or obj.uid != d["uid"]:
-            self._drag = None  # the object went away (or the selection moved) mid-drag
+        if ev.isFinish():
+            self._drag = None
+        if d["refused"] or obj is None or obj.uid != d["uid"]:
+            d["refused"] = True  # locked, or the object went away mid-drag: swallow the rest
             return True
         start = self.vb.mapSceneToView(ev.buttonDownScenePos())
         here = self.vb.mapSceneToView(ev.scenePos())
@@ -287,14 +291,9 @@ class GraphEditor(QWidget):
         if obj.key_at(d["now"]) != new and self.doc.push(move, d["merge"]):
             d["now"] = frame
             self.doc.select_key(d["uid"], frame)
-        if ev.isFinish():
-            self._drag = None
         return True
 
     def _set_ease(self, _index: int) -> None:
-        key, obj = self._selected_key(), self.obj()
-        if key is None or obj is None:
-            return
-        ease = Easing(self.ease.currentText())
-        if ease is not key.ease:
+        key, obj, ease = self._selected_key(), self.obj(), Easing(self.ease.currentText())
+        if key is not None and obj is not None and ease is not key.ease:
             self.doc.push(set_easing(self.doc.scene, obj.uid, key.frame, ease))

@@ -165,3 +165,44 @@ def test_window_graph_dock_follows_the_open_document(window):
     first = window.doc
     assert window.open_path(EXAMPLE / "coffee.levitor", ask=False)
     assert ed.doc is window.doc is not first and ed.curve.getData()[0] is None
+
+
+def test_locked_object_refuses_the_drag_once(editor):
+    from levitor_studio.model.commands import SetObjectProperties
+
+    doc, vp = editor.doc, editor.plot.viewport()
+    doc.push(SetObjectProperties(1, locked=True))
+    messages: list[str] = []
+    doc.message.connect(messages.append)
+    count, before = doc.undo_stack.count(), doc.scene.object(1).key_at(8)
+    start = _widget_pos(editor, 8, 30.0)
+    QTest.mousePress(vp, LEFT, NONE, start)
+    for i in range(1, 5):
+        QTest.mouseMove(vp, start + QPoint(20 * i, -10 * i))
+    QTest.mouseRelease(vp, LEFT, NONE, start + QPoint(80, -40))
+    assert messages == ["a is locked; unlock it to change it"]
+    assert doc.undo_stack.count() == count and doc.scene.object(1).key_at(8) == before
+
+
+def test_f_in_the_window_frames_the_graph_not_the_image(window, qtbot):
+    ed, view = window.graph_editor, window.view
+    window.graph_dock.raise_()
+    spoon = window.doc.scene.objects[1]
+    window.doc.select_key(spoon.uid, 11)
+    window.doc.select(spoon.uid)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    ed.plot.setFocus()
+    qtbot.waitUntil(ed.plot.hasFocus)
+    zoom = view.zoom.percent()
+    QTest.keyClick(ed.plot, Qt.Key.Key_F)
+    (x0, x1), _ = ed.vb.viewRange()
+    assert x0 < 11 < x1 and x1 - x0 < 15 and view.zoom.percent() == zoom
+
+
+def test_click_selects_a_key_or_moves_the_playhead(editor):
+    doc, vp = editor.doc, editor.plot.viewport()
+    QTest.mouseClick(vp, LEFT, NONE, _widget_pos(editor, 15, 40.0))
+    assert doc.selected_key == (1, 15) and editor.ease.currentText() == "smooth"
+    QTest.mouseClick(vp, LEFT, NONE, _widget_pos(editor, 5, 40.0))
+    assert doc.frame == 5 and editor.playhead.value() == 5 and doc.selected_key == (1, 15)
