@@ -100,10 +100,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     et = sub.add_parser("export-tracks", help="write a project's tracks JSON (+ assets beside it)")
     et.add_argument("project")
-    et.add_argument("-o", "--output", required=True, metavar="T.json")
+    et.add_argument(
+        "-o", "--output", required=True, metavar="T.json|FOLDER", help="a folder for wan-move"
+    )
     et.add_argument(
         "--overwrite", action="store_true", help="replace existing files the assets would use"
     )
+    et.add_argument(
+        "--format",
+        choices=["levitor", "wan-move"],
+        default="levitor",
+        help="levitor: the tracks JSON; wan-move: tracks.npy + track_visibility.npy",
+    )
+    et.add_argument("--points", type=int, default=8, help="points per object and segment")
+    et.add_argument("--frames", type=int, default=None, help="target frames (wan-move: 81)")
+    et.add_argument("--size", default=None, metavar="WxH", help="target size (default: working)")
 
     i = sub.add_parser("info", help="describe a project")
     i.add_argument("project")

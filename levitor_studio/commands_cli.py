@@ -66,6 +66,8 @@ def cmd_import_tracks(args: argparse.Namespace) -> int:
 
 
 def cmd_export_tracks(args: argparse.Namespace) -> int:
+    if getattr(args, "format", "levitor") == "wan-move":
+        return _export_point_tracks(args)
     out = output_path(args.output, args.project)
     if not out.name.endswith(".json"):
         raise InputError(f"{out}: a tracks file name must end in .json")
@@ -74,6 +76,30 @@ def cmd_export_tracks(args: argparse.Namespace) -> int:
         output_path(str(asset), args.project)
     export_tracks(scene, out, overwrite=args.overwrite)
     print(f"wrote {out}")
+    return EXIT_OK
+
+
+def _export_point_tracks(args: argparse.Namespace) -> int:
+    from .engine.point_tracks import WAN_MOVE_FRAMES, point_tracks, resample, write_wan_move
+
+    scene = load_project(args.project)
+    if not 1 <= args.points <= 10_000:
+        raise InputError(f"--points {args.points} must be 1…10000")
+    frames = WAN_MOVE_FRAMES if args.frames is None else args.frames
+    if not 2 <= frames <= 10_000:
+        raise InputError(f"--frames {frames} must be 2…10000")
+    size = scene.size
+    if args.size is not None:
+        try:
+            w, h = (int(v) for v in args.size.lower().split("x"))
+        except ValueError:
+            raise InputError(f"--size {args.size!r} must be WxH, like 832x480") from None
+        if not (1 <= w <= 8192 and 1 <= h <= 8192):
+            raise InputError(f"--size {args.size} must be 1…8192 on each side")
+        size = (w, h)
+    tracks = resample(point_tracks(scene, args.points), frames, size)
+    for path in write_wan_move(tracks, args.output):
+        print(f"wrote {path}")
     return EXIT_OK
 
 

@@ -5,17 +5,25 @@ and per static segment, spread evenly over each region's pixels in raster order.
 moved through the same placement as its region (:func:`.placement.object_pose`; static pixels
 stay) and the same camera (:func:`.camera_move.reproject`), and is visible in a frame exactly
 when the engine's label map shows its region's id at the point's pixel (``floor(x + 0.5)``).
-:func:`resample` brings the tracks to another frame count and size. Writers of the Wan-Move and
-ATI files sit on top of this (not yet: see ``docs/architecture.md``).
+:func:`resample` brings the tracks to another frame count and size; :func:`write_wan_move`
+writes them for Wan-Move (``ali-vilab/Wan-Move``: ``generate.py --track tracks.npy
+--track_visibility track_visibility.npy``; ``wan/wan_move.py`` reads ``(T, N, 2)`` or
+``(1, T, N, 2)`` pixel positions and ``(T, N)`` visibility, 81 frames). The ATI writer is not
+built yet.
 """
 
 from __future__ import annotations
 
+import io
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
+from ..model.atomic import staged
+from ..model.errors import InputError
 from ..model.scene import Scene
 from .camera import PinholeCamera
 from .camera_move import CameraPose, reproject
@@ -119,3 +127,24 @@ def resample(tracks: PointTracks, frames: int, size: tuple[int, int]) -> PointTr
     xy = np.stack([(xy[..., 0] + 0.5) * sx - 0.5, (xy[..., 1] + 0.5) * sy - 0.5], axis=-1)
     nearest = np.floor(u + 0.5).astype(np.intp)
     return PointTracks(xy, tracks.visible[nearest], tracks.ids, (int(size[0]), int(size[1])))
+
+
+#: Wan-Move's clip length (``wan/wan_move.py`` builds its mask for 81 frames)
+WAN_MOVE_FRAMES = 81
+
+
+def write_wan_move(tracks: PointTracks, folder: str | os.PathLike[str]) -> list[Path]:
+    """``tracks.npy`` (``(T, N, 2)`` float32 pixels) and ``track_visibility.npy`` (``(T, N)``
+    bool) in ``folder``, written together (staged, renamed at the end)."""
+    out = Path(folder)
+    if not out.is_dir():
+        raise InputError(f"{out}: output folder does not exist")
+    files = [out / "tracks.npy", out / "track_visibility.npy"]
+    arrays = [tracks.xy.astype(np.float32), tracks.visible.astype(bool)]
+    with staged() as stage:
+        for path, array in zip(files, arrays, strict=True):
+            buf = io.BytesIO()
+            np.save(buf, array, allow_pickle=False)
+            with stage.open(path) as fh:
+                fh.write(buf.getvalue())
+    return files

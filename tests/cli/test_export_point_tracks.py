@@ -1,0 +1,41 @@
+"""``levitor-studio export-tracks P --format wan-move``: the engine's point tracks, resampled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scenes import make_scene
+
+from levitor_studio.cli import main
+from levitor_studio.engine.point_tracks import point_tracks, resample
+from levitor_studio.model.project_io import save_project
+
+
+def test_wan_move_files_hold_the_resampled_engine_tracks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scene = make_scene()
+    save_project(scene, tmp_path / "p.levitor")
+    args = ["export-tracks", str(tmp_path / "p.levitor"), "--format", "wan-move"]
+    assert main([*args, "-o", str(tmp_path), "--points", "3", "--frames", "31"]) == 0
+    xy = np.load(tmp_path / "tracks.npy")
+    visible = np.load(tmp_path / "track_visibility.npy")
+    expected = resample(point_tracks(scene, 3), 31, scene.size)
+    assert xy.dtype == np.float32 and xy.shape == expected.xy.shape
+    assert xy.tolist() == expected.xy.astype(np.float32).tolist()
+    assert visible.dtype == bool and visible.tolist() == expected.visible.tolist()
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_a_bad_size_exits_2_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    save_project(make_scene(), tmp_path / "p.levitor")
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["export-tracks", str(tmp_path / "p.levitor"), "--format", "wan-move", "-o", str(out)]
+    assert main([*args, "--size", "big"]) == 2
+    assert "--size 'big' must be WxH" in capsys.readouterr().err
+    assert list(out.iterdir()) == []
