@@ -108,12 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     et.add_argument(
         "--format",
-        choices=["levitor", "wan-move"],
+        choices=["levitor", "wan-move", "ati"],
         default="levitor",
-        help="levitor: the tracks JSON; wan-move: tracks.npy + track_visibility.npy",
+        help="levitor: the tracks JSON; wan-move: tracks.npy + track_visibility.npy in a folder; "
+        "ati: a JSON list of {x, y, visible} tracks",
     )
     et.add_argument("--points", type=int, default=8, help="points per object and segment")
-    et.add_argument("--frames", type=int, default=None, help="target frames (wan-move: 81)")
+    et.add_argument("--frames", type=int, default=None, help="target frames (wan-move 81, ati 121)")
     et.add_argument("--size", default=None, metavar="WxH", help="target size (default: working)")
 
     i = sub.add_parser("info", help="describe a project")

@@ -66,7 +66,7 @@ def cmd_import_tracks(args: argparse.Namespace) -> int:
 
 
 def cmd_export_tracks(args: argparse.Namespace) -> int:
-    if getattr(args, "format", "levitor") == "wan-move":
+    if getattr(args, "format", "levitor") in ("wan-move", "ati"):
         return _export_point_tracks(args)
     out = output_path(args.output, args.project)
     if not out.name.endswith(".json"):
@@ -80,12 +80,22 @@ def cmd_export_tracks(args: argparse.Namespace) -> int:
 
 
 def _export_point_tracks(args: argparse.Namespace) -> int:
-    from .engine.point_tracks import WAN_MOVE_FRAMES, point_tracks, resample, write_wan_move
+    from .engine.point_tracks import (
+        ATI_FRAMES,
+        WAN_MOVE_FRAMES,
+        point_tracks,
+        resample,
+        write_ati,
+        write_wan_move,
+    )
 
     scene = load_project(args.project)
     if not 1 <= args.points <= 10_000:
         raise InputError(f"--points {args.points} must be 1…10000")
-    frames = WAN_MOVE_FRAMES if args.frames is None else args.frames
+    ati = args.format == "ati"
+    if ati and not args.output.endswith(".json"):
+        raise InputError(f"{args.output}: an ATI tracks file name must end in .json")
+    frames = args.frames or (ATI_FRAMES if ati else WAN_MOVE_FRAMES)
     if not 2 <= frames <= 10_000:
         raise InputError(f"--frames {frames} must be 2…10000")
     size = scene.size
@@ -98,7 +108,8 @@ def _export_point_tracks(args: argparse.Namespace) -> int:
             raise InputError(f"--size {args.size} must be 1…8192 on each side")
         size = (w, h)
     tracks = resample(point_tracks(scene, args.points), frames, size)
-    for path in write_wan_move(tracks, args.output):
+    written = [write_ati(tracks, args.output)] if ati else write_wan_move(tracks, args.output)
+    for path in written:
         print(f"wrote {path}")
     return EXIT_OK
 

@@ -8,13 +8,16 @@ when the engine's label map shows its region's id at the point's pixel (``floor(
 :func:`resample` brings the tracks to another frame count and size; :func:`write_wan_move`
 writes them for Wan-Move (``ali-vilab/Wan-Move``: ``generate.py --track tracks.npy
 --track_visibility track_visibility.npy``; ``wan/wan_move.py`` reads ``(T, N, 2)`` or
-``(1, T, N, 2)`` pixel positions and ``(T, N)`` visibility, 81 frames). The ATI writer is not
-built yet.
+``(1, T, N, 2)`` pixel positions and ``(T, N)`` visibility, 81 frames) and :func:`write_ati`
+for ATI in ComfyUI (``kijai/ComfyUI-WanVideoWrapper`` ``ATI/nodes.py``: a JSON list of tracks of
+``{x, y}`` per frame in pixels, padded or truncated to 121; it reads only x and y, so
+``visible`` is there for tools that read it).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,3 +151,27 @@ def write_wan_move(tracks: PointTracks, folder: str | os.PathLike[str]) -> list[
             with stage.open(path) as fh:
                 fh.write(buf.getvalue())
     return files
+
+
+#: ATI's clip length: ComfyUI-WanVideoWrapper's ATI node pads or truncates every track to it
+ATI_FRAMES = 121
+
+
+def write_ati(tracks: PointTracks, path: str | os.PathLike[str]) -> Path:
+    """A JSON list of tracks, each a list of ``{"x", "y", "visible"}`` per frame, in pixels of
+    ``tracks.size`` (give that size to the node); written atomically."""
+    out = Path(path)
+    if not out.parent.resolve().is_dir():
+        raise InputError(f"{out.parent}: output folder does not exist")
+    doc = [
+        [
+            {"x": float(x), "y": float(y), "visible": int(v)}
+            for (x, y), v in zip(tracks.xy[:, i], tracks.visible[:, i], strict=True)
+        ]
+        for i in range(tracks.xy.shape[1])
+    ]
+    if not np.isfinite(tracks.xy).all():
+        raise InputError("a track point is behind the camera on some frame: shorten the move")
+    with staged() as stage, stage.open(out) as fh:
+        fh.write(json.dumps(doc).encode("utf-8"))
+    return out

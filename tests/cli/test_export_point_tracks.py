@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -39,3 +40,16 @@ def test_a_bad_size_exits_2_and_writes_nothing(
     assert main([*args, "--size", "big"]) == 2
     assert "--size 'big' must be WxH" in capsys.readouterr().err
     assert list(out.iterdir()) == []
+
+
+def test_ati_json_holds_the_resampled_engine_tracks(tmp_path: Path) -> None:
+    scene = make_scene()
+    save_project(scene, tmp_path / "p.levitor")
+    args = ["export-tracks", str(tmp_path / "p.levitor"), "--format", "ati", "--points", "2"]
+    assert main([*args, "-o", str(tmp_path / "ati.json"), "--size", "128x96"]) == 0
+    doc = json.loads((tmp_path / "ati.json").read_text())
+    expected = resample(point_tracks(scene, 2), 121, (128, 96))
+    assert len(doc) == expected.xy.shape[1] and all(len(track) == 121 for track in doc)
+    for i, track in enumerate(doc):
+        assert [[p["x"], p["y"]] for p in track] == expected.xy[:, i].tolist()
+        assert [p["visible"] for p in track] == expected.visible[:, i].astype(int).tolist()
