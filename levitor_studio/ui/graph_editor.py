@@ -20,6 +20,7 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -62,11 +63,7 @@ CHANNELS = (
         lambda k, v, z0: k.moved(z=depth_from_relative(v, z0)),
     ),
     Channel(
-        "angle",
-        "°",
-        lambda p, _z0: p[:, 3],
-        lambda k, _z0: k.angle,
-        lambda k, v, _z0: k.moved(angle=v),
+        "angle", "°", lambda p, _: p[:, 3], lambda k, _: k.angle, lambda k, v, _: k.moved(angle=v)
     ),
 )
 
@@ -97,17 +94,14 @@ class GraphEditor(QWidget):
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.doc = document
-        self.channel = CHANNELS[0]
+        self.doc, self.channel = document, CHANNELS[0]
         self._drag: dict[str, Any] | None = None
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 2, 6, 2)
         self.channel_buttons = QButtonGroup(self)
         for i, ch in enumerate(CHANNELS):
-            b = QPushButton(ch.name, self)
-            b.setCheckable(True)
+            b = QPushButton(ch.name, self, checkable=True, checked=i == 0)
             b.setStyleSheet("QPushButton:checked { background: #3d6fb4; color: white; }")
-            b.setChecked(i == 0)
             self.channel_buttons.addButton(b, i)
             bar.addWidget(b)
         self.channel_buttons.idClicked.connect(self.set_channel)
@@ -115,13 +109,10 @@ class GraphEditor(QWidget):
         self.ease.addItems([e.value for e in Easing])
         self.ease.setToolTip("Easing of the segment leaving the selected key")
         self.ease.activated.connect(self._set_ease)
-        bar.addSpacing(12)
         bar.addWidget(self.ease)
         bar.addStretch(1)
-        for text, slot in (
-            ("Frame All (A)", self.frame_all),
-            ("Frame Selected (F)", self.frame_selected),
-        ):
+        frames = (("Frame All (A)", self.frame_all), ("Frame Selected (F)", self.frame_selected))
+        for text, slot in frames:
             button = QPushButton(text, self)
             button.clicked.connect(slot)
             bar.addWidget(button)
@@ -136,12 +127,11 @@ class GraphEditor(QWidget):
         for item in (self.curve, self.handles, self.playhead):
             self.plot.addItem(item)
         self.plot.installEventFilter(self)
-
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.plot, 1)
-        self._binding = Binding()
+        self._binding, self._stale = Binding(), False
         self.set_document(document, force=True)
 
     # -- document --------------------------------------------------------------------------
@@ -153,12 +143,23 @@ class GraphEditor(QWidget):
         self._binding.clear()
         self.doc, self._drag = document, None
         for signal in (document.sceneChanged, document.keySelectionChanged):
-            self._binding.connect(signal, lambda _what: self.refresh())
-        self._binding.connect(document.selectionChanged, self.show_all)
+            self._binding.connect(signal, lambda _what: self._changed(self.refresh))
+        self._binding.connect(document.selectionChanged, lambda _uid: self._changed(self.show_all))
         self._binding.connect(document.frameChanged, self.playhead.setValue)
         self.show_all()
 
-    def show_all(self, *_why: object) -> None:
+    def _changed(self, redraw: Callable[[], None]) -> None:
+        self._stale = not self.isVisible()  # behind the Timeline's tab: redraw once shown
+        if not self._stale:
+            redraw()
+
+    def showEvent(self, ev: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(ev)
+        if self._stale:
+            self._stale = False
+            self.show_all()
+
+    def show_all(self) -> None:
         """Redraw and frame everything (another object, channel or document)."""
         self.refresh()
         self.frame_all()

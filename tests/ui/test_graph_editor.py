@@ -157,6 +157,7 @@ def test_window_graph_dock_follows_the_open_document(window):
 
     ed = window.graph_editor
     assert window.docks["graph"].widget() is ed and ed.doc is window.doc
+    window.graph_dock.raise_()  # tabbed behind the Timeline: it redraws once shown
     view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
     assert window.docks["graph"].toggleViewAction() in view.actions()
     spoon = window.doc.scene.objects[1]
@@ -206,3 +207,15 @@ def test_click_selects_a_key_or_moves_the_playhead(editor):
     assert doc.selected_key == (1, 15) and editor.ease.currentText() == "smooth"
     QTest.mouseClick(vp, LEFT, NONE, _widget_pos(editor, 5, 40.0))
     assert doc.frame == 5 and editor.playhead.value() == 5 and doc.selected_key == (1, 15)
+
+
+def test_hidden_graph_redraws_only_when_shown(editor, monkeypatch):
+    doc, calls = editor.doc, []
+    editor.hide()
+    real = editor.refresh
+    monkeypatch.setattr(editor, "refresh", lambda: (calls.append(1), real()))
+    doc.push(SetKeyframe(1, Keyframe(4, 20.0, 12.0, 0.5)))
+    doc.select_key(1, 4)
+    assert calls == []  # nothing drawn behind the Timeline's tab
+    editor.show()
+    assert calls == [1] and list(editor.handles.getData()[0]) == [0, 4, 8, 15]
