@@ -167,6 +167,9 @@ def test_ctrl_c_stops_the_command_cleanly_and_it_resumes(project, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a shell starts background jobs with SIGINT ignored, and Python then keeps ignoring it:
+        # give the command the terminal's default, as when a person presses Ctrl+C
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         first = proc.stderr.readline()
