@@ -36,10 +36,26 @@ GROUPS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Availability:
-    """Whether a backend can run here, and if not, a sentence saying why and what to do."""
+    """Whether a backend can run here, and if not, every problem as a sentence saying what to do.
+
+    ``reasons`` holds each problem; ``reason`` is them joined with "; " (one problem given as
+    ``reason`` alone becomes ``reasons == (reason,)``).
+    """
 
     ok: bool
     reason: str = ""
+    reasons: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.reasons and not self.reason:
+            object.__setattr__(self, "reason", "; ".join(self.reasons))
+        elif self.reason and not self.reasons:
+            object.__setattr__(self, "reasons", (self.reason,))
+
+    @classmethod
+    def of(cls, problems: Sequence[str]) -> Availability:
+        """Ready when ``problems`` is empty, else not, naming every one."""
+        return cls(not problems, reasons=tuple(problems))
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,13 @@ class ModelsPage(QWidget):
 
     def check(self, backend_id: str, extra: dict[str, str] | None = None) -> str | None:
         """Show the backend's availability with the entered paths; the reason if it cannot run."""
+        reasons = self.check_reasons(backend_id, extra)
+        return "; ".join(reasons) if reasons else None
+
+    def check_reasons(
+        self, backend_id: str, extra: dict[str, str] | None = None
+    ) -> tuple[str, ...]:
+        """Like :meth:`check`, with every problem apart (shown one line each); () when ready."""
         options = {k: str(Path(v).expanduser()) for k, v in self.values(backend_id).items() if v}
         options.update(extra or {})
         label = self.status[backend_id]
@@ -127,11 +134,11 @@ class ModelsPage(QWidget):
             else:
                 label.setText("not set up")
                 label.setStyleSheet("")
-            return None
+            return ()
         avail = self.infos[backend_id].availability(options)
-        label.setText("ready" if avail.ok else f"cannot run: {avail.reason}")
+        label.setText("ready" if avail.ok else _say("cannot run", avail.reasons))
         label.setStyleSheet(OK_STYLE if avail.ok else BAD_STYLE)
-        return None if avail.ok else avail.reason
+        return () if avail.ok else avail.reasons
 
     def choose(self, backend_id: str, spec: Any, path: str | None = None) -> bool:
         """Pick a path (a dialog unless given) and keep it only if the backend accepts it."""
@@ -153,17 +160,17 @@ class ModelsPage(QWidget):
             return False
         previous = edit.text()
         edit.setText(path)
-        reason = self.check(backend_id)
-        if reason is None:
+        reasons = self.check_reasons(backend_id)
+        if not reasons:
             return True
         unset = [n for n, v in self.values(backend_id).items() if not v]
-        if any(f"option {name}" in reason for name in unset):
-            # the backend only misses another folder the user has not chosen yet
+        if all(any(f"option {name}" in r for name in unset) for r in reasons):
+            # the backend only misses other folders the user has not chosen yet
             label.setText(f"{spec.name} accepted; still needed: {', '.join(unset)}")
             label.setStyleSheet("")
             return True
         edit.setText(previous)
-        label.setText(f"not accepted: {reason}")
+        label.setText(_say("not accepted", reasons))
         label.setStyleSheet(BAD_STYLE)
         return False
 
@@ -176,3 +183,10 @@ class ModelsPage(QWidget):
                 if reason is not None:
                     out.append(f"{backend_id}: {reason}")
         return out
+
+
+def _say(what: str, reasons: tuple[str, ...]) -> str:
+    """``what: reason`` for one problem; for several, ``what:`` then one line each."""
+    if len(reasons) == 1:
+        return f"{what}: {reasons[0]}"
+    return f"{what}:" + "".join(f"\n• {r}" for r in reasons)

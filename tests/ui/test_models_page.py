@@ -48,10 +48,28 @@ def test_svd_folders_are_checked_together(qtbot, tmp_path):
     assert not page.choose("levitor-svd", svd_spec, str(tmp_path / "missing"))
     (tmp_path / "svd").mkdir()
     (tmp_path / "cn").mkdir()
-    assert page.choose("levitor-svd", svd_spec, str(tmp_path / "svd"))  # waits for controlnet
-    assert "still needed: controlnet" in page.status["levitor-svd"].text()
-    assert not page.choose("levitor-svd", cn_spec, str(tmp_path / "cn"))  # empty folders
-    assert cn_edit.text() == "" and svd_edit.text() == str(tmp_path / "svd")
+    # an empty SVD folder is refused at once (each folder is checked alone), naming every problem
+    assert not page.choose("levitor-svd", svd_spec, str(tmp_path / "svd"))
+    assert page.status["levitor-svd"].text().splitlines() == [
+        "not accepted:",
+        f"• {tmp_path / 'svd'}: model_index.json is missing",
+        "• set LeviTor's controlnet folder (option controlnet / --controlnet DIR)",
+    ]
+    assert not page.choose("levitor-svd", cn_spec, str(tmp_path / "cn"))  # empty folder
+    assert cn_edit.text() == "" and svd_edit.text() == ""
+
+
+def test_every_problem_of_a_backend_is_listed_one_line_each(qtbot, tmp_path):
+    page = ModelsPage({})
+    qtbot.addWidget(page)
+    page.fields["levitor-svd"]["svd"][1].setText(str(tmp_path / "svd"))
+    page.fields["levitor-svd"]["controlnet"][1].setText(str(tmp_path / "cn"))
+    page.check("levitor-svd")
+    assert page.status["levitor-svd"].text().splitlines() == [
+        "cannot run:",
+        f"• SVD-XT folder {tmp_path / 'svd'} does not exist",
+        f"• ControlNet folder {tmp_path / 'cn'} does not exist",
+    ]
 
 
 def test_ok_refuses_unusable_weights_and_saves_good_ones(qtbot, tmp_path, private_config):

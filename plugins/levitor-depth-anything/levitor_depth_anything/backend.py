@@ -72,18 +72,20 @@ class DepthAnythingEstimator:
 
     @classmethod
     def availability(cls, options: Mapping[str, str]) -> Availability:
-        for package, pip_name in (
-            ("torch", "torch"),
-            ("transformers", "transformers"),
-            ("cv2", "opencv-python-headless"),
-        ):
-            if importlib.util.find_spec(package) is None:
-                return Availability(False, f"the {pip_name} package is not installed")
+        problems = [
+            f"the {pip_name} package is not installed"
+            for package, pip_name in (
+                ("torch", "torch"),
+                ("transformers", "transformers"),
+                ("cv2", "opencv-python-headless"),
+            )
+            if importlib.util.find_spec(package) is None
+        ]
         try:
             inspect_folder(_model_dir(options))
         except InputError as exc:
-            return Availability(False, str(exc))
-        return Availability(True)
+            problems.append(str(exc))
+        return Availability.of(problems)
 
     def __init__(self, options: Mapping[str, str]) -> None:
         self._info: FolderInfo = inspect_folder(_model_dir(options))

@@ -100,22 +100,23 @@ class SamSegmenter:
 
     @classmethod
     def availability(cls, options: Mapping[str, str]) -> Availability:
-        for package, pip_name in (("torch", "torch"), ("segment_anything", "segment-anything")):
-            if importlib.util.find_spec(package) is None:
-                return Availability(False, f"the {pip_name} package is not installed")
+        problems = [
+            f"the {pip_name} package is not installed"
+            for package, pip_name in (("torch", "torch"), ("segment_anything", "segment-anything"))
+            if importlib.util.find_spec(package) is None
+        ]
         path = _checkpoint(options)
-        if not path:
-            return Availability(
-                False,
-                "no SAM checkpoint chosen (set the 'checkpoint' option, or install one: "
-                "levitor-studio models install sam-vit-b)",
-            )
         p = Path(path).expanduser()
-        if not p.is_file():
-            return Availability(False, f"SAM checkpoint {p} does not exist")
-        if not zipfile.is_zipfile(p):  # torch.save's format since 1.6; cheap, no torch import
-            return Availability(False, f"{p} is not a PyTorch checkpoint (a SAM .pth file)")
-        return Availability(True)
+        if not path:
+            problems.append(
+                "no SAM checkpoint chosen (set the 'checkpoint' option, or install one: "
+                "levitor-studio models install sam-vit-b)"
+            )
+        elif not p.is_file():
+            problems.append(f"SAM checkpoint {p} does not exist")
+        elif not zipfile.is_zipfile(p):  # torch.save's format since 1.6; cheap, no torch import
+            problems.append(f"{p} is not a PyTorch checkpoint (a SAM .pth file)")
+        return Availability.of(problems)
 
     def __init__(self, options: Mapping[str, str]) -> None:
         self._options = dict(options)

@@ -27,7 +27,7 @@ from levitor_studio.plugin_host.protocols import (
 )
 
 from .context_order import CONTEXT_ORDERS
-from .folders import Layout, check_folders
+from .folders import Layout, check_controlnet_folder, check_folders, check_svd_folder
 from .memory import GB, OFFLOADS, PRECISIONS, MemoryEstimate, Offload, component_dtypes, estimate
 
 PACKAGES = ("torch", "diffusers", "transformers", "safetensors")
@@ -97,17 +97,32 @@ class LeviTorSVDGenerator:
 
     @classmethod
     def availability(cls, options: Mapping[str, str]) -> Availability:
+        """Every problem at once: packages, the other options, each folder checked alone."""
+        problems = []
         missing = [p for p in PACKAGES if importlib.util.find_spec(p) is None]
         if options.get("offload") in ("model", "sequential") and _lacks_accelerate():
             missing.append("accelerate")
         if missing:
-            return Availability(False, f"install {', '.join(missing)} to use this generator")
+            problems.append(f"install {', '.join(missing)} to use this generator")
+        options = with_installed("levitor-svd", dict(options), ("svd", "controlnet"))
+        fp16 = True
         try:
-            parsed = _parse(options)
-            check_folders(parsed["svd"], parsed["controlnet"], parsed["precision"] != "fp32")
-        except (InputError, BackendUnavailable) as exc:
-            return Availability(False, str(exc))
-        return Availability(True)
+            fp16 = _settings(options)["precision"] != "fp32"
+        except InputError as exc:
+            problems.append(str(exc))
+        svd, cn = options.get("svd", ""), options.get("controlnet", "")
+        checks = (
+            (svd, SVD_UNSET, lambda: check_svd_folder(svd, fp16)),
+            (cn, CONTROLNET_UNSET, lambda: check_controlnet_folder(cn)),
+        )
+        for folder, unset, check in checks:
+            try:
+                if not folder:
+                    raise InputError(unset)
+                check()
+            except (InputError, BackendUnavailable) as exc:
+                problems.append(str(exc))
+        return Availability.of(problems)
 
     def __init__(self, options: Mapping[str, str]) -> None:
         self.settings = _parse(options)
@@ -329,15 +344,24 @@ def free_memory(device: str) -> int:
     return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
 
 
+SVD_UNSET = "set the SVD-XT weights folder (option svd / --svd DIR)"
+CONTROLNET_UNSET = "set LeviTor's controlnet folder (option controlnet / --controlnet DIR)"
+
+
 def _parse(options: Mapping[str, str]) -> dict[str, Any]:
     # unset folders come from installed models (`levitor-studio models install svd-xt`)
     options = with_installed("levitor-svd", dict(options), ("svd", "controlnet"))
     svd, cn = options.get("svd", ""), options.get("controlnet", "")
     if not svd:
-        raise InputError("set the SVD-XT weights folder (option svd / --svd DIR)")
+        raise InputError(SVD_UNSET)
     if not cn:
-        raise InputError("set LeviTor's controlnet folder (option controlnet / --controlnet DIR)")
-    out: dict[str, Any] = {"svd": svd, "controlnet": cn}
+        raise InputError(CONTROLNET_UNSET)
+    return {"svd": svd, "controlnet": cn, **_settings(options)}
+
+
+def _settings(options: Mapping[str, str]) -> dict[str, Any]:
+    """The options other than the folders, checked; raises :class:`InputError`."""
+    out: dict[str, Any] = {}
     if options.get("dtype") and not options.get("precision"):
         options = {**options, "precision": options["dtype"]}  # the option's former name
     for spec in LeviTorSVDGenerator.options:

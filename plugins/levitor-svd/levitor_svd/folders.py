@@ -150,6 +150,13 @@ def resolve_controlnet(path: Path) -> Path:
 
 def check_folders(svd: str | Path, controlnet: str | Path, prefer_fp16: bool = True) -> Layout:
     """Validate both folders; raises :class:`InputError` naming the folder and the file."""
+    svd_dir, weights = check_svd_folder(svd, prefer_fp16)
+    cn_dir, weights["controlnet"] = check_controlnet_folder(controlnet)
+    return Layout(svd_dir, cn_dir, weights)
+
+
+def check_svd_folder(svd: str | Path, prefer_fp16: bool = True) -> tuple[Path, dict[str, Weights]]:
+    """The SVD-XT folder and its components' weights; raises :class:`InputError`."""
     svd_dir = Path(svd).expanduser()
     _need_dir(svd_dir, "SVD-XT")
     _need_file(svd_dir, "model_index.json")
@@ -160,9 +167,13 @@ def check_folders(svd: str | Path, controlnet: str | Path, prefer_fp16: bool = T
         _need_file(sub, config)
         if stem is not None:
             weights[component] = find_weights(sub, stem, prefer_fp16)
+    return svd_dir, weights
+
+
+def check_controlnet_folder(controlnet: str | Path) -> tuple[Path, Weights]:
+    """LeviTor's ControlNet folder and its weights; raises :class:`InputError`."""
     cn_dir = resolve_controlnet(Path(controlnet).expanduser())
     _need_dir(cn_dir, "ControlNet")
     _need_file(cn_dir, "config.json")
     # The released ControlNet is fp32 only; it is cast on load.
-    weights["controlnet"] = find_weights(cn_dir, CONTROLNET_STEM, prefer_fp16=False)
-    return Layout(svd_dir, cn_dir, weights)
+    return cn_dir, find_weights(cn_dir, CONTROLNET_STEM, prefer_fp16=False)

@@ -171,3 +171,14 @@ def test_every_hub_loader_call_is_local_files_only(tiny_root: Path, monkeypatch)
     load_pipeline(check_folders(tiny_root / "svd", tiny_root / "controlnet"), "cpu", "fp32")
     outer = [c for c in calls if c[1] is not True]
     assert len(calls) >= 11 and not outer, outer
+
+
+def test_availability_reports_every_missing_folder(tmp_path: Path) -> None:
+    svd, cn = tmp_path / "svd", tmp_path / "controlnet"
+    avail = LeviTorSVDGenerator.availability({"svd": str(svd), "controlnet": str(cn)})
+    assert not avail.ok
+    assert avail.reasons == (
+        f"SVD-XT folder {svd} does not exist",
+        f"ControlNet folder {cn} does not exist",
+    )
+    assert avail.reason == "; ".join(avail.reasons)
