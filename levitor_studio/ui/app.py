@@ -84,12 +84,29 @@ def wait_for_preview(window: object, timeout_ms: int = 15000) -> bool:
         return True
     loop = QEventLoop()
     arrived: list[bool] = []
-    refresher.ready.connect(lambda f, _img: f == doc.frame and (arrived.append(True), loop.quit()))
-    refresher.failed.connect(lambda _m: loop.quit())
-    QTimer.singleShot(timeout_ms, loop.quit)
-    window.view.refresh_image()  # type: ignore[attr-defined]
-    if not arrived:
-        loop.exec()
+
+    def ready(f: int, _img: object) -> None:
+        if f == doc.frame:
+            arrived.append(True)
+            loop.quit()
+
+    def failed(_m: str) -> None:
+        loop.quit()
+
+    timer = QTimer(loop)  # stopped below: no timer outlives the wait
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+    refresher.ready.connect(ready)
+    refresher.failed.connect(failed)
+    try:
+        timer.start(timeout_ms)
+        window.view.refresh_image()  # type: ignore[attr-defined]
+        if not arrived:
+            loop.exec()
+    finally:
+        timer.stop()
+        refresher.ready.disconnect(ready)
+        refresher.failed.disconnect(failed)
     return bool(arrived)
 
 
@@ -197,7 +214,7 @@ def _screenshot(window: object, out: Path) -> int:
         key = min(keyed[0].keyframes, key=lambda k: abs(k.frame - doc.frame))
         doc.select_key(keyed[0].uid, key.frame)
     window.resize(1480, 920)  # a fixed, documented size whatever the (virtual) screen says
-    window._apply_default_dock_sizes()  # type: ignore[attr-defined]
+    window.apply_default_dock_sizes()  # type: ignore[attr-defined]
     wait_for_preview(window)
     window.view.vb.setRange(  # type: ignore[attr-defined]
         xRange=(0, window.doc.scene.width),

@@ -128,12 +128,16 @@ class DockLayout:
         if not self._sized and self.settings.value("state") is None:
             # dock sizes only take once the window has its real size
             self._sized = True
-            h, v = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-            resize = self.resizeDocks  # type: ignore[attr-defined]
-            resize([self.objects_dock, self.viewport_dock], [220, 370], h)
-            resize([self.timeline_dock], [140], v)
-            resize([self.viewport_dock, self.inspector_dock], [280, 440], v)
-            resize([self.objects_dock, self.history_dock], [420, 220], v)
+            self.apply_default_dock_sizes()
+
+    def apply_default_dock_sizes(self) -> None:
+        """The documented layout's dock sizes (first start, and the screenshot mode)."""
+        h, v = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        resize = self.resizeDocks  # type: ignore[attr-defined]
+        resize([self.objects_dock, self.viewport_dock], [220, 370], h)
+        resize([self.timeline_dock], [140], v)
+        resize([self.viewport_dock, self.inspector_dock], [280, 440], v)
+        resize([self.objects_dock, self.history_dock], [420, 220], v)
 
     def restore_layout(self) -> None:
         geometry, state = self.settings.value("geometry"), self.settings.value("state")

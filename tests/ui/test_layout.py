@@ -46,3 +46,21 @@ def test_loading_a_document_keeps_the_image_view_and_docks_in_place(qtbot, windo
     assert window.view.doc is window.doc and window.inspector_dock.widget().doc is window.doc
     assert window.objects_dock.widget().doc is window.doc
     assert window.timeline.doc is window.doc and window.timeline.timeline.doc is window.doc
+
+
+def test_screenshot_mode_saves_the_window_at_its_documented_size(qtbot, window, tmp_path):
+    """What `levitor-studio P --screenshot PNG` (and `make smoke`) does once the window is up."""
+    from PySide6.QtGui import QImage
+
+    from levitor_studio.ui.app import _screenshot
+
+    out = tmp_path / "window.png"
+    assert _screenshot(window, out) == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (
+        round(1480 * window.devicePixelRatioF()),
+        round(920 * window.devicePixelRatioF()),
+    )
+    # the default dock sizes were applied: the image view is the widest panel
+    assert window.view.width() > window.objects_dock.width()
+    assert window.view.width() > window.inspector_dock.width()
