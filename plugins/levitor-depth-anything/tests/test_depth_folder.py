@@ -127,3 +127,19 @@ def test_missing_tensors_are_refused(tiny_depth_dir: Path, tmp_path: Path) -> No
     save_file(state, folder / "model.safetensors", metadata={"format": "pt"})
     with pytest.raises(InputError, match=r"do not match config.json \(e.g. head.conv3.weight\)"):
         load_model(inspect_folder(folder), "cpu")
+
+
+def test_availability_names_a_missing_package_and_a_missing_folder(tmp_path, monkeypatch):
+    import importlib.util
+
+    from levitor_depth_anything.backend import DepthAnythingEstimator
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda n, *a: None if n == "transformers" else real(n, *a)
+    )
+    avail = DepthAnythingEstimator.availability({"model_dir": str(tmp_path / "da")})
+    assert not avail.ok and avail.reasons == (
+        "the transformers package is not installed",
+        f"Depth Anything folder {tmp_path / 'da'} does not exist",
+    )

@@ -127,3 +127,19 @@ def test_inconsistent_shapes_are_reported(tiny_sam_checkpoint: Path, tmp_path: P
     torch.save(state, path)
     with pytest.raises(InputError, match="does not match a custom SAM"):
         load_sam(path)
+
+
+def test_availability_names_a_missing_package_and_a_missing_checkpoint(tmp_path, monkeypatch):
+    import importlib.util
+
+    from levitor_sam.backend import SamSegmenter
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda n, *a: None if n == "segment_anything" else real(n, *a)
+    )
+    avail = SamSegmenter.availability({"checkpoint": str(tmp_path / "sam.pth")})
+    assert not avail.ok and avail.reasons == (
+        "the segment-anything package is not installed",
+        f"SAM checkpoint {tmp_path / 'sam.pth'} does not exist",
+    )
