@@ -150,7 +150,10 @@ def test_a_shot_that_cannot_run_is_failed_with_its_reason(project, tmp_path, cap
     captured = capsys.readouterr()
     (shot,) = json.loads(captured.out)["shots"]
     assert (shot["name"], shot["status"], shot["take"]) == ("shot-s1", "failed", "")
-    assert shot["message"] == "levitor-svd: set the SVD-XT weights folder (option svd / --svd DIR)"
+    assert shot["message"] == (
+        "levitor-svd: set the SVD-XT weights folder (option svd / --svd DIR); "
+        "set LeviTor's controlnet folder (option controlnet / --controlnet DIR)"
+    )
     assert captured.err == f"[{'#' * 24}] 1/1 shot-s1: failed\n"
     assert TakeStore.of_project(project).takes() == [] and not (tmp_path / "renders").exists()
 
