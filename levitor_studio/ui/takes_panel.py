@@ -213,7 +213,9 @@ class TakesPanel(QWidget):
         if len(ids) != 2:
             self.doc.message.emit("Select two takes to compare")
             return
-        a, b = (self.takes[i] for i in sorted(ids))  # older on the left
+        # older on the left: by creation time, as the store orders them (ids made within one
+        # second differ only in their random suffix, so sorting ids gave a random order)
+        a, b = sorted((self.takes[i] for i in ids), key=lambda t: (str(t.record["created"]), t.id))
         self.compare_dialog = CompareDialog(self.doc, a, b, self.work, self)
         self.compare_dialog.show()
 

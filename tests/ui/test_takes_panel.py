@@ -151,3 +151,24 @@ def test_the_bundled_example_keeps_no_takes(qtbot, window):
     assert window.takes_panel.note.text() == (
         "Save the project to keep its takes (each Generate is one)."
     )
+
+
+def test_compare_puts_the_older_take_left_even_when_ids_sort_the_other_way(
+    qtbot, window, saved, monkeypatch
+):
+    """Two takes made within one second differ only in their ids' random suffixes."""
+    import levitor_studio.engine.takes as engine_takes
+
+    ids = iter(["20261129-120000-ffffff", "20261129-120000-000000"])
+    monkeypatch.setattr(engine_takes, "new_take_id", lambda now=None: next(ids))
+    panel = window.takes_panel
+    older = generate(qtbot, window)
+    assert window.doc.push(SetGenerationSettings({"seed": 7}))
+    newer = generate(qtbot, window)
+    assert (older.id, newer.id) == ("20261129-120000-ffffff", "20261129-120000-000000")
+    for row in range(2):
+        panel.list.item(row).setSelected(True)
+    qtbot.mouseClick(panel.buttons["compare"], LEFT)
+    dialog = panel.compare_dialog
+    qtbot.addWidget(dialog)
+    assert [t.id for t in dialog.takes] == [older.id, newer.id]
