@@ -3,7 +3,7 @@
 Every action is made once by :func:`make_actions` into ``window.actions_by_name`` (so tests and
 other modules find it by name); each menu is built by its own ``*_menu`` function from those
 names, and the menus are kept in ``window.menus`` (``"file"``, ``"edit"``, ``"view"``,
-``"render"``, ``"help"``). To add a command: make its action in :func:`make_actions` (or a
+``"camera"``, ``"render"``, ``"help"``). To add a command: make its action in :func:`make_actions` (or a
 helper it calls) and list its name in the menu function where it belongs.
 """
 
@@ -221,6 +221,7 @@ def build_menus(win: MainWindow) -> None:
         ("file", file_menu),
         ("edit", edit_menu),
         ("view", view_menu),
+        ("camera", camera_menu),
         ("render", render_menu),
         ("help", help_menu),
     ):
@@ -253,6 +254,15 @@ def view_menu(win: MainWindow) -> QMenu:
     for dock in win.docks.values():
         m.addAction(dock.toggleViewAction())
     return fill(m, win, ("reset_layout",))
+
+
+#: the Camera menu's actions, by name (the camera key commands and the camera helpers)
+CAMERA_ITEMS: tuple[str | None, ...] = ()
+
+
+def camera_menu(win: MainWindow) -> QMenu:
+    m = win.menuBar().addMenu("&Camera")
+    return fill(m, win, CAMERA_ITEMS)
 
 
 def render_menu(win: MainWindow) -> QMenu:
