@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDockWidget, QLabel, QUndoView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QTabBar, QUndoView, QVBoxLayout, QWidget
 
 from .document import Document
 from .graph_editor import GraphEditor
@@ -94,6 +94,11 @@ class DockLayout:
         self.timeline_dock.raise_()
         self.inspector_dock.raise_()
         self._sized = False
+        self._bottom_heights: dict[str, int] = {}
+        self.graph_dock.visibilityChanged.connect(lambda shown: self._bottom_tab(shown, "graph"))
+        self.timeline_dock.visibilityChanged.connect(
+            lambda shown: self._bottom_tab(shown, "timeline")
+        )
 
     def panels(self) -> list[Any]:
         """The panels that show the document (each has ``set_document``)."""
@@ -128,7 +133,17 @@ class DockLayout:
         if not self._sized and self.settings.value("state") is None:
             # dock sizes only take once the window has its real size
             self._sized = True
+            self.fit_to_screen()
             self.apply_default_dock_sizes()
+
+    def fit_to_screen(self) -> None:
+        """Shrink the window into its screen's free area (at 1280 × 720 the default size hid
+        the Timeline and the Graph below the screen's edge)."""
+        room = self.screen().availableGeometry()  # type: ignore[attr-defined]
+        frame = self.frameGeometry().size() - self.size()  # type: ignore[attr-defined]
+        width = min(self.width(), room.width() - frame.width())  # type: ignore[attr-defined]
+        height = min(self.height(), room.height() - frame.height())  # type: ignore[attr-defined]
+        self.resize(width, height)  # type: ignore[attr-defined]
 
     def apply_default_dock_sizes(self) -> None:
         """The documented layout's dock sizes (first start, and the screenshot mode)."""
@@ -138,6 +153,36 @@ class DockLayout:
         resize([self.timeline_dock], [140], v)
         resize([self.viewport_dock, self.inspector_dock], [280, 440], v)
         resize([self.objects_dock, self.history_dock], [420, 220], v)
+
+    def _bottom_tab(self, shown: bool, name: str) -> None:
+        """The Timeline and the Graph share one tabbed area but want different heights.
+
+        A tab being left keeps its height for its next turn; the Graph is grown at least until
+        its curve area is :data:`~.graph_editor.GRAPH_PLOT_MIN` tall (at the Timeline's
+        height it was a strip of 20 px). Docks a person floated or moved apart are left alone
+        except for that minimum.
+        """
+        dock, other = self.docks[name], self.docks["timeline" if name == "graph" else "graph"]
+        if dock.isFloating():
+            return
+        tabbed = other in self.tabifiedDockWidgets(dock)  # type: ignore[attr-defined]
+        if not shown:
+            if tabbed:
+                self._bottom_heights[name] = dock.height()
+            return
+        want = self._bottom_heights.get(name, 0) if tabbed else 0
+        if name == "graph":
+            want = max(want, dock.height() + self.graph_editor.plot_shortfall())
+        if want and want != dock.height():
+            # for a tabbed group Qt sizes the whole group, its tab bar included
+            bar = self._tab_bar_height(dock.windowTitle()) if tabbed else 0
+            self.resizeDocks([dock], [want + bar], Qt.Orientation.Vertical)  # type: ignore[attr-defined]
+
+    def _tab_bar_height(self, title: str) -> int:
+        """The height of the tab bar that holds a tab titled ``title`` (0 when none does)."""
+        bars = self.findChildren(QTabBar)  # type: ignore[attr-defined]
+        titles = (b for b in bars if title in [b.tabText(i) for i in range(b.count())])
+        return next((b.height() for b in titles if b.isVisible()), 0)
 
     def restore_layout(self) -> None:
         geometry, state = self.settings.value("geometry"), self.settings.value("state")

@@ -39,6 +39,8 @@ from .image_tools import PassiveScatter
 from .widgets import Binding
 
 HIT_PX = 9.0  # how near (screen pixels) a press must be to a key handle to grab it
+#: the least height (screen pixels) of the curve area once the Graph dock is shown
+GRAPH_PLOT_MIN = 200
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,10 @@ class GraphEditor(QWidget):
         if self._stale:
             self._stale = False
             self.show_all()
+
+    def plot_shortfall(self) -> int:
+        """How many pixels the curve area lacks of :data:`GRAPH_PLOT_MIN` (0 when tall enough)."""
+        return max(0, GRAPH_PLOT_MIN - int(self.vb.height()))
 
     def show_all(self) -> None:
         """Redraw and frame everything (another object, channel or document)."""
