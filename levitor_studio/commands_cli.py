@@ -80,36 +80,12 @@ def cmd_export_tracks(args: argparse.Namespace) -> int:
 
 
 def _export_point_tracks(args: argparse.Namespace) -> int:
-    from .engine.point_tracks import (
-        ATI_FRAMES,
-        WAN_MOVE_FRAMES,
-        point_tracks,
-        resample,
-        write_ati,
-        write_wan_move,
-    )
+    from .engine.point_track_export import PointTrackExport, export_point_tracks, parse_size
 
     scene = load_project(args.project)
-    if not 1 <= args.points <= 10_000:
-        raise InputError(f"--points {args.points} must be 1…10000")
-    ati = args.format == "ati"
-    if ati and not args.output.endswith(".json"):
-        raise InputError(f"{args.output}: an ATI tracks file name must end in .json")
-    frames = args.frames or (ATI_FRAMES if ati else WAN_MOVE_FRAMES)
-    if not 2 <= frames <= 10_000:
-        raise InputError(f"--frames {frames} must be 2…10000")
-    size = scene.size
-    if args.size is not None:
-        try:
-            w, h = (int(v) for v in args.size.lower().split("x"))
-        except ValueError:
-            raise InputError(f"--size {args.size!r} must be WxH, like 832x480") from None
-        if not (1 <= w <= 8192 and 1 <= h <= 8192):
-            raise InputError(f"--size {args.size} must be 1…8192 on each side")
-        size = (w, h)
-    tracks = resample(point_tracks(scene, args.points), frames, size)
-    written = [write_ati(tracks, args.output)] if ati else write_wan_move(tracks, args.output)
-    for path in written:
+    size = None if args.size is None else parse_size(args.size, "--size")
+    options = PointTrackExport(args.format, args.output, args.points, args.frames, size)
+    for path in export_point_tracks(scene, options):
         print(f"wrote {path}")
     return EXIT_OK
 

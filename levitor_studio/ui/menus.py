@@ -107,6 +107,13 @@ def make_actions(win: MainWindow) -> None:
     )
     a["export_tracks"] = act(win, "Export &Tracks…", win.export_tracks_dialog)
     a["export_signal"] = act(win, "Export Control &Signal…", win.export_signal_dialog)
+    a["export_point_tracks"] = act(
+        win,
+        "Export Po&int Tracks…",
+        lambda: _point_tracks_dialog(win),
+        None,
+        "Point tracks for Wan-Move (tracks.npy + track_visibility.npy) or ATI (JSON)",
+    )
     a["quit"] = act(win, "&Quit", win.close, K.Quit)
 
     a["undo"] = win.undo_group.createUndoAction(win, "&Undo")
@@ -214,6 +221,12 @@ def make_actions(win: MainWindow) -> None:
     a["about"] = act(win, "About LeviTor Studio", lambda: about(win))
 
 
+def _point_tracks_dialog(win: MainWindow) -> Any:
+    from .point_tracks_export import export_point_tracks_dialog
+
+    return export_point_tracks_dialog(win)
+
+
 def build_menus(win: MainWindow) -> None:
     """The menu bar, one function per menu; the menus in ``win.menus``."""
     win.menus = {}
@@ -233,7 +246,7 @@ def file_menu(win: MainWindow) -> QMenu:
     fill(m, win, ("new", "open"))
     win.recent_menu = m.addMenu("Open &Recent")
     items = ("save", "save_as", None, "import_tracks", "export_video", "export_settings")
-    items += ("export_tracks",)
+    items += ("export_tracks", "export_point_tracks")
     return fill(m, win, (*items, "export_signal", None, "quit"))
 
 

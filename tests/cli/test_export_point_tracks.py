@@ -53,3 +53,24 @@ def test_ati_json_holds_the_resampled_engine_tracks(tmp_path: Path) -> None:
     for i, track in enumerate(doc):
         assert [[p["x"], p["y"]] for p in track] == expected.xy[:, i].tolist()
         assert [p["visible"] for p in track] == expected.visible[:, i].astype(int).tolist()
+
+
+def test_a_point_behind_the_camera_is_refused_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A dolly of 0.5 puts every pixel nearer than 0.5 behind the camera: Wan-Move got NaN."""
+    from levitor_studio.model.camera_track import CameraKey
+
+    scene = make_scene()
+    scene.camera = [CameraKey(0), CameraKey(15, dolly=0.5)]
+    save_project(scene, tmp_path / "p.levitor")
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["export-tracks", str(tmp_path / "p.levitor"), "--format", "wan-move", "-o", str(out)]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "levitor-studio: error: a track point passes behind the camera on some frame: "
+        "shorten the camera move"
+    ]
+    assert list(out.iterdir()) == []
