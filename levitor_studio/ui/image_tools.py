@@ -25,7 +25,7 @@ from ..model.errors import InputError
 from ..model.keyframes import Easing, Keyframe
 from ..model.ordering import Thing, order, segment_at
 from .arrange import depth_changed_key
-from .overlays import depth_readout, paint_disc, to_frame0
+from .overlays import CameraView, depth_readout, paint_disc, to_frame0
 
 if TYPE_CHECKING:
     from .image_view import ImageView
@@ -182,11 +182,13 @@ class ToolController:
         px = self.view.vb.viewPixelSize()
         radius = HIT_PX * max(px[0], px[1], 1e-6)
         best: tuple[float, tuple[int, int]] | None = None
+        view = self.view.camera_view()  # handles are drawn through the playhead's camera
         for obj in self.doc.scene.objects:
             if not self.doc.is_visible(obj.uid):
                 continue
             for k in obj.keyframes:
-                d = float(np.hypot(k.x - x, k.y - y))
+                kx, ky = view.to_view(k.x, k.y, k.z)
+                d = float(np.hypot(kx - x, ky - y))
                 if d <= radius and (best is None or d < best[0]):
                     best = (d, (obj.uid, k.frame))
         return best[1] if best else None
@@ -194,12 +196,15 @@ class ToolController:
     def object_at(self, x: float, y: float) -> int | None:
         """The nearest (smallest depth) visible object under ``(x, y)`` at the playhead."""
         scene, frame = self.doc.scene, self.doc.frame
+        view = self.view.camera_view()
         hits = []
         for obj in scene.objects:
             if not self.doc.is_visible(obj.uid):
                 continue
             path = scene.motion(obj)
-            fx, fy = to_frame0(path, frame, x, y)
+            fx, fy = to_frame0(path, frame, x, y, view)
+            if not (np.isfinite(fx) and np.isfinite(fy)):
+                continue
             ix, iy = int(np.floor(fx)), int(np.floor(fy))
             if 0 <= iy < scene.height and 0 <= ix < scene.width and obj.mask[iy, ix]:
                 hits.append((path[frame, 2], obj.uid))
@@ -313,6 +318,10 @@ class ToolController:
             return True
         obj = doc.scene.object(uid)
         z = float(doc.scene.trajectory(obj)[doc.frame, 2])
+        x, y = (float(v) for v in self.view.camera_view().from_view(x, y, z))
+        if not (np.isfinite(x) and np.isfinite(y)):
+            doc.message.emit("No key placed: that point is behind the camera at this frame")
+            return True
         old = obj.key_at(doc.frame)
         key = Keyframe(doc.frame, float(x), float(y), z, old.ease if old else Easing.SMOOTH)
         if doc.push(SetKeyframe(uid, key)):
@@ -363,7 +372,8 @@ class ToolController:
             merge = doc.gesture_key("key-drag")
             if modifiers & Qt.KeyboardModifier.ShiftModifier:
                 return {"step": lambda a, b, x, y: self._depth_drag(hit, key.z, y - b, merge)}
-            return {"step": lambda a, b, x, y: self._move_key(hit, key, x - a, y - b, merge)}
+            view = self.view.camera_view()
+            return {"step": lambda a, b, x, y: self._move_key(hit, key, x - a, y - b, merge, view)}
         return None
 
     def _band_step(self, x0: float, y0: float, x: float, y: float) -> None:
@@ -385,10 +395,23 @@ class ToolController:
         self.view.boxDrawn.emit(box, new)
 
     def _move_key(
-        self, hit: tuple[int, int], key: Keyframe, dx: float, dy: float, merge: str
+        self,
+        hit: tuple[int, int],
+        key: Keyframe,
+        dx: float,
+        dy: float,
+        merge: str,
+        view: CameraView | None = None,
     ) -> None:
+        """Move the key so that its handle, drawn through ``view``, moves by ``(dx, dy)``."""
         uid, frame = hit
-        self.doc.push(MoveKeyframe(uid, frame, key.moved(x=key.x + dx, y=key.y + dy)), merge)
+        x, y = key.x + dx, key.y + dy
+        if view is not None and view.at is not None:
+            hx, hy = view.to_view(key.x, key.y, key.z)
+            x, y = (float(v) for v in view.from_view(hx + dx, hy + dy, key.z))
+            if not (np.isfinite(x) and np.isfinite(y)):
+                return  # the mouse points past the key's plane's horizon
+        self.doc.push(MoveKeyframe(uid, frame, key.moved(x=x, y=y)), merge)
 
     def _depth_drag(self, hit: tuple[int, int], z0: float, dy: float, merge: str) -> None:
         # dragging up brings the key nearer, 100 screen-ish pixels ≈ a factor of e
@@ -405,7 +428,9 @@ class ToolController:
         """Paint from the stroke's previous point to ``(x, y)``: fast moves leave no gaps."""
         scene = self.doc.scene
         obj = scene.object(uid)
-        fx, fy = to_frame0(scene.motion(obj), self.doc.frame, x, y)
+        fx, fy = to_frame0(scene.motion(obj), self.doc.frame, x, y, self.view.camera_view())
+        if not (np.isfinite(fx) and np.isfinite(fy)):
+            return
         last = stroke["last"] or (fx, fy)
         stroke["last"] = (fx, fy)
         n = max(int(np.hypot(fx - last[0], fy - last[1]) / (self.brush_radius / 2)), 0) + 1
@@ -445,4 +470,5 @@ class ToolController:
         if key is None:
             return
         text, warn = depth_readout(scene, obj, key.z)
-        self.view.show_depth_readout(text, warn, key.x, key.y)
+        at = self.view.key_position(uid, frame) or (key.x, key.y)
+        self.view.show_depth_readout(text, warn, *at)

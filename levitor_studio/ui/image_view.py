@@ -3,7 +3,9 @@
 Shows the preview composite, the source image or the generated clip; each object's mask tinted
 in its colour and placed for the playhead's frame, its motion path with a tick per frame and
 numbered keyframes, optional onion-skin outlines of neighbouring frames and the control points
-the model will be given. It owns no scene data: it redraws from the :class:`Document` on its
+the model will be given. With a camera track every overlay is seen through the playhead's
+camera, each point with its own depth (:class:`.overlays.CameraView`), so it stays on the
+moved picture under it. It owns no scene data: it redraws from the :class:`Document` on its
 signals. Mouse tools live in :mod:`.image_tools`; this module only draws.
 """
 
@@ -24,7 +26,7 @@ from .arrange import no_depth_warning
 from .document import Document
 from .horizon import HorizonLine
 from .image_tools import PassiveScatter, Tool, ToolController, ToolViewBox, segment_hint
-from .overlays import depth_readout, mask_path, placement
+from .overlays import CameraView, depth_readout, mask_path, placement
 from .view_zoom import ViewZoom
 from .widgets import Binding
 
@@ -74,6 +76,7 @@ class ImageView(QWidget):
         self._generated: NDArray[np.uint8] | None = None
         self._points: list[list[list[float]]] | None = None
         self._overlays: dict[int, _ObjectOverlay] = {}
+        self._view: CameraView | None = None  # the camera the paths were last drawn through
         self._preview_binding = Binding()
 
         self.graphics = pg.GraphicsLayoutWidget()
@@ -269,33 +272,49 @@ class ImageView(QWidget):
                 self._draw_path(obj.uid, ov, color, selected, doc.is_visible(obj.uid))
         self._place_for_frame()
 
+    def camera_view(self) -> CameraView:
+        """The playhead's camera, as the overlays are drawn through it."""
+        return CameraView.of(self.doc.scene, self.doc.frame)
+
+    def key_position(self, uid: int, frame: int) -> tuple[float, float] | None:
+        """Where the handle of key ``(uid, frame)`` is drawn (None: no such key, or behind)."""
+        key = self.doc.scene.object(uid).key_at(frame)
+        if key is None:
+            return None
+        x, y = self.camera_view().to_view(key.x, key.y, key.z)
+        return (float(x), float(y)) if np.isfinite(x) else None
+
     def _draw_path(
         self, uid: int, ov: _ObjectOverlay, color: QColor, selected: bool, visible: bool
     ) -> None:
         assert ov.path is not None
         obj = self.doc.scene.object(uid)
         show = self.show_paths and visible and (bool(obj.keyframes) or selected)
-        xs, ys = ov.path[:, 0], ov.path[:, 1]
+        view = self.camera_view()
+        xs, ys = view.to_view(ov.path[:, 0], ov.path[:, 1], ov.path[:, 2])
         # the selected object's path stands out: brighter, wider and above the others
         line = (
             color.lighter(135)
             if selected
             else QColor(color.red(), color.green(), color.blue(), 150)
         )
-        ov.line.setData(xs, ys, pen=pg.mkPen(line, width=3.5 if selected else 1.5))
-        ov.ticks.setData(xs, ys, brush=pg.mkBrush(color), pen=pg.mkPen(20, 20, 20))
+        ov.line.setData(
+            xs, ys, pen=pg.mkPen(line, width=3.5 if selected else 1.5), connect="finite"
+        )
+        front = np.isfinite(xs)
+        ov.ticks.setData(xs[front], ys[front], brush=pg.mkBrush(color), pen=pg.mkPen(20, 20, 20))
         sel_key = self.doc.selected_key
+        keys = [k for k in obj.keyframes if np.isfinite(view.to_view(k.x, k.y, k.z)[0])]
         spots = [
             {
-                "pos": (k.x, k.y),
+                "pos": tuple(float(v) for v in view.to_view(k.x, k.y, k.z)),
                 "brush": pg.mkBrush("w" if sel_key == (uid, k.frame) else color),
                 "pen": pg.mkPen(20, 20, 20, width=1.5),
                 "data": k.frame,
             }
-            for k in obj.keyframes
+            for k in keys
         ]
         ov.keys.setData(spots)
-        keys = obj.keyframes
         while len(ov.labels) > len(keys):
             self.vb.removeItem(ov.labels.pop())
         while len(ov.labels) < len(keys):
@@ -305,7 +324,8 @@ class ImageView(QWidget):
             self.vb.addItem(label, ignoreBounds=True)
             ov.labels.append(label)
         for label, k in zip(ov.labels, keys, strict=True):
-            label.setPos(k.x, k.y)
+            label.setText(str(obj.keyframes.index(k) + 1))
+            label.setPos(*(float(v) for v in view.to_view(k.x, k.y, k.z)))
         for item in (ov.line, ov.ticks, ov.keys, *ov.labels):
             item.setVisible(show)
         top = 10 if selected else 0
@@ -313,12 +333,38 @@ class ImageView(QWidget):
         ov.ticks.setZValue(29 + top)
         ov.keys.setZValue(30 + top)
 
+    def _card(self, ov: _ObjectOverlay, frame: int, view: CameraView) -> bool:
+        """Place the object's outline (``ov.path``) at ``frame`` through the camera ``view``;
+        False when part of the card is behind the camera (it is then not drawn)."""
+        assert ov.path is not None
+        t = min(max(frame, 0), len(ov.path) - 1)
+        z = float(ov.path[t, 2])
+        affine = placement(ov.path, frame)
+        if view.at is None:
+            ov.tint.setTransform(affine)
+            return True
+        box = affine.mapRect(ov.tint.path().boundingRect())
+        corners = [box.topLeft(), box.topRight(), box.bottomLeft(), box.bottomRight()]
+        if not view.in_front([p.x() for p in corners], [p.y() for p in corners], z):
+            return False
+        ov.tint.setTransform(affine * view.transform(z))
+        return True
+
     def _place_for_frame(self) -> None:
         frame = self.doc.frame
+        view = self.camera_view()
+        if self._view is None or view.row != self._view.row:
+            self._view = view  # the paths are seen through the playhead's camera
+            for uid, ov in self._overlays.items():
+                if ov.path is not None:
+                    obj = self.doc.scene.object(uid)
+                    selected = uid == self.doc.selected_uid
+                    self._draw_path(uid, ov, QColor(*obj.color), selected, self.doc.is_visible(uid))
         for uid, ov in self._overlays.items():
             if ov.path is None:
                 continue
-            ov.tint.setTransform(placement(ov.path, frame))
+            front = self._card(ov, frame, view)
+            ov.tint.setVisible(front and self.show_masks and self.doc.is_visible(uid))
             visible = self.doc.is_visible(uid)
             for i, ghost in enumerate(ov.ghosts):
                 offset = i - ONION_SPAN + (1 if i >= ONION_SPAN else 0)
@@ -330,8 +376,14 @@ class ImageView(QWidget):
                     c = QColor(120, 200, 255) if offset > 0 else QColor(255, 140, 120)
                     c.setAlphaF(0.85 * fade)
                     ghost.setPen(QPen(c, 0))
-                    ghost.setTransform(placement(ov.path, f))
+                    ghost.setTransform(self._ghost(ov, f, view))
         self._place_points()
+
+    def _ghost(self, ov: _ObjectOverlay, frame: int, view: CameraView) -> Any:
+        assert ov.path is not None
+        z = float(ov.path[min(max(frame, 0), len(ov.path) - 1), 2])
+        affine = placement(ov.path, frame)
+        return affine if view.at is None else affine * view.transform(z)
 
     def _place_points(self) -> None:
         pts = self._points
@@ -371,4 +423,5 @@ class ImageView(QWidget):
             self.hide_depth_readout()
             return
         text, warn = depth_readout(self.doc.scene, obj, key.z)
-        self.show_depth_readout(text, warn, key.x, key.y)
+        at = self.key_position(obj.uid, key.frame) or (key.x, key.y)
+        self.show_depth_readout(text, warn, *at)

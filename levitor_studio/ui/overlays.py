@@ -2,18 +2,30 @@
 
 Masks become ``QPainterPath`` outlines once per mask edit; placing an object at a frame is then a
 ``QTransform`` made from the engine's placement (:func:`levitor_studio.engine.placement.pose`),
-so tinting and onion-skinning cost nothing per frame and match the render exactly. :func:`depth_readout` is the one sentence the image
-view and the inspector both show while depth is being changed.
+so tinting and onion-skinning cost nothing per frame and match the render exactly.
+:func:`depth_readout` is the one sentence the image view and the inspector both show while
+depth is being changed.
+
+The camera track moves the picture under the overlays, so every overlay point is seen through
+the playhead's camera (:class:`CameraView`) with its own depth, as
+:func:`levitor_studio.engine.camera_move.reproject` moves the rendered pixels: a card at depth
+``z`` maps by the homography ``K Rᵀ (z K⁻¹ − c e₃ᵀ)`` (``K Rᵀ K⁻¹`` at the far plane), paths
+and key handles point by point. :meth:`CameraView.from_view` is the exact inverse on the plane
+of a given depth, so a click or drag on what is drawn lands on the key or pixel drawn there.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QPainterPath, QPolygonF, QTransform
 
+from ..engine.camera import PinholeCamera
+from ..engine.camera_move import CameraPose, reproject
 from ..engine.placement import pose
 from ..model.depth_units import NO_DEPTH_FROM, artist_depth, in_no_depth_band, technical_depth
 from ..model.scene import Scene, SceneObject
@@ -46,6 +58,81 @@ def placement(path: NDArray[np.float64], frame: int) -> QTransform:
     return QTransform(m[0, 0], m[1, 0], m[0, 1], m[1, 1], m[0, 2], m[1, 2])
 
 
+@dataclass(frozen=True)
+class CameraView:
+    """The playhead frame's camera as the overlays apply it; ``at`` is None when it stands
+    still (frame 0's camera), and every mapping is then the identity."""
+
+    cam: PinholeCamera
+    at: CameraPose | None
+    row: tuple[float, ...] = ()
+
+    @classmethod
+    def of(cls, scene: Scene, frame: int) -> CameraView:
+        path = scene.camera_path()
+        row = path[min(max(frame, 0), len(path) - 1)]
+        at = CameraPose.of_row(row)
+        return cls(PinholeCamera.of_scene(scene), None if at.still else at, tuple(map(float, row)))
+
+    def to_view(
+        self, x: ArrayLike, y: ArrayLike, z: ArrayLike
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Where placed points ``(x, y)`` at depth ``z`` are drawn (nan behind the camera)."""
+        if self.at is None:
+            xs, ys, _ = np.broadcast_arrays(np.asarray(x, np.float64), np.asarray(y, np.float64), z)
+            return xs.astype(np.float64), ys.astype(np.float64)
+        nx, ny, _ = reproject(self.cam, self.at, x, y, z)
+        return nx, ny
+
+    def from_view(
+        self, x: ArrayLike, y: ArrayLike, z: ArrayLike
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The placed pixel at depth ``z`` that is drawn at view position ``(x, y)``: the view
+        ray met with the plane ``Z = z`` (nan where it meets it behind the camera)."""
+        if self.at is None:
+            xs, ys, _ = np.broadcast_arrays(np.asarray(x, np.float64), np.asarray(y, np.float64), z)
+            return xs.astype(np.float64), ys.astype(np.float64)
+        za = np.asarray(z, np.float64)
+        ray = self.cam.unproject(x, y, 1.0) @ self.at.rotation.T  # R K⁻¹ [x, y, 1]
+        far = za >= 1.0
+        origin_z = np.where(far, 0.0, self.at.centre[2])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = (za - origin_z) / ray[..., 2]
+        s = np.where(s > 0, s, np.nan)
+        px = np.where(far, 0.0, self.at.centre[0]) + s * ray[..., 0]
+        py = np.where(far, 0.0, self.at.centre[1]) + s * ray[..., 1]
+        cx, cy = self.cam.centre
+        f = self.cam.focal
+        return px * f / za + cx, py * f / za + cy
+
+    def homography(self, z: float) -> NDArray[np.float64]:
+        """``3 × 3``: placed pixels of the plane at depth ``z`` → view pixels (homogeneous)."""
+        if self.at is None:
+            return np.eye(3)
+        f = self.cam.focal
+        cx, cy = self.cam.centre
+        k = np.array([[f, 0.0, cx], [0.0, f, cy], [0.0, 0.0, 1.0]])
+        k_inv = np.linalg.inv(k)
+        rt = self.at.rotation.T
+        if z >= 1.0:
+            return np.asarray(k @ rt @ k_inv, np.float64)
+        return np.asarray(k @ rt @ (z * k_inv - np.outer(self.at.centre, [0.0, 0.0, 1.0])))
+
+    def transform(self, z: float) -> QTransform:
+        """:meth:`homography` as a (projective) ``QTransform``."""
+        h = self.homography(z)
+        return QTransform(
+            h[0, 0], h[1, 0], h[2, 0], h[0, 1], h[1, 1], h[2, 1], h[0, 2], h[1, 2], h[2, 2]
+        )
+
+    def in_front(self, x: ArrayLike, y: ArrayLike, z: float) -> bool:
+        """Whether all placed points ``(x, y)`` at depth ``z`` lie in front of the camera."""
+        if self.at is None:
+            return True
+        nx, _ = self.to_view(x, y, z)
+        return bool(np.isfinite(nx).all())
+
+
 def depth_readout(scene: Scene, obj: SceneObject, z: float) -> tuple[str, bool]:
     """``("distance ×2.00 (50 %) · z 0.42 · model 2/255", warn)`` for a key of ``obj`` at ``z``.
 
@@ -59,9 +146,16 @@ def depth_readout(scene: Scene, obj: SceneObject, z: float) -> tuple[str, bool]:
     return text, warn
 
 
-def to_frame0(path: NDArray[np.float64], frame: int, x: float, y: float) -> tuple[float, float]:
-    """Inverse of :func:`placement`: where a point seen at ``frame`` lies on the frame-0 mask."""
-    fx, fy = pose(path, min(max(frame, 0), len(path) - 1)).invert(x, y)
+def to_frame0(
+    path: NDArray[np.float64], frame: int, x: float, y: float, view: CameraView | None = None
+) -> tuple[float, float]:
+    """Inverse of :func:`placement` (then of ``view``'s camera, at the object's depth there):
+    where a point seen at ``frame`` lies on the frame-0 mask."""
+    at = pose(path, min(max(frame, 0), len(path) - 1))
+    if view is not None:
+        vx, vy = view.from_view(x, y, at.depth)
+        x, y = float(vx), float(vy)
+    fx, fy = at.invert(x, y)
     return float(fx), float(fy)
 
 
