@@ -3,7 +3,9 @@
 :class:`ViewportPipeline` owns a renderer in a given render window and keeps its actors in step
 with the scene: the frame-0 depth cloud (full density at rest, a fixed random subset while the
 view moves), one cloud per object at the playhead frame, each object's path with frame ticks, one
-handle per keyframe, the image camera's frustum, a ground grid and axes. It also answers the
+handle per keyframe, the image camera's frustum, a ground grid and axes, and the camera track
+(:mod:`.camera_path`): the path of the camera centres, a small frustum at each camera key and a
+highlighted one at the playhead. It also answers the
 questions the mouse asks: which handle is under a display position, and which world ray a
 display position stands for. The Qt widget drives it; tests and the benchmark drive it directly.
 """
@@ -29,6 +31,7 @@ from ...engine.render import MaskRenderer
 from ...model.errors import InputError
 from ...model.scene import Scene
 from . import actors as A
+from . import camera_path as C
 from . import geometry as G
 from .handles import KeyHandles
 from .presets import apply_preset, fit_image_camera, in_image_pose
@@ -42,6 +45,10 @@ HIDDEN_TICK = (90, 90, 90)
 
 #: line widths (pixels) of a motion path, and of the selected object's path
 PATH_WIDTH, SELECTED_PATH_WIDTH = 2.0, 5.0
+#: the camera track: path and key frustums, and the playhead's frustum (colour, width)
+CAMERA_RGB, CAMERA_NOW_RGB = (0.35, 0.85, 1.0), (1.0, 0.45, 0.2)
+#: camera frustums' depth, as a share of the far plane's display depth
+CAMERA_SIZE = 0.06
 
 
 @dataclass
@@ -90,6 +97,9 @@ class ViewportPipeline:
         self.background_lod_actor = A.cloud_actor(self.background_lod)
         self.frustum = vtkPolyData()
         self.grid = vtkPolyData()
+        self.camera_path = vtkPolyData()
+        self.camera_keys = vtkPolyData()
+        self.camera_now = vtkPolyData()
         self.objects: dict[int, ObjectActors] = {}
         # axes in a corner overlay turned with the view: at the scene's scale they would dwarf
         # near content or vanish beside the far wall
@@ -125,6 +135,9 @@ class ViewportPipeline:
             self.renderer.AddActor(actor)
         self.renderer.AddActor(A.line_actor(self.frustum, (0.95, 0.85, 0.3), 1.5))
         self.renderer.AddActor(A.line_actor(self.grid, (0.35, 0.37, 0.4)))
+        self.renderer.AddActor(A.line_actor(self.camera_path, CAMERA_RGB, 2.0))
+        self.renderer.AddActor(A.line_actor(self.camera_keys, CAMERA_RGB, 1.0))
+        self.renderer.AddActor(A.line_actor(self.camera_now, CAMERA_NOW_RGB, 3.0))
 
     def camera_model(self) -> PinholeCamera:
         return PinholeCamera.of_scene(self.scene)
@@ -172,7 +185,25 @@ class ViewportPipeline:
             self.objects[obj.uid] = entry
         self.set_selected_object(self.selected_uid)
         self.refresh_objects()
+        self.refresh_camera()
         self._apply_lod()
+
+    def refresh_camera(self) -> None:
+        """The camera track's path and key frustums (after a camera edit), and the playhead's."""
+        keys = C.key_frames(self.scene)
+        size = CAMERA_SIZE * self.far()
+        if keys:
+            path = C.path_points(self.scene, self.display)
+            A.set_polylines(self.camera_path, path, [np.arange(len(path), dtype=np.int64)])
+        else:
+            A.set_polylines(self.camera_path, np.zeros((0, 3)), [])
+        A.set_polylines(self.camera_keys, *C.frustums(self.scene, self.display, keys, size))
+        self._refresh_camera_now()
+
+    def _refresh_camera_now(self) -> None:
+        frames = [self.frame] if self.scene.camera else []
+        size = 1.5 * CAMERA_SIZE * self.far()
+        A.set_polylines(self.camera_now, *C.frustums(self.scene, self.display, frames, size))
 
     def set_selected_object(self, uid: int | None) -> None:
         """Highlight the selected object's path: wider and brighter than the others."""
@@ -299,6 +330,7 @@ class ViewportPipeline:
     def set_frame(self, frame: int) -> None:
         self.frame = int(frame)
         self._refresh_clouds()
+        self._refresh_camera_now()
 
     def set_gain(self, gain: float) -> None:
         self.gain = float(gain)

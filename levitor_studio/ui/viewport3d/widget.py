@@ -25,7 +25,7 @@ from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkRenderingCore import vtkRenderWindow, vtkWindowToImageFilter
 
 from ...model.commands import SetKeyframe, SetKeyframes, locked_refusal
-from ...model.events import KeysChanged, SceneChange, SettingsChanged
+from ...model.events import CameraChanged, KeysChanged, SceneChange, SettingsChanged
 from ...model.keyframes import Keyframe
 from ..document import Document
 from ..overlays import depth_readout
@@ -186,6 +186,8 @@ class Viewport3DWidget(QWidget):
             return
         if isinstance(what, KeysChanged):
             self.pipeline.refresh_objects()
+        elif isinstance(what, CameraChanged):
+            self.pipeline.refresh_camera()
         else:
             self.pipeline.rebuild()
         self.request_render()
