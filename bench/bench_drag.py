@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -58,7 +57,8 @@ def scaled(scene, factor: int):  # type: ignore[no-untyped-def]
 
 
 def measure(window, steps: int = STEPS) -> list[float]:  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import QEvent, QEventLoop, QObject, QPoint, QPointF, Qt, QTimer
+    from paint_clock import PaintClock
+    from PySide6.QtCore import QPoint, QPointF, Qt
     from PySide6.QtTest import QTest
 
     view, doc = window.view, window.doc
@@ -70,22 +70,7 @@ def measure(window, steps: int = STEPS) -> list[float]:  # type: ignore[no-untyp
     def at(x: float, y: float):  # type: ignore[no-untyped-def]
         return view.graphics.mapFromScene(view.vb.mapViewToScene(QPointF(x, y)))
 
-    state = {"armed": False, "image": False, "t1": 0.0}
-    loop = QEventLoop()
-
-    class Painted(QObject):
-        def eventFilter(self, _obj, ev):  # type: ignore[no-untyped-def]  # noqa: N802
-            if ev.type() == QEvent.Type.Paint and state["armed"] and state["image"]:
-                state["armed"] = False
-                # the paint is still running; the clock stops when it has been delivered
-                QTimer.singleShot(
-                    0, lambda: (state.__setitem__("t1", time.perf_counter()), loop.quit())
-                )
-            return False
-
-    watcher = Painted()
-    vp.installEventFilter(watcher)
-    view.frame_item.sigImageChanged.connect(lambda: state.__setitem__("image", True))
+    clock = PaintClock(view)
     left = Qt.MouseButton.LeftButton
     QTest.mousePress(vp, left, Qt.KeyboardModifier.NoModifier, at(key.x, key.y))
     latencies = []
@@ -93,22 +78,14 @@ def measure(window, steps: int = STEPS) -> list[float]:  # type: ignore[no-untyp
     for i in range(steps):
         # whole screen pixels, each step to a new place (a sub-pixel move would change nothing)
         pos = start + QPoint(3 + (i % 10) * 3, (i % 3) - 1)
-        state.update(armed=True, image=False)
-        t0 = time.perf_counter()
-        QTest.mouseMove(vp, pos)
-        guard = QTimer()
-        guard.setSingleShot(True)
-        guard.timeout.connect(loop.quit)
-        guard.start(5000)
-        loop.exec()
-        guard.stop()
+        try:
+            latencies.append(clock.measure(lambda p=pos: QTest.mouseMove(vp, p)))
+        except RuntimeError as err:
+            raise RuntimeError(f"step {i}: {err}") from None
         if os.environ.get("BENCH_DEBUG"):
-            print(i, pos, obj.key_at(key.frame), state, file=sys.stderr)
-        if state["armed"]:
-            raise RuntimeError(f"step {i}: no preview painted within 5 s")
-        latencies.append((state["t1"] - t0) * 1000.0)
+            print(i, pos, obj.key_at(key.frame), clock.state, file=sys.stderr)
     QTest.mouseRelease(vp, left, Qt.KeyboardModifier.NoModifier, pos)
-    vp.removeEventFilter(watcher)
+    clock.close()
     moved = obj.key_at(key.frame)
     if moved is None or moved.x == key.x:
         raise RuntimeError("the drag did not move the key: the events missed it")

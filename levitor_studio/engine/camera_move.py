@@ -77,6 +77,56 @@ def reproject(
     return xs, ys, np.where(bad, np.nan, depth)
 
 
+#: "no source pixel" in a per-cell winner map
+_NONE = np.iinfo(np.int64).max
+
+
+def _landings(
+    cam: PinholeCamera, at: CameraPose, depth: NDArray[np.float32]
+) -> tuple[NDArray[np.intp], F64, F64, F64]:
+    """Every pixel of ``depth`` that lands in front of the moved camera: its raster index and
+    new ``(x, y, z)``, in raster order.
+
+    The same arithmetic as :func:`reproject` on the pixel grid, in the same order of operations
+    (and the same ``(H, W, 3)`` product with the rotation), so each value is bit-identical; it
+    only skips the pixel grid, the stacked copies and the ``nan`` fill of points it drops.
+    """
+    h, w = depth.shape
+    cx, cy = cam.centre
+    f = cam.focal
+    z = depth.astype(np.float64)
+    p = np.empty((h, w, 3))
+    np.multiply((np.arange(w, dtype=np.float64) - cx)[None, :], z, out=p[..., 0])
+    np.divide(p[..., 0], f, out=p[..., 0])
+    np.multiply((np.arange(h, dtype=np.float64) - cy)[:, None], z, out=p[..., 1])
+    np.divide(p[..., 1], f, out=p[..., 1])
+    p[..., 2] = z
+    far = (z >= 1.0).ravel()
+    np.subtract(p, at.centre, out=p, where=~far.reshape(h, w, 1))
+    q = (p @ at.rotation).reshape(-1, 3)  # Rᵀ (P − c) for row vectors
+    src = np.flatnonzero(q[:, 2] > 0)
+    nz = q[src, 2]
+    nx = q[src, 0] * f / nz + cx
+    ny = q[src, 1] * f / nz + cy
+    keep = np.isfinite(nx) & np.isfinite(ny)
+    if not keep.all():
+        src, nx, ny, nz = src[keep], nx[keep], ny[keep], nz[keep]
+    return src, nx, ny, np.where(far[src], 1.0, nz)
+
+
+def _nearest_first(
+    cell: NDArray[np.intp], z: F64, source: NDArray[np.intp], size: int
+) -> tuple[F64, NDArray[np.int64]]:
+    """Per cell of ``size``: the smallest ``z`` landing there (``inf`` if none) and the first
+    source pixel at that depth (:data:`_NONE` if none)."""
+    best_z = np.full(size, np.inf)
+    np.minimum.at(best_z, cell, z)
+    tie = z == best_z[cell]
+    best_s = np.full(size, _NONE, np.int64)
+    np.minimum.at(best_s, cell[tie], source[tie])
+    return best_z, best_s
+
+
 def splat(
     cam: PinholeCamera,
     at: CameraPose,
@@ -88,46 +138,56 @@ def splat(
 
     Returns the new depth (far 1.0 where nothing lands), the moved layers (``fills`` where
     nothing lands) and the mask of pixels something landed on.
+
+    Each pixel lands on the 2 × 2 centres ``(⌊x⌋ + dx, ⌊y⌋ + dy)``, one of which is its nearest
+    centre ``(⌊x + ½⌋, ⌊y + ½⌋)``. A centre takes, among what lands on it, the smallest depth,
+    then a pixel whose nearest centre it is, then the first pixel in raster order. That order is
+    found without sorting the ~4·H·W landings: per anchor ``(⌊x⌋, ⌊y⌋)`` (one scatter-min of the
+    H·W pixels) the smallest depth and the first pixel at it; a centre's best among its four
+    anchors is then a dense minimum over four shifted grids; per nearest centre the same again
+    decides whether a nearest landing ties the winning depth.
     """
     h, w = depth.shape
-    ys, xs = np.mgrid[0:h, 0:w]
-    nx, ny, nz = reproject(cam, at, xs, ys, depth)
-    ok = np.isfinite(nx) & np.isfinite(ny)
-    src = np.flatnonzero(ok.ravel())
-    fx, fy, fz = nx.ravel()[src], ny.ravel()[src], nz.ravel()[src]
-    tx, ty, tsrc, tz, tpri = [], [], [], [], []
+    src, fx, fy, fz = _landings(cam, at, depth)
+    ax, ay = np.floor(fx).astype(np.intp), np.floor(fy).astype(np.intp)
     near_x, near_y = np.floor(fx + 0.5).astype(np.intp), np.floor(fy + 0.5).astype(np.intp)
-    cells = [(near_x, near_y, True)] + [
-        (np.floor(fx).astype(np.intp) + dx, np.floor(fy).astype(np.intp) + dy, False)
-        for dx in (0, 1)
-        for dy in (0, 1)
+    # anchors in a grid padded by one row and column above and left: ⌊x⌋ = −1 still lands on 0
+    touch = (ax >= -1) & (ax < w) & (ay >= -1) & (ay < h)
+    anchor = (ay[touch] + 1) * (w + 1) + (ax[touch] + 1)
+    hit = np.zeros((h + 1) * (w + 1), bool)
+    hit[anchor] = True
+    a_z, a_s = _nearest_first(anchor, fz[touch], src[touch], hit.size)
+    a_z2, a_s2, hit2 = (
+        a_z.reshape(h + 1, w + 1),
+        a_s.reshape(h + 1, w + 1),
+        hit.reshape(h + 1, w + 1),
+    )
+    # a centre's four anchors: the padded grid shifted by 0 or 1 in x and y
+    windows = [
+        (slice(1 - dy, h + 1 - dy), slice(1 - dx, w + 1 - dx)) for dy in (0, 1) for dx in (0, 1)
     ]
-    for cx, cy, primary in cells:
-        inside = (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
-        tx.append(cx[inside])
-        ty.append(cy[inside])
-        tsrc.append(src[inside])
-        tz.append(fz[inside])
-        tpri.append(np.full(int(inside.sum()), 0 if primary else 1, np.int8))
-    target = np.concatenate(ty) * w + np.concatenate(tx)
-    source = np.concatenate(tsrc)
-    z = np.concatenate(tz)
-    rank = np.concatenate(tpri)
-    # per pixel: the nearest depth wins, then a pixel's nearest landing over the 2 × 2 hole
-    # filling, then the earlier source pixel in raster order (deterministic)
-    order = np.lexsort((source, rank, z, target))
-    first = np.ones(order.size, bool)
-    first[1:] = target[order][1:] != target[order][:-1]
-    win_t, win_s, win_z = target[order][first], source[order][first], z[order][first]
-    covered = np.zeros(h * w, bool)
-    covered[win_t] = True
+    win_z = a_z2[windows[0]].copy()
+    covered = hit2[windows[0]].copy()
+    for win in windows[1:]:
+        np.minimum(win_z, a_z2[win], out=win_z)
+        covered |= hit2[win]
+    win_s = np.full((h, w), _NONE, np.int64)
+    for win in windows:
+        np.minimum(win_s, np.where(a_z2[win] == win_z, a_s2[win], _NONE), out=win_s)
+    inside = (near_x >= 0) & (near_x < w) & (near_y >= 0) & (near_y < h)
+    n_z, n_s = _nearest_first(near_y[inside] * w + near_x[inside], fz[inside], src[inside], h * w)
+    flat_z, flat_s = win_z.ravel(), win_s.ravel()
+    nearest = (n_z == flat_z) & (n_s != _NONE)
+    flat_s[nearest] = n_s[nearest]
+    targets = np.flatnonzero(covered)
+    sources = flat_s[targets]
     new_depth = np.ones(h * w, np.float32)
-    new_depth[win_t] = win_z
-    moved = []
+    new_depth[targets] = flat_z[targets]
+    moved: list[NDArray[np.generic]] = []
     for layer, fill in zip(layers, fills, strict=True):
         flat = layer.reshape(h * w, -1)
         out = np.empty_like(flat)
         out[:] = fill
-        out[win_t] = flat[win_s]
+        out[targets] = flat[sources]
         moved.append(out.reshape(layer.shape))
-    return new_depth.reshape(h, w), moved, covered.reshape(h, w)
+    return new_depth.reshape(h, w), moved, covered
