@@ -73,6 +73,7 @@ class PointTracksDialog(QDialog):
         self.folder, self.stem, self.scene_size = folder, stem or "tracks", scene.size
         counts = np.bincount(static_labels(scene).ravel())[1:]
         self.region_sizes = counts[counts > 0]
+        self.objects = int((counts[: len(scene.objects)] > 0).sum())
         col = QVBoxLayout(self)
         form = QFormLayout()
         col.addLayout(form)
@@ -129,8 +130,11 @@ class PointTracksDialog(QDialog):
 
     def _count(self) -> None:
         n = int(np.minimum(self.region_sizes, max(0, self.points_box.whole())).sum())
-        regions = len(self.region_sizes)
-        self.count.setText(f"{n} tracks on {regions} objects and static segments")
+        objects, segments = self.objects, len(self.region_sizes) - self.objects
+        self.count.setText(
+            f"{n} tracks on {objects} object{'s' * (objects != 1)} and "
+            f"{segments} static segment{'s' * (segments != 1)}"
+        )
 
     def _format_changed(self) -> None:
         """The frame count follows the format until changed by hand; the destination becomes
@@ -149,6 +153,15 @@ class PointTracksDialog(QDialog):
         self._format = new
         self._count()
         self.message.clear()
+
+    def restore(self, last: PointTrackExport, output: bool) -> None:
+        """Show the options of the last export (its destination too when ``output``)."""
+        self.format_box.setCurrentIndex(self.format_box.findData(last.format))
+        self.frames_box.setValue(last.target_frames())
+        self._set_size(*(last.size or self.scene_size))
+        self.points_box.setValue(last.points)
+        if output:
+            self.output.setText(last.output)
 
     def browse(self) -> None:
         current = self.output.text().strip() or str(self.folder)
@@ -193,11 +206,12 @@ class PointTracksDialog(QDialog):
         super().accept()
 
     def ask_replace(self, taken: list[Path]) -> bool:
-        names = ", ".join(printable(p.name) for p in taken)
+        names = " and ".join(printable(p.name) for p in taken)
+        are, them = ("are", "them") if len(taken) > 1 else ("is", "it")
         answer = QMessageBox.question(
             self,
             "Replace files",
-            f"{names} already in {printable(str(taken[0].parent))}. Replace?",
+            f"{names} {are} already in {printable(str(taken[0].parent))}. Replace {them}?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -215,12 +229,16 @@ def export_point_tracks_dialog(win: MainWindow) -> Any:
     folder = start if start.is_dir() else start.parent
     stem = doc.path.stem if doc.path is not None else Path(doc.scene.source_name).stem
     dialog = PointTracksDialog(doc.scene, folder, stem, win)
+    last = getattr(win, "last_point_tracks", None)  # (document path, options) of this session
+    if last is not None:
+        dialog.restore(last[1], output=last[0] == doc.path)
     try:
         if not dialog.exec():
             return None
         options = dialog.options()
     finally:
         dialog.deleteLater()
+    win.last_point_tracks = (doc.path, options)
     scene = frozen_copy(doc.scene)
     handle = win.work.run_file_job(
         "export point tracks", lambda task: export_point_tracks(scene, options, task)

@@ -3,8 +3,10 @@ in the document's folder, refuses a wrong value with its reason and writes nothi
 
 from __future__ import annotations
 
+import json
 import shutil
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
@@ -82,8 +84,10 @@ def test_the_dialog_writes_the_command_lines_bytes(qtbot, shot, tmp_path, fmt):
         type_into(qtbot, dialog.height_box, "60")
         type_into(qtbot, dialog.points_box, "3")
         dialog.output.setText(str(dest))
+        counts.append(dialog.count.text())
         qtbot.mouseClick(export_button(dialog), Qt.MouseButton.LeftButton)
 
+    counts = []
     run_dialog(qtbot, window, answer)
     finish(qtbot, window)
     out = cli if fmt == "wan-move" else cli / "t.json"
@@ -92,6 +96,44 @@ def test_the_dialog_writes_the_command_lines_bytes(qtbot, shot, tmp_path, fmt):
     for name in names:
         assert (ui / name).read_bytes() == (cli / name).read_bytes()
     assert sorted(p.name for p in ui.iterdir()) == sorted(names)
+    written = np.load(cli / "tracks.npy") if fmt == "wan-move" else json.loads(out.read_text())
+    n = written.shape[1] if fmt == "wan-move" else len(written)
+    assert counts == [f"{n} tracks on 2 objects and 16 static segments"]
+    assert window.statusBar().currentMessage() == "Wrote " + ", ".join(
+        str(ui / name) for name in names
+    )
+
+    def again(dialog):  # the next export starts from this one's options
+        assert (dialog.format(), dialog.output.text()) == (fmt, str(dest))
+        boxes = (dialog.frames_box, dialog.width_box, dialog.height_box, dialog.points_box)
+        assert [b.whole() for b in boxes] == [20, 100, 60, 3]
+        dialog.reject()
+
+    run_dialog(qtbot, window, again)
+
+
+def test_a_point_behind_the_camera_fails_in_one_line_and_writes_nothing(qtbot, shot, tmp_path):
+    from levitor_studio.model.camera_track import CameraKey
+    from levitor_studio.model.commands import SetCameraKeys
+
+    window, folder = shot
+    window.doc.push(SetCameraKeys([CameraKey(0), CameraKey(15, dolly=0.5)]))
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def answer(dialog):
+        dialog.output.setText(str(out))
+        qtbot.mouseClick(export_button(dialog), Qt.MouseButton.LeftButton)
+
+    run_dialog(qtbot, window, answer)
+    handle = next(h for h in window.runner.active() if h.label == "export point tracks")
+    with qtbot.waitSignal(handle.failed, timeout=120000):
+        pass
+    assert window.last_error == (
+        "export point tracks: a track point passes behind the camera on some frame: "
+        "shorten the camera move"
+    )
+    assert list(out.iterdir()) == []
 
 
 def test_a_wrong_value_is_refused_with_its_reason_and_nothing_is_written(qtbot, shot, tmp_path):
