@@ -30,3 +30,13 @@ def make_scene(width: int = 64, height: int = 48, frames: int = 16) -> Scene:
         SceneObject(2, "b", (0, 255, 0), b, []),
     ]
     return Scene(image=image, frames=frames, depth=depth, objects=objects)
+
+
+def camera_scene(camera: list | None = None) -> Scene:
+    """64 × 48, 9 frames, depth 0.25 everywhere: the camera's subject, so dolly 100 % = 0.25."""
+    return Scene(
+        image=np.zeros((48, 64, 3), np.uint8),
+        frames=9,
+        depth=np.full((48, 64), 0.25, np.float32),
+        camera=list(camera or []),
+    )

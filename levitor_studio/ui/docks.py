@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDockWidget, QLabel, QTabBar, QUndoView, QVBoxLayout, QWidget
 
+from .camera_panel import CameraPanel
 from .document import Document
 from .graph_editor import GraphEditor
 from .inspector import Inspector
@@ -83,6 +84,9 @@ class DockLayout:
         self.viewport_dock = self.add_dock("viewport3d", "3D view", right, self.viewport_host)
         self.takes_panel = TakesPanel(doc, self.work)  # type: ignore[attr-defined]
         self.takes_dock = self.add_dock("takes", "Takes", right, self.takes_panel)
+        self.camera_panel = CameraPanel(doc)
+        self.camera_dock = self.add_dock("camera", "Camera", right, self.camera_panel)
+        self.camera_panel.wanted.connect(self.camera_dock.raise_)
         self.graph_editor = GraphEditor(doc)
         self.graph_dock = self.add_dock(
             "graph", "Graph", Qt.DockWidgetArea.BottomDockWidgetArea, self.graph_editor
@@ -90,6 +94,7 @@ class DockLayout:
         self.splitDockWidget(self.objects_dock, self.history_dock, Qt.Orientation.Vertical)  # type: ignore[attr-defined]
         self.splitDockWidget(self.viewport_dock, self.inspector_dock, Qt.Orientation.Vertical)  # type: ignore[attr-defined]
         self.tabifyDockWidget(self.inspector_dock, self.takes_dock)  # type: ignore[attr-defined]
+        self.tabifyDockWidget(self.inspector_dock, self.camera_dock)  # type: ignore[attr-defined]
         self.tabifyDockWidget(self.timeline_dock, self.graph_dock)  # type: ignore[attr-defined]
         self.timeline_dock.raise_()
         self.inspector_dock.raise_()
@@ -108,6 +113,7 @@ class DockLayout:
             self.timeline,
             self.takes_panel,
             self.graph_editor,
+            self.camera_panel,
         ]
 
     def set_viewport3d(self, doc: Document) -> None:

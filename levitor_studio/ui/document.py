@@ -12,6 +12,7 @@ signals and stops forwarding when it is closed.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -80,6 +81,7 @@ class Document(QObject):
     selectionChanged = Signal(object)  # uid (int) or None
     keySelectionChanged = Signal(object)  # (uid, frame) or None
     visibilityChanged = Signal(int, bool)  # uid, shown (view state: not an edit)
+    cameraSelectionChanged = Signal(bool, object)  # camera row selected, key frame or None
     pathChanged = Signal(object)  # Path or None
     message = Signal(str)  # a readable message for the status bar
     rangeChanged = Signal(object)  # (in, out) frames for playback and export
@@ -103,6 +105,7 @@ class Document(QObject):
             (self.view_state.selection_changed, self.selectionChanged.emit),
             (self.view_state.key_selection_changed, self.keySelectionChanged.emit),
             (self.view_state.visibility_changed, self.visibilityChanged.emit),
+            (self.view_state.camera_selection_changed, self.cameraSelectionChanged.emit),
         )
         for source, forward in self._forwards:
             source.connect(forward)
@@ -211,6 +214,30 @@ class Document(QObject):
 
     def select_key(self, uid: int | None, frame: int | None = None) -> None:
         self.view_state.select_key(uid, frame)
+
+    @property
+    def camera_selected(self) -> bool:
+        return self.view_state.camera_selected
+
+    @property
+    def selected_camera_key(self) -> int | None:
+        return self.view_state.selected_camera_key
+
+    def select_camera(self, frame: int | None = None) -> None:
+        self.view_state.select_camera(frame)
+
+    def deselect_camera(self) -> None:
+        self.view_state.deselect_camera()
+
+    def push_camera(self, build: Callable[[], Command], merge_key: str | None = None) -> bool:
+        """Push the camera edit ``build`` makes; its refusal (raised while building, in the
+        person's words) goes to the status bar like a refused command's."""
+        try:
+            command = build()
+        except InputError as exc:
+            self.message.emit(str(exc))
+            return False
+        return self.push(command, merge_key)
 
     def is_visible(self, uid: int) -> bool:
         return self.view_state.is_visible(uid)

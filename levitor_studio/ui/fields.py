@@ -56,10 +56,15 @@ class CheckedSpinBox(QDoubleSpinBox):
         target = min(max(self.value() + steps * self.singleStep(), lo), hi)
         self.setValue(target)
 
+    def check(self, value: Any) -> None:
+        """Raise :class:`InputError` with the reason when ``value`` cannot be committed (a
+        subclass with a range of its own, such as the camera's artist units, overrides it)."""
+        self.limit.check(value, self.what)
+
     def _on_value(self, value: float) -> None:
         typed: Any = int(round(value)) if self.limit.integer else float(value)
         try:
-            self.limit.check(typed, self.what)
+            self.check(typed)
         except InputError as exc:
             self.error.setText(str(exc))
             self.error.show()

@@ -16,6 +16,9 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar
 
 from .. import __version__
+from ..model.camera_edits import PRESETS
+from ..model.camera_units import show
+from . import camera_row
 from .image_tools import Tool
 from .timeline import delete_selection, insert_key
 
@@ -124,12 +127,16 @@ def make_actions(win: MainWindow) -> None:
     a["deselect"] = act(
         win,
         "Deselect",
-        lambda: win.doc and (win.doc.select_key(None), win.doc.select(None)),
+        lambda: (
+            win.doc and (win.doc.select_key(None), win.doc.select(None), win.doc.deselect_camera())
+        ),
         "Esc",
         "Select nothing: the box and clicks tools then make a new object",
     )
     a["insert_key"] = act(win, "&Insert Keyframe", lambda: win.doc and insert_key(win.doc), "I")
+    a["insert_key"].setShortcuts([QKeySequence("I"), QKeySequence(Qt.Key.Key_Insert)])
     a["depth"] = act(win, "Estimate &Depth", lambda: win.work.estimate_depth())
+    camera_actions(win)
     a["bring_front"] = act(
         win,
         "Bring in &Front of…",
@@ -270,7 +277,44 @@ def view_menu(win: MainWindow) -> QMenu:
 
 
 #: the Camera menu's actions, by name (the camera key commands and the camera helpers)
-CAMERA_ITEMS: tuple[str | None, ...] = ()
+CAMERA_ITEMS: tuple[str | None, ...] = (
+    "camera_add_key",
+    "camera_delete_key",
+    "camera_clear",
+    None,
+    *(f"camera_{name}" for name in PRESETS),
+)
+
+
+def camera_actions(win: MainWindow) -> None:
+    """The camera key commands and the one-click moves (each one undo step)."""
+    a, doc = win.actions_by_name, lambda: win.doc
+    a["camera_add_key"] = act(
+        win,
+        "&Add Camera Key",
+        lambda: doc() and (doc().select_camera(None), camera_row.insert(doc())),
+        tip="Key the camera at the playhead as it is there (then edit it in the Camera panel)",
+    )
+    a["camera_delete_key"] = act(
+        win,
+        "&Delete Camera Key",
+        lambda: doc() and camera_row.delete_current(doc()),
+        tip="Delete the selected camera key, or the one at the playhead",
+    )
+    a["camera_clear"] = act(
+        win,
+        "&Clear Camera Move",
+        lambda: doc() and camera_row.clear(doc()),
+        tip="Delete every camera key: the camera stands still",
+    )
+    for name, (text, column, amount) in PRESETS.items():
+        size = "a tenth of the width" if amount is None else show(column, abs(amount))
+        a[f"camera_{name}"] = act(
+            win,
+            text,
+            lambda _=False, n=name: doc() and camera_row.preset(doc(), n),
+            tip=f"{text} by {size} over the in/out range, easing in and out (one undo step)",
+        )
 
 
 def camera_menu(win: MainWindow) -> QMenu:
@@ -340,7 +384,7 @@ def show_shortcuts(win: MainWindow) -> None:
         "Space\tplay / pause",
         "← →\tstep a frame",
         "Home / End\tfirst / last frame",
-        "I\tinsert keyframe",
+        "I / Insert\tinsert keyframe (the selected object's or the camera's)",
         "[ / ]\tsmaller / larger brush",
         "Delete\tdelete key or object",
         "Wheel on a key\tdepth",

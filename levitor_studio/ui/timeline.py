@@ -1,9 +1,10 @@
-"""The timeline: frame ruler, playhead, one row of keyframes per object, transport controls.
+"""The timeline: frame ruler, playhead, the Camera row, one row of keyframes per object.
 
 Click or drag anywhere on the ruler or rows to scrub; drag a key to retime it (one undo step),
 Alt-drag to copy it; Space plays/pauses at the scene's fps (looping optional), ←/→ step,
-Home/End jump, I inserts a key at the playhead for the selected object, Delete removes the
-selected key. It paints from the :class:`Document` and owns no scene data.
+Home/End jump, I (or Insert) inserts a key at the playhead for the selected object or the
+selected camera, Delete removes the selected key. The Camera row (:mod:`.camera_row`) sits
+under the ruler. It paints from the :class:`Document` and owns no scene data.
 """
 
 from __future__ import annotations
@@ -26,19 +27,24 @@ from PySide6.QtWidgets import QToolTip, QWidget
 from ..model.commands import DeleteKeyframe, MoveKeyframe, SetKeyframe, locked_refusal
 from ..model.keyframes import Easing, Keyframe
 from ..model.scene import SceneObject
+from . import camera_row
 from .document import Document
 from .overlays import depth_readout
+from .timeline_style import (
+    BG,
+    GRID,
+    NAME_W,
+    OBJECTS_TOP,
+    PLAYHEAD,
+    RANGE,
+    ROW_BG,
+    ROW_H,
+    RULER_H,
+    TEXT,
+)
 from .widgets import Binding
 
-NAME_W = 132
-RULER_H = 24
-ROW_H = 24
-BG = QColor(34, 34, 38)
-ROW_BG = (QColor(44, 44, 49), QColor(40, 40, 45))
-GRID = QColor(60, 60, 66)
-TEXT = QColor(200, 200, 205)
-PLAYHEAD = QColor(235, 80, 70)
-RANGE = QColor(110, 160, 235)  # the in/out range bar on the ruler
+__all__ = ["NAME_W", "OBJECTS_TOP", "ROW_H", "RULER_H", "Playback", "TimelineWidget"]
 
 
 class TimelineWidget(QWidget):
@@ -66,6 +72,7 @@ class TimelineWidget(QWidget):
             doc.keySelectionChanged,
             doc.visibilityChanged,
             doc.rangeChanged,
+            doc.cameraSelectionChanged,
         ):
             self._binding.connect(sig, self._on_document_event)
 
@@ -84,7 +91,7 @@ class TimelineWidget(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(800, RULER_H + ROW_H * max(len(self.doc.scene.objects), 2) + 6)
+        return QSize(800, OBJECTS_TOP + ROW_H * max(len(self.doc.scene.objects), 2) + 6)
 
     # -- geometry ------------------------------------------------------------------------
 
@@ -99,8 +106,8 @@ class TimelineWidget(QWidget):
         return min(max(f, 0), self.doc.scene.frames - 1)
 
     def row_at(self, y: float) -> int | None:
-        row = int((y - RULER_H) // ROW_H)
-        return row if y >= RULER_H and row < len(self.doc.scene.objects) else None
+        row = int((y - OBJECTS_TOP) // ROW_H)
+        return row if y >= OBJECTS_TOP and row < len(self.doc.scene.objects) else None
 
     def key_hit(self, x: float, y: float) -> tuple[int, int] | None:
         row = self.row_at(y)
@@ -114,6 +121,8 @@ class TimelineWidget(QWidget):
 
     def key_tooltip(self, x: float, y: float) -> str:
         """What hovering a key says: frame, position and depth in artist units."""
+        if camera_row.in_row(self, y):
+            return camera_row.tooltip(self, x, y)
         hit = self.key_hit(x, y)
         if hit is None:
             return ""
@@ -145,8 +154,9 @@ class TimelineWidget(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(8.5)
         p.setFont(font)
+        camera_row.paint(self, p)
         for row, obj in enumerate(scene.objects):
-            y = RULER_H + row * ROW_H
+            y = OBJECTS_TOP + row * ROW_H
             bg = ROW_BG[row % 2].lighter(118) if obj.uid == doc.selected_uid else ROW_BG[row % 2]
             p.fillRect(QRectF(0, y, w, ROW_H), bg)
             p.fillRect(QRectF(8, y + 7, 10, 10), QColor(*obj.color))
@@ -167,7 +177,7 @@ class TimelineWidget(QWidget):
             )
         sel = doc.selected_key
         for row, obj in enumerate(scene.objects):
-            yc = RULER_H + row * ROW_H + ROW_H / 2
+            yc = OBJECTS_TOP + row * ROW_H + ROW_H / 2
             keys = obj.keyframes
             if len(keys) > 1:
                 p.setPen(QPen(QColor(*obj.color).darker(140), 2))
@@ -184,7 +194,7 @@ class TimelineWidget(QWidget):
             self._diamond(
                 p,
                 self.x_of(frame),
-                RULER_H + row * ROW_H + ROW_H / 2,
+                OBJECTS_TOP + row * ROW_H + ROW_H / 2,
                 QColor(255, 255, 255, 120),
                 False,
             )
@@ -219,6 +229,10 @@ class TimelineWidget(QWidget):
         if ev.button() != Qt.MouseButton.LeftButton:
             return
         pos = ev.position()
+        if camera_row.in_row(self, pos.y()):
+            self._press = camera_row.press(self, pos.x(), pos.y())
+            if self._press is not None:
+                return
         hit = self.key_hit(pos.x(), pos.y())
         row = self.row_at(pos.y())
         if hit is not None:
@@ -248,6 +262,11 @@ class TimelineWidget(QWidget):
         target = self.frame_at(ev.position().x())
         if "scrub" in press:
             self.doc.set_frame(target)
+            return
+        if "camera" in press:
+            camera_row.drag(self, press, target)
+            return
+        if "key" not in press:
             return
         uid, origin = press["key"]  # type: ignore[misc]
         obj = _live_object(self.doc, uid)
@@ -294,7 +313,7 @@ class TimelineWidget(QWidget):
             self.doc.set_frame(0)
         elif key == Qt.Key.Key_End:
             self.doc.set_frame(self.doc.scene.frames - 1)
-        elif key == Qt.Key.Key_I:
+        elif key in (Qt.Key.Key_I, Qt.Key.Key_Insert):
             insert_key(self.doc)
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             delete_selection(self.doc)
@@ -303,7 +322,9 @@ class TimelineWidget(QWidget):
 
 
 def insert_key(doc: Document) -> bool:
-    """Key the selected object at the playhead where it currently is (I)."""
+    """Key the selected object (or camera) at the playhead where it currently is (I)."""
+    if doc.camera_selected:
+        return camera_row.insert(doc)
     uid = doc.selected_uid
     if uid is None:
         doc.message.emit("Select an object to insert a keyframe")
@@ -319,9 +340,11 @@ def insert_key(doc: Document) -> bool:
 
 
 def delete_selection(doc: Document) -> bool:
-    """Delete the selected key, or else the selected object."""
+    """Delete the selected key (an object's or the camera's), or else the selected object."""
     from ..model.commands import RemoveObject
 
+    if doc.camera_selected:
+        return camera_row.delete(doc)
     sel = doc.selected_key
     owner = _live_object(doc, sel[0]) if sel is not None else None
     if owner is None or owner.key_at(sel[1]) is None:  # type: ignore[index]

@@ -122,7 +122,9 @@ def test_hovering_a_key_on_the_timeline_reads_its_depth_in_artist_units(qtbot, w
     doc = window.doc
     spoon = doc.scene.objects[1]
     timeline = window.timeline.timeline
-    row_y = 24 + 24 * 1 + 12  # ruler, then the spoon's row (the second)
+    from levitor_studio.ui.timeline import OBJECTS_TOP, ROW_H
+
+    row_y = OBJECTS_TOP + ROW_H * 1 + 12  # ruler, Camera row, then the spoon's row (the second)
     text = timeline.key_tooltip(timeline.x_of(6), row_y)
     z0 = doc.scene.rest_depth(spoon)
     assert text == (

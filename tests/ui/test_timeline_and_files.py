@@ -19,9 +19,9 @@ LEFT = Qt.MouseButton.LeftButton
 
 
 def _row_y(tl, row: int) -> int:
-    from levitor_studio.ui.timeline import ROW_H, RULER_H
+    from levitor_studio.ui.timeline import OBJECTS_TOP, ROW_H
 
-    return int(RULER_H + row * ROW_H + ROW_H / 2)
+    return int(OBJECTS_TOP + row * ROW_H + ROW_H / 2)
 
 
 def test_scrub_and_transport_keys(qtbot, window):
