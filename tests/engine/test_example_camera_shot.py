@@ -109,3 +109,47 @@ def test_the_push_in_scales_the_cup_about_the_centre(shot):
     ys15, xs15 = np.nonzero(labels[15] == 1)
     assert abs(xs15.min() - left) <= 1.0 and abs(xs15.max() - right) <= 1.5
     assert abs(ys15.max() - bottom) <= 1.5 and ys15.min() == 0  # the top leaves the frame
+
+
+def _best_shift(moved: np.ndarray, source: np.ndarray, ys, xs, tol: int) -> int:
+    """The whole-pixel x shift that best carries ``source``'s pixels ``(ys, xs)`` onto
+    ``moved`` (the share of pixels within ``tol`` levels in every channel)."""
+    scores = []
+    for k in range(0, 48):
+        ok = xs + k < moved.shape[1]
+        a = moved[ys[ok], xs[ok] + k].astype(int)
+        b = source[ys[ok], xs[ok]].astype(int)
+        scores.append(float((np.abs(a - b) <= tol).all(-1).mean()))
+    return int(np.argmax(scores))
+
+
+def test_the_preview_shows_the_parallax(shot):
+    """Frame 7 of the preview: the cup's picture slid by round(f·t/z_cup), each table row by
+    round(f·t/z_row), copied pixel for pixel; the far table above the horizon stayed."""
+    from scipy import ndimage
+
+    from levitor_studio.engine import render_frame
+    from levitor_studio.engine.render import static_labels
+
+    scene, _labels, f = shot
+    frame = render_frame(scene, 7)
+    depth, image = scene.depth_map(), scene.image
+    cup = scene.objects[0].mask
+    z_cup = float(np.median(depth[cup]))
+    ys, xs = np.nonzero(ndimage.binary_erosion(cup, iterations=3))  # away from the soft edge
+    # the moving spoon makes the frame a composite: the cup's colours round by a level or two
+    assert _best_shift(frame, image, ys, xs, tol=2) == round(-f * TRUCK / z_cup) == 28
+    static = static_labels(scene) > len(scene.objects)
+    shifts = {}
+    for r in (40, 110, 130, 160, 200, 250, 280):
+        cols = np.arange(400, 505)
+        cols = cols[static[r, cols]]
+        z = float(depth[r, cols[0]])
+        assert (depth[r, cols] == z).all()
+        expected = 0 if z >= 1.0 else round(-f * TRUCK / z)
+        k = _best_shift(frame, image, np.full(cols.shape, r), cols, tol=0)
+        assert k == expected, (r, z, k, expected)
+        ok = cols + k < scene.width
+        assert (frame[r, cols[ok] + k] == image[r, cols[ok]]).all()  # copied exactly
+        shifts[z] = k
+    assert shifts[1.0] == 0 and sorted(shifts.values()) == [0, 3, 7, 13, 22, 32, 38]
