@@ -185,3 +185,26 @@ def test_replacing_files_is_asked_and_no_keeps_them(qtbot, shot, monkeypatch):
     run_dialog(qtbot, window, answer)
     assert asked == [["tracks.npy"]]
     assert (folder / "tracks.npy").read_bytes() == b"mine"
+
+
+def test_browse_starts_in_the_projects_folder(qtbot, shot, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    window, folder = shot
+    asked = []
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", lambda *a: asked.append(("dir", a[2])) or ""
+    )
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(("file", a[2])) or ("", "")
+    )
+
+    def answer(dialog):
+        dialog.browse()
+        dialog.format_box.setCurrentIndex(dialog.format_box.findData("ati"))
+        dialog.browse()
+        assert dialog.output.text() == str(folder / "coffee.ati.json")  # nothing chosen: kept
+        dialog.reject()
+
+    run_dialog(qtbot, window, answer)
+    assert asked == [("dir", str(folder)), ("file", str(folder / "coffee.ati.json"))]
