@@ -30,20 +30,31 @@ def drag(view, start, end, button=LEFT, mods=NO_MOD, steps: int = 6) -> None:
     QTest.mouseRelease(vp, button, mods, to_widget(view, *end))
 
 
-def wheel(view, x, y, notches: int) -> None:
-    vp = view.graphics.viewport()
-    pos = QPointF(to_widget(view, x, y))
+def wheel_event(widget, pos: QPointF, notches: int, mods=NO_MOD) -> None:
+    """Send ``widget`` a real vertical wheel event of ``notches`` at ``pos`` (its pixels)."""
     ev = QWheelEvent(
         pos,
-        QPointF(vp.mapToGlobal(pos.toPoint())),
+        QPointF(widget.mapToGlobal(pos.toPoint())),
         QPoint(0, 0),
         QPoint(0, 120 * notches),
         Qt.MouseButton.NoButton,
-        NO_MOD,
+        mods,
         Qt.ScrollPhase.NoScrollPhase,
         False,
     )
-    QApplication.sendEvent(vp, ev)
+    QApplication.sendEvent(widget, ev)
+
+
+def wheel(view, x, y, notches: int, mods=NO_MOD) -> None:
+    wheel_event(view.graphics.viewport(), QPointF(to_widget(view, x, y)), notches, mods)
+
+
+def type_into(qtbot, box, text: str) -> None:
+    """Type ``text`` over a field's contents and press Enter, as a person does."""
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, text)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
 
 
 def crash(recovery) -> None:

@@ -25,6 +25,7 @@ from ..model.errors import InputError
 from ..model.keyframes import Easing, Keyframe
 from ..model.ordering import Thing, order, segment_at
 from .arrange import depth_changed_key
+from .motion_fields import wheel_kind, wheel_turn
 from .overlays import CameraView, depth_readout, paint_disc, to_frame0
 
 if TYPE_CHECKING:
@@ -119,6 +120,7 @@ class ToolController:
         self.brush_radius = BRUSH_DEFAULT
         self._drag: dict[str, Any] | None = None
         self._wheel_key: tuple[int, int] | None = None
+        self._wheel_kind = "depth"
         self._wheel_merge = ""
         # a child of the view: Qt deletes it with the view, on the GUI thread. A parentless
         # timer died with this plain-Python controller, whose cycle with the view only Python's
@@ -442,20 +444,30 @@ class ToolController:
             self.doc.push(SetObjectMask(uid, mask), stroke["merge"])
 
     def wheel_at(self, x: float, y: float, steps: float, modifiers: Any = None) -> bool:
-        """Wheel over a key changes its depth (up = nearer); elsewhere it zooms."""
+        """Wheel over a key changes its depth (up = nearer), with Shift its angle (up =
+        counter-clockwise), with Alt its x stretch, with Alt+Shift its y stretch; elsewhere it
+        zooms. A run of notches on one key and one value is one undo step."""
         if self.tool not in (Tool.SELECT, Tool.KEY):
             return False
+        mods = modifiers or Qt.KeyboardModifier.NoModifier
+        kind = wheel_kind(
+            bool(mods & Qt.KeyboardModifier.ShiftModifier),
+            bool(mods & Qt.KeyboardModifier.AltModifier),
+        )
         hit = self.key_at(x, y)
-        if hit is None and self.doc.stay_on_ground:
+        if hit is None and kind == "depth" and self.doc.stay_on_ground:
             hit = self._wheel_key  # a grounded key moves up the floor, away from the cursor
         if hit is None or not self._editable(hit[0]):
             return False
-        if hit != self._wheel_key:
-            self._wheel_key = hit
-            self._wheel_merge = self.doc.gesture_key("wheel-depth")
+        if (hit, kind) != (self._wheel_key, self._wheel_kind):
+            self._wheel_key, self._wheel_kind = hit, kind
+            self._wheel_merge = self.doc.gesture_key(f"wheel-{kind}")
         self._wheel_idle.start()
         self.doc.select_key(*hit)
         key = self.doc.scene.object(hit[0]).key_at(hit[1])
+        if kind != "depth":
+            wheel_turn(self.doc, hit[0], key, kind, steps, self._wheel_merge)
+            return True
         z = float(np.clip(key.z / WHEEL_STEP**steps, Z_MIN, Z_MAX))
         self.set_key_depth(hit, z, self._wheel_merge)
         return True

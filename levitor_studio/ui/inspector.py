@@ -1,9 +1,9 @@
 """The inspector: the selected key, the selected object, the scene and the generation settings.
 
 Key: frame, x, y, depth (in artist units, distance relative to the object's rest; the
-pseudo-depth spin box and slider after it, with the read-out and its "no depth" warning) and
-easing. Object: points ratio. Scene: size, frames, fps, field of view. Generation:
-every :class:`GenerationSettings` field, with a reset to the generator's defaults. Each field
+pseudo-depth spin box and slider after it, with the read-out and its "no depth" warning),
+easing, angle and stretch (:mod:`.motion_fields`). Object: points ratio and parent. Scene: size,
+frames, fps, field of view. Generation: :class:`.generation_box.GenerationBox`. Each field
 pushes one model command when committed; a slider drag is one undo step. Values are re-read
 from the scene on every change, so a refused edit snaps back and the command's reason (a range
 from :mod:`~levitor_studio.model.limits`, a locked object) is shown. Every range, decimal count
@@ -13,40 +13,29 @@ and step comes from that table.
 from __future__ import annotations
 
 import math
-from dataclasses import fields
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QLabel,
-    QPushButton,
     QScrollArea,
     QSlider,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
-from superqt import QLargeIntSpinBox
 
 from ..model import limits
-from ..model.commands import (
-    MoveKeyframe,
-    SetGenerationSettings,
-    SetObjectProperties,
-    SetSceneTiming,
-    set_easing,
-)
+from ..model.commands import MoveKeyframe, SetObjectProperties, SetSceneTiming, set_easing
 from ..model.depth_units import Z_MIN, depth_from_relative, relative_distance
 from ..model.keyframes import Easing
-from ..model.scene import CONTROL_MODES, GenerationSettings
 from .arrange import ArrangeBox, depth_changed_key
 from .document import Document
 from .fields import CheckedSpinBox, field
+from .generation_box import GenerationBox, spin
+from .motion_fields import ParentField, TurnFields, selected_key
 from .overlays import depth_readout
 from .widgets import Binding
 
@@ -65,22 +54,6 @@ def slider_to_depth(value: int) -> float:
 def depth_to_slider(z: float) -> int:
     fraction = 1.0 - math.log(max(z, Z_MIN)) / math.log(Z_MIN)
     return 1 + round(fraction * (SLIDER_STEPS - 1))
-
-
-def _spin(limit: limits.Limit) -> Any:
-    """A spin box with the range, decimals and step of a table entry."""
-    lo, hi = limit.widget_range()
-    if limit.integer:
-        # a plain QSpinBox stops at 2^31 - 1: a larger range (the seed) needs a large-int box
-        box = QSpinBox() if hi < 2**31 else QLargeIntSpinBox()
-        box.setRange(int(lo), int(hi))
-    else:
-        box = QDoubleSpinBox()
-        box.setDecimals(limit.decimals)
-        box.setSingleStep(limit.step)
-        box.setRange(lo, hi)
-    box.setKeyboardTracking(False)  # commit on Enter / focus out, not per keystroke
-    return box
 
 
 class Inspector(QScrollArea):
@@ -115,6 +88,9 @@ class Inspector(QScrollArea):
         self.k_ease.addItems([e.value for e in Easing])
         self.k_readout = QLabel()
         self.k_readout.setWordWrap(True)
+        self.turn = TurnFields(document, (self.k_x, self.k_y))
+        self.k_angle, self.k_sx, self.k_sy = self.turn.angle, self.turn.sx, self.turn.sy
+        self.k_space = self.turn.space
         for label, w in (
             ("Frame", field(self.k_frame)),
             ("X", field(self.k_x)),
@@ -123,6 +99,7 @@ class Inspector(QScrollArea):
             ("Pseudo-depth", field(self.k_z)),
             ("", self.k_slider),
             ("Easing", self.k_ease),
+            *self.turn.rows(),
             ("", self.k_readout),
         ):
             f.addRow(label, w)
@@ -138,11 +115,14 @@ class Inspector(QScrollArea):
 
         self.obj_box = QGroupBox("Object")
         f = QFormLayout(self.obj_box)
-        self.o_ratio = _spin(limits.POINTS_RATIO)
+        self.o_ratio = spin(limits.POINTS_RATIO)
         self.o_ratio.setMinimum(0.0)  # below the range: the scene's own ratio
         self.o_ratio.setSpecialValueText("scene default")
         self.o_ratio.valueChanged.connect(self._edit_ratio)
         f.addRow("Points ratio", self.o_ratio)
+        self.parent_field = ParentField(document)
+        self.o_parent, self.o_parent_error = self.parent_field.combo, self.parent_field.error
+        f.addRow("Parent", self.parent_field)
 
         scene_box = QGroupBox("Scene")
         f = QFormLayout(scene_box)
@@ -161,29 +141,12 @@ class Inspector(QScrollArea):
         self.s_fps.committed.connect(lambda v: self._timing(fps=float(v)))
         self.s_fov.committed.connect(lambda v: self._timing(fov=float(v)))
 
-        gen_box = QGroupBox("Generation")
-        f = QFormLayout(gen_box)
-        self.g: dict[str, Any] = {}
-        specs: dict[str, Any] = {"generator": QComboBox()}
-        specs.update({name: _spin(limit) for name, limit in limits.SETTINGS.items()})
-        specs.update(control_mode=QComboBox(), use_ids=QCheckBox(), use_depth=QCheckBox())
-        specs["generator"].addItems(generators or ["preview"])
-        specs["control_mode"].addItems(list(CONTROL_MODES))
-        for name, w in specs.items():
-            f.addRow(name.replace("_", " ").capitalize(), w)
-            self.g[name] = w
-            if isinstance(w, QComboBox):
-                w.currentTextChanged.connect(lambda v, n=name: self._gen(n, v))
-            elif isinstance(w, QCheckBox):
-                w.toggled.connect(lambda v, n=name: self._gen(n, bool(v)))
-            else:
-                w.valueChanged.connect(lambda v, n=name: self._gen(n, v))
-        reset = QPushButton("Reset to defaults")
-        reset.clicked.connect(self.reset_generation)
-        f.addRow(reset)
+        self.gen_box = GenerationBox(document, generators)
+        self.g = self.gen_box.g
+        self.reset_generation = self.gen_box.reset_generation
 
         self.arrange_box = ArrangeBox(document, lambda behind: self.doc.orderRequested.emit(behind))
-        for box in (self.key_box, self.obj_box, self.arrange_box, scene_box, gen_box):
+        for box in (self.key_box, self.obj_box, self.arrange_box, scene_box, self.gen_box):
             col.addWidget(box)
         col.addStretch(1)
         self.setWidget(body)
@@ -207,19 +170,14 @@ class Inspector(QScrollArea):
             self._slider_merge = None
             self._bind(document)
             self.arrange_box.set_document(document)
+            for part in (self.turn, self.parent_field, self.gen_box):
+                part.doc = document
         self.sync()
 
     # -- reading the model ---------------------------------------------------------------
 
     def _key(self) -> tuple[int, Any] | None:
-        sel = self.doc.selected_key
-        if sel is None:
-            return None
-        try:
-            key = self.doc.scene.object(sel[0]).key_at(sel[1])
-        except KeyError:
-            return None
-        return (sel[0], key) if key is not None else None
+        return selected_key(self.doc)
 
     def sync(self) -> None:
         self._syncing = True
@@ -248,7 +206,9 @@ class Inspector(QScrollArea):
             text, warn = depth_readout(scene, scene.object(uid), key.z)
             self.k_readout.setText(text)
             self.k_readout.setStyleSheet("color: #ff785a;" if warn else "")
+            self.turn.show_key(scene, scene.object(uid), key)
         else:
+            self.turn.show_key(scene, None, None)
             self.k_readout.setText("Select a keyframe on the image or the timeline")
             self.k_readout.setStyleSheet("")
             for box in (self.k_frame, self.k_x, self.k_y, self.k_dist, self.k_z):
@@ -258,20 +218,12 @@ class Inspector(QScrollArea):
         self.obj_box.setTitle("Object" if uid is None else f"Object — {scene.object(uid).name}")
         if uid is not None:
             self.o_ratio.setValue(scene.object(uid).points_ratio or 0.0)
+        self.parent_field.show_object(uid)
         self.s_size.setText(f"{scene.width} × {scene.height}")
         self.s_frames.show_value(scene.frames)
         self.s_fps.show_value(scene.fps)
         self.s_fov.show_value(scene.fov)
-        for name, w in self.g.items():
-            value = getattr(scene.settings, name)
-            if isinstance(w, QComboBox):
-                if w.findText(str(value)) < 0:
-                    w.addItem(str(value))
-                w.setCurrentText(str(value))
-            elif isinstance(w, QCheckBox):
-                w.setChecked(bool(value))
-            else:
-                w.setValue(value)
+        self.gen_box.sync()
         self._syncing = False
 
     # -- writing the model ---------------------------------------------------------------
@@ -318,16 +270,3 @@ class Inspector(QScrollArea):
     def _timing(self, **changes: Any) -> None:
         if not self._syncing and not self.doc.push(SetSceneTiming(**changes)):
             self.sync()
-
-    def _gen(self, name: str, value: Any) -> None:
-        if self._syncing or getattr(self.doc.scene.settings, name) == value:
-            return
-        if not self.doc.push(SetGenerationSettings({name: value})):
-            self.sync()
-
-    def reset_generation(self) -> None:
-        defaults = GenerationSettings(generator=self.doc.scene.settings.generator)
-        changes = {f.name: getattr(defaults, f.name) for f in fields(GenerationSettings)}
-        changes = {k: v for k, v in changes.items() if getattr(self.doc.scene.settings, k) != v}
-        if changes:
-            self.doc.push(SetGenerationSettings(changes))

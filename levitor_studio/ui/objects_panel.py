@@ -1,4 +1,5 @@
-"""The objects panel: one row per object with colour swatch, editable name, visible, locked.
+"""The objects panel: one row per object with colour swatch, editable name, visible, locked,
+and the object it follows (Parent; chosen in the inspector).
 
 Buttons delete an object and move it up or down the list (its instance id follows the order).
 Selecting a row selects the object everywhere, and selecting on the image selects the row. Every
@@ -27,7 +28,7 @@ from ..model.events import ObjectChanged, ObjectsChanged, SceneChange
 from .document import Document
 from .widgets import Binding, icon_button
 
-COLS = ("", "Name", "Visible", "Locked")
+COLS = ("", "Name", "Visible", "Locked", "Parent")
 
 
 def swatch(color: tuple[int, int, int], size: int = 14) -> QIcon:
@@ -53,6 +54,7 @@ class ObjectsPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemChanged.connect(self._on_item_changed)
         self.table.itemSelectionChanged.connect(self._on_row_selected)
         self.table.cellDoubleClicked.connect(self._on_double_click)
@@ -120,6 +122,16 @@ class ObjectsPanel(QWidget):
             name.setFlags(name.flags() | Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(row, 0, sw)
             self.table.setItem(row, 1, name)
+            leader = "" if obj.parent is None else self.doc.scene.object(obj.parent).name
+            follows = QTableWidgetItem(leader)
+            follows.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            follows.setToolTip(
+                f"{obj.name} follows {leader}: its keys are in {leader}'s frame-0 space "
+                "(change it in the inspector)"
+                if leader
+                else "Follows no object (choose a parent in the inspector)"
+            )
+            self.table.setItem(row, 4, follows)
             for col, on in ((2, self.doc.is_visible(obj.uid)), (3, obj.locked)):
                 item = QTableWidgetItem()
                 item.setFlags(

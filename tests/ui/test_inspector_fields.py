@@ -4,16 +4,9 @@ is refused with its reason beside the field, and the field shows the previous va
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from ui_helpers import type_into
 
 pytestmark = pytest.mark.gui
-
-
-def _type(qtbot, box, text: str) -> None:
-    box.setFocus()
-    box.selectAll()
-    qtbot.keyClicks(box, text)
-    qtbot.keyClick(box, Qt.Key.Key_Return)
 
 
 @pytest.mark.parametrize(
@@ -36,7 +29,7 @@ def test_out_of_range_typing_is_refused_with_its_reason(qtbot, window, name, tex
     insp = window.inspector_dock.widget()
     box = getattr(insp, name)
     shown = box.text()
-    _type(qtbot, box, text)
+    type_into(qtbot, box, text)
     assert spoon.key_at(6) == before and doc.undo_stack.count() == count
     assert box.text() == shown  # the previous value, not a clamped one
     assert box.error.text() == reason and box.error.isVisibleTo(insp)
@@ -49,9 +42,9 @@ def test_a_value_in_range_is_taken_as_typed_and_clears_the_reason(qtbot, window)
     spoon = doc.scene.objects[1]
     doc.select_key(spoon.uid, 6)
     box = window.inspector_dock.widget().k_x
-    _type(qtbot, box, "99999")
+    type_into(qtbot, box, "99999")
     assert box.error.isVisibleTo(window.inspector_dock.widget())
-    _type(qtbot, box, "-300.5")
+    type_into(qtbot, box, "-300.5")
     assert spoon.key_at(6).x == -300.5
     assert not box.error.isVisibleTo(window.inspector_dock.widget())
 
