@@ -19,6 +19,7 @@ from .. import __version__
 from ..model.camera_edits import PRESETS
 from ..model.camera_units import show
 from . import camera_row
+from .camera_orbit_dialog import orbit_about_selected
 from .image_tools import Tool
 from .timeline import delete_selection, insert_key
 
@@ -226,6 +227,14 @@ def make_actions(win: MainWindow) -> None:
     a["shortcuts"] = act(win, "Keyboard Shortcuts", lambda: show_shortcuts(win), "F1")
     a["show_log"] = act(win, "Show &Log", lambda: show_log(win), tip="Open the log file")
     a["about"] = act(win, "About LeviTor Studio", lambda: about(win))
+    a["orbit_about_selected"] = act(
+        win,
+        "&Orbit About Selected…",
+        lambda: orbit_about_selected(win.doc, win),
+        None,
+        "Swing the camera around the selected object over a frame range: the object stays in "
+        "place while nearer and farther things slide past it (one undo step)",
+    )
 
 
 def _point_tracks_dialog(win: MainWindow) -> Any:
@@ -283,6 +292,8 @@ CAMERA_ITEMS: tuple[str | None, ...] = (
     "camera_clear",
     None,
     *(f"camera_{name}" for name in PRESETS),
+    None,
+    "orbit_about_selected",
 )
 
 

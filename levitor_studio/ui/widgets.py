@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QStyle, QToolButton
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QStyle,
+    QToolButton,
+)
 
 
 def icon_button(
@@ -41,3 +48,26 @@ class Binding:
                 signal.disconnect(slot)
             except (RuntimeError, TypeError):  # the sender is already gone
                 pass
+
+
+def refusal_and_buttons(dialog: QDialog, form: QFormLayout) -> QLabel:
+    """The foot of a dialog that checks its input on OK: a wrapping refusal label, then
+    OK / Cancel wired to ``accept`` / ``reject``. Returns the label (see :func:`show_refusal`)."""
+    label = QLabel(dialog)
+    label.setStyleSheet("color: #d55e00")
+    label.setWordWrap(True)
+    form.addRow(label)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    return label
+
+
+def show_refusal(dialog: QDialog, label: QLabel, text: str) -> None:
+    """Show why the input was refused, whole: the dialog grows to fit the wrapped text."""
+    label.setText(text)
+    dialog.layout().activate()
+    dialog.resize(dialog.width(), max(dialog.height(), dialog.sizeHint().height()))

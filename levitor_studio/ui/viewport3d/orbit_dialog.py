@@ -7,10 +7,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QLabel,
     QSpinBox,
     QWidget,
 )
@@ -19,6 +17,7 @@ from ...engine.orbit import orbit_keyframes
 from ...model.commands import locked_refusal
 from ...model.errors import InputError
 from ..document import Document
+from ..widgets import refusal_and_buttons, show_refusal
 
 
 def orbit_refusal(document: Document, uid_a: int) -> str | None:
@@ -85,16 +84,7 @@ class OrbitDialog(QDialog):
         form.addRow("Last frame", self.last)
         form.addRow("Direction", self.direction)
         form.addRow("Key every", self.every)
-        self.error = QLabel(self)
-        self.error.setStyleSheet("color: #d55e00")
-        self.error.setWordWrap(True)
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.error = refusal_and_buttons(self, form)
 
     @property
     def uid_a(self) -> int:
@@ -121,10 +111,7 @@ class OrbitDialog(QDialog):
         }
 
     def _refuse(self, text: str) -> None:
-        """Show why the orbit was refused, whole: the dialog grows to fit the wrapped text."""
-        self.error.setText(text)
-        self.layout().activate()
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+        show_refusal(self, self.error, text)
 
     def accept(self) -> None:
         if self.a_box.count() < 2:
