@@ -88,7 +88,7 @@ def test_the_viewport_draws_the_camera_path_and_follows_edits_and_the_playhead(q
     keys = _points(pipe.camera_keys)
     assert len(keys) == 10  # two key frustums
     np.testing.assert_allclose(keys[[0, 5]], [[0, 0, 0], [-0.2, 0.0, 0.4]], atol=1e-12)
-    size = 1.5 * CAMERA_SIZE * pipe.far()
+    size = 1.5 * CAMERA_SIZE * pipe.display.ref
     np.testing.assert_allclose(_points(pipe.camera_now)[0], [0, 0, 0], atol=1e-12)
     doc.set_frame(8)
     now = _points(pipe.camera_now)

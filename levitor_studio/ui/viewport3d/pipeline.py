@@ -47,8 +47,9 @@ HIDDEN_TICK = (90, 90, 90)
 PATH_WIDTH, SELECTED_PATH_WIDTH = 2.0, 5.0
 #: the camera track: path and key frustums, and the playhead's frustum (colour, width)
 CAMERA_RGB, CAMERA_NOW_RGB = (0.35, 0.85, 1.0), (1.0, 0.45, 0.2)
-#: camera frustums' depth, as a share of the far plane's display depth
-CAMERA_SIZE = 0.06
+#: camera frustums' depth, as a share of the median scene depth (real photographs put most
+#: of the scene at a few hundredths of the far plane: a share of that would dwarf it)
+CAMERA_SIZE = 0.25
 
 
 @dataclass
@@ -191,7 +192,7 @@ class ViewportPipeline:
     def refresh_camera(self) -> None:
         """The camera track's path and key frustums (after a camera edit), and the playhead's."""
         keys = C.key_frames(self.scene)
-        size = CAMERA_SIZE * self.far()
+        size = CAMERA_SIZE * self.display.ref
         if keys:
             path = C.path_points(self.scene, self.display)
             A.set_polylines(self.camera_path, path, [np.arange(len(path), dtype=np.int64)])
@@ -202,7 +203,7 @@ class ViewportPipeline:
 
     def _refresh_camera_now(self) -> None:
         frames = [self.frame] if self.scene.camera else []
-        size = 1.5 * CAMERA_SIZE * self.far()
+        size = 1.5 * CAMERA_SIZE * self.display.ref
         A.set_polylines(self.camera_now, *C.frustums(self.scene, self.display, frames, size))
 
     def set_selected_object(self, uid: int | None) -> None:
