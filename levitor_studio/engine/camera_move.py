@@ -144,8 +144,8 @@ def splat(
     then a pixel whose nearest centre it is, then the first pixel in raster order. That order is
     found without sorting the ~4·H·W landings: per anchor ``(⌊x⌋, ⌊y⌋)`` (one scatter-min of the
     H·W pixels) the smallest depth and the first pixel at it; a centre's best among its four
-    anchors is then a dense minimum over four shifted grids; per nearest centre the same again
-    decides whether a nearest landing ties the winning depth.
+    anchors is then a dense minimum over four shifted grids, and the pixels whose nearest centre
+    holds their own depth take it over (the first of them in raster order).
     """
     h, w = depth.shape
     src, fx, fy, fz = _landings(cam, at, depth)
@@ -174,11 +174,15 @@ def splat(
     win_s = np.full((h, w), _NONE, np.int64)
     for win in windows:
         np.minimum(win_s, np.where(a_z2[win] == win_z, a_s2[win], _NONE), out=win_s)
+    # a pixel landing on its nearest centre at the winning depth beats the 2 × 2 landings there
     inside = (near_x >= 0) & (near_x < w) & (near_y >= 0) & (near_y < h)
-    n_z, n_s = _nearest_first(near_y[inside] * w + near_x[inside], fz[inside], src[inside], h * w)
+    near = near_y[inside] * w + near_x[inside]
     flat_z, flat_s = win_z.ravel(), win_s.ravel()
-    nearest = (n_z == flat_z) & (n_s != _NONE)
-    flat_s[nearest] = n_s[nearest]
+    ties = fz[inside] == flat_z[near]
+    first = np.full(h * w, _NONE, np.int64)
+    np.minimum.at(first, near[ties], src[inside][ties])
+    nearest = first != _NONE
+    flat_s[nearest] = first[nearest]
     targets = np.flatnonzero(covered)
     sources = flat_s[targets]
     new_depth = np.ones(h * w, np.float32)

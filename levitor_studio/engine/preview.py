@@ -26,7 +26,7 @@ from .budget import check_budget
 from .camera import PinholeCamera
 from .camera_move import CameraPose, splat
 from .overlay import draw_points
-from .render import Placement, placement
+from .render import MaskRenderer, Placement, placement
 
 #: pixels around a mask that are inpainted too (segmenters often miss an object's last pixel)
 INPAINT_MARGIN = 2
@@ -83,6 +83,8 @@ class PreviewRenderer:
         )
         self.layers = [_Layer(self.source_f, m) for m in masks]
         self._placements: dict[int, tuple[object, Placement]] = {}
+        #: the mask renderer of the camera path, with what it was built from
+        self._masks: tuple[object, object, MaskRenderer] | None = None
 
     def placements(self, scene: Scene) -> list[Placement]:
         """Placements of the kept objects, recomputed only for objects whose keys changed."""
@@ -108,17 +110,26 @@ class PreviewRenderer:
         at = CameraPose.of_row(scene.camera_path()[t])
         if at.still:
             return out
-        from .render import MaskRenderer
-
-        labels = np.empty(out.shape[:2], np.int32)
-        depth = np.empty(out.shape[:2], np.float32)
-        MaskRenderer(scene).frame_into(t, labels, depth, camera=False)
+        depth = self._objects_depth(scene, t)
         # a vacated footprint is "far" for the signal, but its inpainted colour lies on the
         # surface around it: move it with the scene's own depth there
         depth = np.where(depth >= 1.0, scene.depth_map(), depth).astype(np.float32)
         _, (moved,), covered = splat(PinholeCamera.of_scene(scene), at, depth, [out], [0])
         hole = (~covered).astype(np.uint8)
         return np.asarray(cv2.inpaint(np.ascontiguousarray(moved), hole, 3, cv2.INPAINT_TELEA))
+
+    def _objects_depth(self, scene: Scene, t: int) -> NDArray[np.float32]:
+        """Frame ``t``'s pseudo-depth before the camera (objects placed, occlusion resolved),
+        from a mask renderer kept while the objects' keys, parents and segments stay the same."""
+        key = (scene.frames, tuple((o.uid, tuple(o.keyframes), o.parent) for o in scene.objects))
+        held = self._masks
+        if held is None or held[0] != key or held[1] is not scene.segments:
+            held = (key, scene.segments, MaskRenderer(scene))
+            self._masks = held
+        labels = np.empty(self.source.shape[:2], np.int32)
+        depth = np.empty(self.source.shape[:2], np.float32)
+        held[2].frame_into(t, labels, depth, camera=False)
+        return depth
 
     def _objects_frame(
         self, scene: Scene, t: int, places: list[Placement] | None = None

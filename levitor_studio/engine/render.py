@@ -283,6 +283,14 @@ class MaskRenderer:
             np.copyto(labels, new_labels)
             np.copyto(depth, new_depth)
 
+    def holds(self, t: int) -> bool:
+        """True when frame ``t`` renders exactly as frame ``t − 1``: the camera and every object
+        (and its parents) are where they were."""
+        if not np.array_equal(self.camera_path[t], self.camera_path[t - 1]):
+            return False
+        paths = (p for place in self.placements for p in (place.path, *place.parents))
+        return all(np.array_equal(p[t], p[t - 1]) for p in paths)
+
     def _objects_into(self, t: int, labels: NDArray[np.int32], depth: NDArray[np.float32]) -> None:
         np.copyto(labels, self.labels)
         np.copyto(depth, self.depth)
@@ -325,5 +333,8 @@ def render_masks(scene: Scene) -> tuple[NDArray[np.int32], NDArray[np.float32]]:
     labels = np.empty((scene.frames, scene.height, scene.width), dtype=np.int32)
     depth = np.empty((scene.frames, scene.height, scene.width), dtype=np.float32)
     for t in range(scene.frames):
-        renderer.frame_into(t, labels[t], depth[t])
+        if t and renderer.holds(t):
+            labels[t], depth[t] = labels[t - 1], depth[t - 1]
+        else:
+            renderer.frame_into(t, labels[t], depth[t])
     return labels, depth

@@ -24,6 +24,7 @@ from levitor_studio.engine.camera_move import CameraPose, splat
 from levitor_studio.engine.preview import PreviewRenderer, render_frame
 from levitor_studio.engine.render import MaskRenderer, render_masks
 from levitor_studio.model.camera_track import CameraKey
+from levitor_studio.model.errors import InputError
 from levitor_studio.model.scene import Scene, SceneObject
 
 
@@ -209,9 +210,9 @@ def test_the_scenes_decide_centres_every_way_and_land_across_every_edge() -> Non
     assert not any(e.any() for e in edges) and zoomed_out[h // 2, w // 2]
 
 
-def _camera_scene(frames: int = 7) -> Scene:
+def _camera_scene(frames: int = 9) -> Scene:
     """A scene with moving objects crossing behind each other and a still occluder, at equal
-    depths where they meet (ties), a camera move over the clip."""
+    depths where they meet (ties), a camera move over frames 0-6, then everything holds."""
     h, w = 48, 64
     depth = _depths(h, w)["ground and sky"]
     segments = (np.mgrid[0:h, 0:w][0] * 3 // h) * 4 + (np.mgrid[0:h, 0:w][1] * 4 // w) + 1
@@ -240,12 +241,22 @@ def _camera_scene(frames: int = 7) -> Scene:
 
 
 def test_label_maps_with_a_camera_move_equal_the_first_implementation(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    scene = _camera_scene()
-    labels, depth = render_masks(scene)
+    from dataclasses import replace
+
+    plain = _camera_scene()
+    # the box follows the ball, which keeps moving after the camera and the box's keys hold
+    riding = _camera_scene()
+    ball = riding.objects[0]
+    riding.objects[0] = replace(ball, keyframes=keys((0, 14, 30, 0.5), (8, 40, 20, 0.5)))
+    riding.objects[1] = replace(riding.objects[1], parent=ball.uid)
+    got = [render_masks(scene) for scene in (plain, riding)]
     monkeypatch.setattr(render_mod, "splat", reference_splat)
-    want_labels, want_depth = render_masks(scene)
-    assert np.array_equal(labels, want_labels) and np.array_equal(depth, want_depth)
-    assert not np.array_equal(labels[0], labels[-1])  # the camera did move things
+    monkeypatch.setattr(render_mod.MaskRenderer, "holds", lambda self, t: False)
+    for scene, (labels, depth) in zip((plain, riding), got, strict=True):
+        want_labels, want_depth = render_masks(scene)
+        assert np.array_equal(labels, want_labels) and np.array_equal(depth, want_depth)
+        assert not np.array_equal(labels[0], labels[-1])  # the camera did move things
+    assert not np.array_equal(got[1][0][7], got[1][0][8])  # the rider moved in the held shot
 
 
 def test_preview_frames_with_a_camera_move_equal_the_first_implementation() -> None:
@@ -272,3 +283,25 @@ def test_the_bundled_example_with_a_push_in_equals_the_first_implementation() ->
         rgb = np.ascontiguousarray(scene.image[..., :3])
         got = splat(cam, at, depth, [labels[0], rgb], [0, 0])
         _assert_same(got, reference_splat(cam, at, depth, [labels[0], rgb], [0, 0]))
+
+
+def test_a_held_preview_renderer_follows_key_parent_and_segment_edits() -> None:
+    """The preview keeps its mask renderer between frames; an edit must still show at once."""
+    from dataclasses import replace
+
+    from levitor_studio.model.keyframes import Keyframe
+
+    scene = _camera_scene()
+    renderer = PreviewRenderer(scene)
+    assert np.array_equal(renderer.frame(scene, 4), reference_preview_frame(scene, 4))
+    ball = scene.objects[0]
+    # the ball now passes in front of the box: a different depth and occlusion at frame 4
+    scene.objects[0] = replace(ball, keyframes=[*ball.keyframes, Keyframe(4, 33, 29, 0.3)])
+    edited = renderer.frame(scene, 4)
+    assert np.array_equal(edited, reference_preview_frame(scene, 4))
+    scene.objects[1] = replace(scene.objects[1], parent=ball.uid)
+    assert np.array_equal(renderer.frame(scene, 4), reference_preview_frame(scene, 4))
+    assert not np.array_equal(renderer.frame(scene, 4), edited)
+    scene.segments = np.zeros((3, 3), np.int32)  # a wrong size is refused, not served stale
+    with pytest.raises(InputError, match="segment map is 3×3"):
+        renderer.frame(scene, 4)
