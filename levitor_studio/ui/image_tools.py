@@ -25,8 +25,8 @@ from ..model.errors import InputError
 from ..model.keyframes import Easing, Keyframe
 from ..model.ordering import Thing, order, segment_at
 from .arrange import depth_changed_key
-from .motion_fields import wheel_kind, wheel_turn
-from .overlays import CameraView, depth_readout, paint_disc, to_frame0
+from .motion_fields import key_readout, wheel_kind, wheel_turn
+from .overlays import CameraView, paint_disc, to_frame0
 
 if TYPE_CHECKING:
     from .image_view import ImageView
@@ -481,6 +481,6 @@ class ToolController:
         key = obj.key_at(frame)
         if key is None:
             return
-        text, warn = depth_readout(scene, obj, key.z)
+        text, warn = key_readout(scene, obj, key)
         at = self.view.key_position(uid, frame) or (key.x, key.y)
         self.view.show_depth_readout(text, warn, *at)

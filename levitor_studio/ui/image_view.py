@@ -26,7 +26,8 @@ from .arrange import no_depth_warning
 from .document import Document
 from .horizon import HorizonLine
 from .image_tools import PassiveScatter, Tool, ToolController, ToolViewBox, segment_hint
-from .overlays import CameraView, depth_readout, mask_path, placement
+from .motion_fields import key_readout
+from .overlays import CameraView, mask_path, placement
 from .view_zoom import ViewZoom
 from .widgets import Binding
 
@@ -422,6 +423,6 @@ class ImageView(QWidget):
         if key is None or obj is None or not self.doc.is_visible(obj.uid):
             self.hide_depth_readout()
             return
-        text, warn = depth_readout(self.doc.scene, obj, key.z)
+        text, warn = key_readout(self.doc.scene, obj, key)
         at = self.key_position(obj.uid, key.frame) or (key.x, key.y)
         self.show_depth_readout(text, warn, *at)

@@ -24,6 +24,7 @@ from ..model.keyframes import Keyframe
 from ..model.scene import Scene, SceneObject
 from .document import Document
 from .fields import CheckedSpinBox, field
+from .overlays import depth_readout
 
 ANGLE_TIP = (
     "Degrees counter-clockwise on screen, about the key (Shift+wheel on the key: 5° a notch)"
@@ -45,6 +46,17 @@ def space_note(scene: Scene, obj: SceneObject) -> str:
         f"Follows {name}: x, y, angle and stretch are stored in {name}'s frame-0 space and shown "
         f"as stored; the image shows them moved with {name}"
     )
+
+
+def key_readout(scene: Scene, obj: SceneObject, key: Keyframe) -> tuple[str, bool]:
+    """The key's read-out: its depth (:func:`.overlays.depth_readout`), then its angle and
+    stretch where they are not the neutral 0° and 1 × 1."""
+    text, warn = depth_readout(scene, obj, key.z)
+    if key.angle != 0.0:
+        text += f" · angle {key.angle:g}°"
+    if tuple(key.stretch) != (1.0, 1.0):
+        text += f" · stretch {key.stretch[0]:g} × {key.stretch[1]:g}"
+    return text, warn
 
 
 def push_reason(doc: Document, command: Command | None, merge: str | None = None) -> str | None:
@@ -121,8 +133,8 @@ class TurnFields:
         """Show ``key`` of ``obj`` (None: no key; the fields' reasons go with it)."""
         if key is None or obj is None:
             self._end_step()
-            for box in (self.angle, self.sx, self.sy):
-                box.error.hide()
+            for box, neutral in ((self.angle, 0.0), (self.sx, 1.0), (self.sy, 1.0)):
+                box.show_value(neutral)
             note = ""
         else:
             self.angle.show_value(key.angle)

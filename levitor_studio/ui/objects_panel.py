@@ -141,6 +141,8 @@ class ObjectsPanel(QWidget):
                 )
                 item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
                 self.table.setItem(row, col, item)
+        # the Parent column only takes room from the names once something follows something
+        self.table.setColumnHidden(4, all(o.parent is None for o in objects))
         self._syncing = False
         self._select_row()
 

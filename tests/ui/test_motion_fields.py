@@ -130,6 +130,8 @@ def test_fields_are_disabled_with_a_reason_without_a_key(qtbot, window, spoon_ke
     assert insp.k_angle.isEnabledTo(insp) and insp.k_sy.isEnabledTo(insp)
     doc.select_key(None)
     assert not insp.k_angle.isEnabledTo(insp) and not insp.k_sx.isEnabledTo(insp)
+    # no key: the neutral values, not a stretch of 0
+    assert (insp.k_angle.text(), insp.k_sx.text(), insp.k_sy.text()) == ("0.0", "1.00", "1.00")
     assert insp.k_readout.text() == "Select a keyframe on the image or the timeline"
 
 
@@ -139,17 +141,19 @@ def test_choosing_a_parent_is_one_undo_step_and_shows_in_the_objects_panel(qtbot
     doc.select(spoon.uid)
     insp = window.inspector_dock.widget()
     combo = insp.o_parent
+    assert insp.k_sx.text() == "1.00"  # no key was selected yet: neutral, not a stretch of 0
     assert [combo.itemText(i) for i in range(combo.count())] == ["None", "cup"]
     count = doc.undo_stack.count()
     _choose(combo, "cup")
     assert spoon.parent == cup.uid and cup.parent is None
     assert doc.undo_stack.count() == count + 1 and doc.undo_stack.undoText() == "Set parent"
     table = window.objects_dock.widget().table
-    assert table.horizontalHeaderItem(4).text() == "Parent"
+    assert table.horizontalHeaderItem(4).text() == "Parent" and not table.isColumnHidden(4)
     assert [table.item(r, 4).text() for r in range(2)] == ["", "cup"]
     _undo(window)
     assert spoon.parent is None and combo.currentText() == "None"
     assert [table.item(r, 4).text() for r in range(2)] == ["", ""]
+    assert table.isColumnHidden(4)  # nothing follows anything: the names keep the room
 
 
 def test_a_cycle_is_refused_with_the_commands_message_under_the_field(
@@ -212,6 +216,9 @@ def test_shift_wheel_on_a_key_turns_it_five_degrees_a_notch(qtbot, window, spoon
         "spoon, frame 6: angle 15° (Shift+wheel turns 5° a notch)"
     )
     assert insp.k_angle.value() == 15.0
+    # the key's read-out (floating label and status bar) keeps saying it after the gesture
+    assert window.readout_label.text().endswith(" · angle 15°")
+    assert window.view.depth_label.textItem.toPlainText().endswith(" · angle 15°")
     wheel(window.view, before.x, before.y, -1, SHIFT)
     assert spoon.key_at(6).angle == 10.0 and doc.undo_stack.count() == count + 1
     _undo(window)
@@ -228,6 +235,7 @@ def test_alt_wheel_stretches_x_and_alt_shift_wheel_stretches_y(qtbot, window, sp
     )
     wheel(window.view, before.x, before.y, -3, ALT | SHIFT)
     assert spoon.key_at(6) == before.moved(stretch=(1.1, 0.85))
+    assert window.readout_label.text().endswith(" · stretch 1.1 × 0.85")
     assert doc.undo_stack.count() == count + 2  # one step per gesture
     _undo(window)
     assert spoon.key_at(6) == before.moved(stretch=(1.1, 1.0))
