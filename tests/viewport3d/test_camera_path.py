@@ -103,4 +103,10 @@ def test_the_viewport_draws_the_camera_path_and_follows_edits_and_the_playhead(q
     np.testing.assert_allclose(
         _points(pipe.camera_path), C.display_centres(disp, near, np.array(expected)), atol=1e-12
     )
+    # through the image camera the frustums around its eye would only cross the picture
+    view.render_now()
+    assert [a.GetVisibility() for a in pipe.camera_actors] == [False, False, False]
+    view.set_preset("top")
+    view.render_now()
+    assert [a.GetVisibility() for a in pipe.camera_actors] == [True, True, True]
     doc.close()

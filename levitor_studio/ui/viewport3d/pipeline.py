@@ -48,8 +48,9 @@ PATH_WIDTH, SELECTED_PATH_WIDTH = 2.0, 5.0
 #: the camera track: path and key frustums, and the playhead's frustum (colour, width)
 CAMERA_RGB, CAMERA_NOW_RGB = (0.35, 0.85, 1.0), (1.0, 0.45, 0.2)
 #: camera frustums' depth, as a share of the median scene depth (real photographs put most
-#: of the scene at a few hundredths of the far plane: a share of that would dwarf it)
-CAMERA_SIZE = 0.25
+#: of the scene at a few hundredths of the far plane: a share of that would dwarf it, and a
+#: larger share hides an orbit's path about a subject nearer than the median)
+CAMERA_SIZE = 0.1
 
 
 @dataclass
@@ -136,9 +137,13 @@ class ViewportPipeline:
             self.renderer.AddActor(actor)
         self.renderer.AddActor(A.line_actor(self.frustum, (0.95, 0.85, 0.3), 1.5))
         self.renderer.AddActor(A.line_actor(self.grid, (0.35, 0.37, 0.4)))
-        self.renderer.AddActor(A.line_actor(self.camera_path, CAMERA_RGB, 2.0))
-        self.renderer.AddActor(A.line_actor(self.camera_keys, CAMERA_RGB, 1.0))
-        self.renderer.AddActor(A.line_actor(self.camera_now, CAMERA_NOW_RGB, 3.0))
+        self.camera_actors = [
+            A.line_actor(self.camera_path, CAMERA_RGB, 2.0),
+            A.line_actor(self.camera_keys, CAMERA_RGB, 1.0),
+            A.line_actor(self.camera_now, CAMERA_NOW_RGB, 3.0),
+        ]
+        for actor in self.camera_actors:
+            self.renderer.AddActor(actor)
 
     def camera_model(self) -> PinholeCamera:
         return PinholeCamera.of_scene(self.scene)
@@ -284,8 +289,12 @@ class ViewportPipeline:
         return self.handles.world
 
     def _before_render(self, *_: object) -> None:
-        if in_image_pose(self):
+        image = in_image_pose(self)
+        if image:
             fit_image_camera(self)
+        # seen from the photograph's eye the camera frustums around it only cross the picture
+        for actor in self.camera_actors:
+            actor.SetVisibility(not image)
         self._resize_points()
         self.handles.resize()
         self._turn_axes()
