@@ -305,3 +305,23 @@ def test_a_held_preview_renderer_follows_key_parent_and_segment_edits() -> None:
     scene.segments = np.zeros((3, 3), np.int32)  # a wrong size is refused, not served stale
     with pytest.raises(InputError, match="segment map is 3×3"):
         renderer.frame(scene, 4)
+
+
+def test_splats_on_several_threads_keep_their_own_buffers() -> None:
+    """The splat reuses per-thread buffers: the preview's worker and a render on another thread
+    (at another size) must not see each other's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = []
+    for h, w in [(48, 64), (37, 53)]:
+        cam = PinholeCamera(w, h, 50.0)
+        for move in ("everything", "roll", "dolly out"):
+            for depth in _depths(h, w).values():
+                jobs.append((cam, CameraPose.of_row(MOVES[move]), depth))
+    rng = np.random.default_rng(3)
+    layers = {d.shape: rng.integers(0, 99, d.shape).astype(np.int32) for _, _, d in jobs}
+    want = [reference_splat(c, a, d, [layers[d.shape]], [0]) for c, a, d in jobs]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        got = list(pool.map(lambda job: splat(*job[:3], [layers[job[2].shape]], [0]), jobs * 3))
+    for i, result in enumerate(got):
+        _assert_same(result, want[i % len(jobs)])
