@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from graph_helpers import LEFT, NONE, drag, make_editor, widget_pos
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from scenes import make_scene
 
@@ -13,33 +14,17 @@ from levitor_studio.model.commands import SetKeyframe
 from levitor_studio.model.keyframes import Easing, Keyframe, interpolate_motion
 
 pytestmark = pytest.mark.gui
-LEFT, NONE = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
 
 
 @pytest.fixture
 def editor(qtbot):
     from levitor_studio.ui.document import Document
-    from levitor_studio.ui.graph_editor import GraphEditor
 
     doc = Document(make_scene())
     doc.push(SetKeyframe(1, Keyframe(8, 30.0, 12.0, 1.0, Easing.LINEAR, angle=45.0)))  # z = 2·z0
     doc.undo_stack.clear()
     doc.select(1)
-    ed = GraphEditor(doc)
-    qtbot.addWidget(ed)
-    ed.resize(800, 400)
-    ed.show()
-    qtbot.waitExposed(ed)
-    ed.frame_all()
-    return ed
-
-
-def _widget_pos(ed, frame: float, value: float) -> QPoint:
-    return ed.plot.mapFromScene(ed.vb.mapViewToScene(QPointF(frame, value)))
-
-
-def _view_at(ed, pos: QPoint) -> QPointF:
-    return ed.vb.mapSceneToView(ed.plot.mapToScene(pos))
+    return make_editor(qtbot, doc)
 
 
 @pytest.mark.parametrize("index", [0, 1, 2, 3])
@@ -61,17 +46,13 @@ def test_depth_reads_in_artist_units(editor):
 
 
 def test_dragging_a_handle_moves_the_key_as_one_undo_step(editor):
-    doc, vp = editor.doc, editor.plot.viewport()
+    doc = editor.doc
     before = doc.scene.object(1).key_at(8)
-    start = _widget_pos(editor, 8, 30.0)
+    start = widget_pos(editor, 8, 30.0)
     end = start + QPoint(0, -40)
-    end.setX(_widget_pos(editor, 11, 30.0).x())
-    QTest.mousePress(vp, LEFT, NONE, start)
-    for i in range(1, 6):
-        QTest.mouseMove(vp, start + (end - start) * (i / 5))
-    QTest.mouseRelease(vp, LEFT, NONE, end)
+    end.setX(widget_pos(editor, 11, 30.0).x())
+    dy = drag(editor, start, end)
     moved = doc.scene.object(1).keyframes
-    dy = _view_at(editor, end).y() - _view_at(editor, start).y()
     assert [k.frame for k in moved] == [0, 11, 15]
     key = doc.scene.object(1).key_at(11)
     assert key.x == pytest.approx(30.0 + dy, abs=1e-9) and dy > 2
@@ -83,14 +64,9 @@ def test_dragging_a_handle_moves_the_key_as_one_undo_step(editor):
 
 def test_dragging_depth_writes_pseudo_depth_through_the_rest(editor):
     editor.set_channel(2)
-    doc, vp = editor.doc, editor.plot.viewport()
-    start = _widget_pos(editor, 8, 2.0)
-    end = start + QPoint(0, 30)
-    QTest.mousePress(vp, LEFT, NONE, start)
-    QTest.mouseMove(vp, start + QPoint(0, 15))
-    QTest.mouseMove(vp, end)
-    QTest.mouseRelease(vp, LEFT, NONE, end)
-    dv = _view_at(editor, end).y() - _view_at(editor, start).y()
+    doc = editor.doc
+    start = widget_pos(editor, 8, 2.0)
+    dv = drag(editor, start, start + QPoint(0, 30), steps=2)
     assert doc.scene.object(1).key_at(8).z == pytest.approx((2.0 + dv) * 0.5, abs=1e-12)
     assert dv < 0 and doc.undo_stack.count() == 1
 
@@ -98,13 +74,8 @@ def test_dragging_depth_writes_pseudo_depth_through_the_rest(editor):
 def test_angle_channel_drags_the_keys_angle(editor):
     editor.set_channel(3)
     assert list(editor.handles.getData()[1]) == [0.0, 45.0, 0.0]
-    vp, start = editor.plot.viewport(), _widget_pos(editor, 8, 45.0)
-    end = start + QPoint(0, -30)
-    QTest.mousePress(vp, LEFT, NONE, start)
-    QTest.mouseMove(vp, start + QPoint(0, -15))
-    QTest.mouseMove(vp, end)
-    QTest.mouseRelease(vp, LEFT, NONE, end)
-    da = _view_at(editor, end).y() - _view_at(editor, start).y()
+    start = widget_pos(editor, 8, 45.0)
+    da = drag(editor, start, start + QPoint(0, -30), steps=2)
     key = editor.doc.scene.object(1).key_at(8)
     assert key.angle == pytest.approx(45.0 + da, abs=1e-9) and da > 1 and key.x == 30.0
 
@@ -171,16 +142,13 @@ def test_window_graph_dock_follows_the_open_document(window):
 def test_locked_object_refuses_the_drag_once(editor):
     from levitor_studio.model.commands import SetObjectProperties
 
-    doc, vp = editor.doc, editor.plot.viewport()
+    doc = editor.doc
     doc.push(SetObjectProperties(1, locked=True))
     messages: list[str] = []
     doc.message.connect(messages.append)
     count, before = doc.undo_stack.count(), doc.scene.object(1).key_at(8)
-    start = _widget_pos(editor, 8, 30.0)
-    QTest.mousePress(vp, LEFT, NONE, start)
-    for i in range(1, 5):
-        QTest.mouseMove(vp, start + QPoint(20 * i, -10 * i))
-    QTest.mouseRelease(vp, LEFT, NONE, start + QPoint(80, -40))
+    start = widget_pos(editor, 8, 30.0)
+    drag(editor, start, start + QPoint(80, -40), steps=4)
     assert messages == ["a is locked; unlock it to change it"]
     assert doc.undo_stack.count() == count and doc.scene.object(1).key_at(8) == before
 
@@ -203,9 +171,9 @@ def test_f_in_the_window_frames_the_graph_not_the_image(window, qtbot):
 
 def test_click_selects_a_key_or_moves_the_playhead(editor):
     doc, vp = editor.doc, editor.plot.viewport()
-    QTest.mouseClick(vp, LEFT, NONE, _widget_pos(editor, 15, 40.0))
+    QTest.mouseClick(vp, LEFT, NONE, widget_pos(editor, 15, 40.0))
     assert doc.selected_key == (1, 15) and editor.ease.currentText() == "smooth"
-    QTest.mouseClick(vp, LEFT, NONE, _widget_pos(editor, 5, 40.0))
+    QTest.mouseClick(vp, LEFT, NONE, widget_pos(editor, 5, 40.0))
     assert doc.frame == 5 and editor.playhead.value() == 5 and doc.selected_key == (1, 15)
 
 
