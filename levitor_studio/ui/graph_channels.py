@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..model import camera_edits
 from ..model.camera_track import CAMERA_COLUMNS, CameraKey
 from ..model.camera_units import ARTIST_UNIT, CameraUnits
 from ..model.commands import Command, MoveKeyframe, SetCameraKeys, locked_refusal, set_easing
@@ -29,7 +30,7 @@ from .document import Document
 Key = Keyframe | CameraKey
 
 #: said when a drag starts on the camera's frame-0 key (scene-model.md § Camera)
-FRAME_ZERO = "frame 0 shows the photograph as taken: its camera key stays at zero"
+FRAME_ZERO = camera_edits.FRAME_ZERO.split(":")[0] + ": its key there does not move"
 
 
 def _same(value: float, _ref: Any) -> float:
@@ -178,16 +179,11 @@ class ObjectTrack(Track):
 class CameraTrack(Track):
     lowest = 1
 
-    def __init__(self, doc: Document) -> None:
-        super().__init__(doc)
-        self._selected: int | None = None
-
     def selected(self) -> int | None:
-        frame = self._selected
-        return frame if frame is not None and self.key_at(frame) is not None else None
+        return self.doc.selected_camera_key if self.doc.camera_selected else None
 
     def select(self, frame: int) -> None:
-        self._selected = frame
+        self.doc.select_camera(frame)
 
     def path(self) -> NDArray[np.float64] | None:
         return self.doc.scene.camera_path()
@@ -204,13 +200,9 @@ class CameraTrack(Track):
     def refusal(self, key: Key) -> str | None:
         return FRAME_ZERO if key.frame == 0 else None
 
-    def _with(self, frame: int, new: CameraKey) -> SetCameraKeys:
+    def move(self, frame: int, new: Any) -> Command:
+        """The key at ``frame`` replaced by ``new`` (retimed and/or changed) in one command."""
         return SetCameraKeys([*(k for k in self.doc.scene.camera if k.frame != frame), new])
 
-    def move(self, frame: int, new: Any) -> Command:
-        return self._with(frame, new)
-
     def ease(self, frame: int, ease: Easing) -> Command:
-        key = self.key_at(frame)
-        assert isinstance(key, CameraKey)
-        return self._with(frame, replace(key, ease=ease))
+        return camera_edits.set_ease(self.doc.scene, frame, ease)

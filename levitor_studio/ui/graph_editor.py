@@ -104,15 +104,28 @@ class GraphEditor(QWidget):
         for signal in (document.sceneChanged, document.keySelectionChanged):
             self._binding.connect(signal, lambda _what: self._changed(self.refresh))
         self._binding.connect(document.selectionChanged, self._selected)
+        self._binding.connect(document.cameraSelectionChanged, self._camera_selected)
         self._binding.connect(document.frameChanged, self.playhead.setValue)
         self.show_all()
 
     def _selected(self, uid: int | None) -> None:
         if uid is not None and self.channel.camera:  # an object picked: its channels
-            self.channel = CHANNELS[self._last[False]]
-            self._changed(lambda: self.set_channel(self._last[False]))
+            self._show_source(False)
+        else:  # the camera's curves do not depend on the object selection
+            self._changed(self.refresh if self.channel.camera else self.show_all)
+
+    def _camera_selected(self, on: bool, _frame: int | None) -> None:
+        if on and not self.channel.camera:  # the camera picked (its row, a key): its channels
+            self._show_source(True)
         else:
-            self._changed(self.show_all)
+            self._changed(self.refresh)
+
+    def _show_source(self, camera: bool) -> None:
+        self.channel = CHANNELS[self._last[camera]]  # shown now, or once the tab is raised
+        self._changed(lambda: self.set_channel(self.index()))
+
+    def index(self) -> int:
+        return CHANNELS.index(self.channel)
 
     @property
     def track(self) -> Track:
@@ -127,7 +140,7 @@ class GraphEditor(QWidget):
         super().showEvent(ev)
         if self._stale:
             self._stale = False
-            self.show_all()
+            self.set_channel(self.index())
 
     def plot_shortfall(self) -> int:
         """How many pixels the curve area lacks of :data:`GRAPH_PLOT_MIN` (0 when tall enough)."""
@@ -224,14 +237,10 @@ class GraphEditor(QWidget):
             near.append((float(np.hypot(p.x(), p.y())), k.frame, k))
         return min((n for n in near if n[0] <= HIT_PX), default=(0, 0, None))[2]
 
-    def _select(self, frame: int) -> None:
-        self.track.select(frame)
-        self.refresh()  # the camera's selection is the editor's own: no signal redraws it
-
     def click_at(self, scene_pos: QPointF) -> None:
         key = self.key_near(scene_pos)
         if key is not None:
-            self._select(key.frame)
+            self.track.select(key.frame)
         else:
             frame = round(self.vb.mapSceneToView(scene_pos).x())
             self.doc.set_frame(min(max(frame, 0), self.doc.scene.frames - 1))
@@ -244,7 +253,7 @@ class GraphEditor(QWidget):
             if key is None:
                 self._drag = None
                 return False
-            self._select(key.frame)
+            track.select(key.frame)
             refusal = track.refusal(key)
             if refusal is not None:
                 self.doc.message.emit(refusal)  # said once; the drag then does nothing
@@ -270,7 +279,7 @@ class GraphEditor(QWidget):
         new = replace(self.channel.write(origin, value, d["ref"]), frame=frame)
         if track.key_at(d["now"]) != new and self.doc.push(track.move(d["now"], new), d["merge"]):
             d["now"] = frame
-            self._select(frame)
+            track.select(frame)
         return True
 
     def _set_ease(self, _index: int) -> None:

@@ -132,8 +132,6 @@ def test_dragging_a_camera_key_in_time_and_value_is_one_undo(editor):
 
 
 def test_a_camera_key_never_lands_on_frame_0_and_the_frame_0_key_stays(editor):
-    from levitor_studio.ui.graph_channels import FRAME_ZERO
-
     editor.set_channel(PAN)
     doc = editor.doc
     start = widget_pos(editor, 5, 10.0)
@@ -145,7 +143,11 @@ def test_a_camera_key_never_lands_on_frame_0_and_the_frame_0_key_stays(editor):
     count, before = doc.undo_stack.count(), list(doc.scene.camera)
     start = widget_pos(editor, 0, 0.0)
     drag(editor, start, start + QPoint(60, -40))
-    assert messages == [FRAME_ZERO] and doc.scene.camera == before
+    assert messages == [
+        "frame 0 shows the photograph as taken, so its camera stays at zero: "
+        "its key there does not move"
+    ]
+    assert doc.scene.camera == before
     assert doc.undo_stack.count() == count
 
 
@@ -154,6 +156,7 @@ def test_camera_easing_per_segment(editor):
     doc = editor.doc
     assert not editor.ease.isEnabled()
     click(editor, 5, 10.0)
+    assert doc.camera_selected and doc.selected_camera_key == 5 and doc.selected_uid is None
     assert editor.track.selected() == 5 and editor.ease.currentText() == "linear"
     editor.ease.setCurrentText("hold")
     editor.ease.activated.emit(editor.ease.currentIndex())
@@ -209,10 +212,26 @@ def test_camera_and_object_buttons_switch_the_channel_bar(editor):
     assert editor.channel.name == "dolly"
 
 
-def test_selecting_an_object_shows_its_channels(editor):
-    editor.set_camera(True)
-    editor.doc.select(2)
-    assert not editor.channel.camera and editor.channel.name == "x"
+def test_the_graph_follows_the_camera_and_object_selection(editor):
+    doc = editor.doc
+    editor.set_channel(3)
+    doc.select_camera(12)  # e.g. a click on the Camera row's diamond
+    assert editor.channel.name == "pan" and editor.ease.currentText() == "smooth"
+    brushes = [b.color().name() for b in editor.handles.data["brush"]]
+    assert brushes == ["#ffb300", "#ffffff"]  # key 12 drawn selected
+    doc.select(2)
+    assert not editor.channel.camera and editor.channel.name == "angle"
+    click(editor, 0, 0.0)  # a frame, not a key: the playhead moves, the channel stays
+    assert doc.frame == 0 and editor.channel.name == "angle"
+
+
+def test_a_hidden_graph_switches_source_once_shown(editor):
+    editor.hide()
+    editor.doc.select_camera(5)
+    editor.show()
+    shown = [b.text() for b in editor.channel_buttons.buttons() if not b.isHidden()]
+    assert editor.channel.name == "pan" and shown[0] == "pan"
+    assert list(editor.handles.getData()[0]) == [5, 12]
 
 
 def test_the_bar_fits_800_pixels_for_either_source(editor):
