@@ -202,7 +202,9 @@ class CameraTrack(Track):
 
     def move(self, frame: int, new: Any) -> Command:
         """The key at ``frame`` replaced by ``new`` (retimed and/or changed) in one command."""
-        return SetCameraKeys([*(k for k in self.doc.scene.camera if k.frame != frame), new])
+        cmd = SetCameraKeys([*(k for k in self.doc.scene.camera if k.frame != frame), new])
+        cmd.label = "Move camera key"
+        return cmd
 
     def ease(self, frame: int, ease: Easing) -> Command:
         return camera_edits.set_ease(self.doc.scene, frame, ease)

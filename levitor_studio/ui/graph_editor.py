@@ -82,7 +82,8 @@ class GraphEditor(QWidget):
         self.curve = pg.PlotDataItem(pen=pg.mkPen("#4fc3f7", width=2))
         self.handles = PassiveScatter(size=11, pen=pg.mkPen("w"), brush=pg.mkBrush("#ffb300"))
         self.playhead = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#e53935"))
-        for item in (self.curve, self.handles, self.playhead):
+        self.hint = pg.TextItem("Select an object to see its keys", "#9aa0a6", anchor=(0.5, 0.5))
+        for item in (self.curve, self.handles, self.playhead, self.hint):
             self.plot.addItem(item)
         self.plot.installEventFilter(self)
         layout = QVBoxLayout(self)
@@ -181,6 +182,8 @@ class GraphEditor(QWidget):
     def refresh(self) -> None:
         """Curve, handles (the selected key white), axis label, playhead and easing combo."""
         self.curve.setData(*self.samples())
+        self.hint.setVisible(self.track.path() is None)  # where frame_all centres an empty plot
+        self.hint.setPos((self.doc.scene.frames - 1) / 2, 0.5)
         keys, selected = self.key_points(), self.track.selected()
         brushes = [pg.mkBrush("#ffffff" if k.frame == selected else "#ffb300") for k, _v in keys]
         self.handles.setData([k.frame for k, _v in keys], [v for _k, v in keys], brush=brushes)

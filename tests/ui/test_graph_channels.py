@@ -126,7 +126,8 @@ def test_dragging_a_camera_key_in_time_and_value_is_one_undo(editor):
     assert dv > 0.1 and CAMERA_COLUMNS[1] == "tilt"
     moved = CameraKey(8, 10.0, -4.0 + dv, 2.0, 0.1, -0.05, 0.02, LIN)
     assert doc.scene.camera == [moved, CAM12]
-    assert doc.undo_stack.count() == 1 and editor.track.selected() == 8
+    assert doc.undo_stack.count() == 1 and doc.undo_stack.undoText() == "Move camera key"
+    assert editor.track.selected() == 8
     doc.undo_stack.undo()
     assert doc.scene.camera == [CAM5, CAM12]
 
@@ -190,10 +191,17 @@ def test_frame_selected_frames_the_key_on_every_channel(editor, index):
     assert x0 < frame < x1 and x1 - x0 < 15 and y0 < value < y1
 
 
-def test_nothing_selected_frames_the_clip(editor):
+def test_nothing_selected_frames_the_clip_and_says_what_to_do(editor):
+    assert not editor.hint.isVisible()
     editor.doc.select(None)
     (x0, x1), (y0, y1) = editor.vb.viewRange()
     assert x0 <= 0 and 15 <= x1 < 17 and (y0, y1) != (0, 0)
+    assert (
+        editor.hint.isVisible() and editor.hint.toPlainText() == "Select an object to see its keys"
+    )
+    assert x0 < editor.hint.pos().x() < x1 and y0 < editor.hint.pos().y() < y1
+    editor.set_camera(True)  # the camera needs no object
+    assert not editor.hint.isVisible()
 
 
 def test_camera_and_object_buttons_switch_the_channel_bar(editor):
