@@ -64,10 +64,13 @@ def _set(key: CameraKey, name: str, value: float) -> CameraKey:
     return CameraKey(key.frame, ease=key.ease, **values)
 
 
-def _with(scene: Scene, *keys: CameraKey, drop: tuple[int, ...] = ()) -> SetCameraKeys:
-    """The track with ``keys`` put in (replacing keys on their frames) and frames ``drop`` out."""
+def _with(scene: Scene, label: str, *keys: CameraKey, drop: tuple[int, ...] = ()) -> SetCameraKeys:
+    """The track with ``keys`` put in (replacing keys on their frames) and frames ``drop`` out,
+    as a command named ``label`` (what the undo history shows)."""
     gone = {k.frame for k in keys} | set(drop)
-    return SetCameraKeys([*(k for k in scene.camera if k.frame not in gone), *keys])
+    cmd = SetCameraKeys([*(k for k in scene.camera if k.frame not in gone), *keys])
+    cmd.label = label
+    return cmd
 
 
 def set_value(scene: Scene, frame: int, name: str, stored: float) -> SetCameraKeys:
@@ -75,25 +78,26 @@ def set_value(scene: Scene, frame: int, name: str, stored: float) -> SetCameraKe
     interpolated camera when there is none."""
     if frame == 0 and stored != 0:
         raise InputError(FRAME_ZERO)
-    return _with(scene, _set(interpolated_key(scene, frame), name, stored))
+    return _with(scene, f"Camera {name}", _set(interpolated_key(scene, frame), name, stored))
 
 
 def set_ease(scene: Scene, frame: int, ease: Easing) -> SetCameraKeys:
     """The easing of the segment leaving the key at ``frame`` (made there if missing)."""
-    return _with(scene, replace(interpolated_key(scene, frame), ease=Easing(ease)))
+    key = replace(interpolated_key(scene, frame), ease=Easing(ease))
+    return _with(scene, "Camera easing", key)
 
 
 def insert_key(scene: Scene, frame: int) -> SetCameraKeys:
     """A key at ``frame`` holding the camera as it is there (the move does not change)."""
     if key_at(scene, frame) is not None:
         raise InputError(f"frame {frame} already has a camera key")
-    return _with(scene, interpolated_key(scene, frame))
+    return _with(scene, "Add camera key", interpolated_key(scene, frame))
 
 
 def delete_key(scene: Scene, frame: int) -> SetCameraKeys:
     if key_at(scene, frame) is None:
         raise InputError(f"there is no camera key at frame {frame}")
-    return _with(scene, drop=(frame,))
+    return _with(scene, "Delete camera key", drop=(frame,))
 
 
 def move_key(scene: Scene, frame: int, to: int) -> SetCameraKeys:
@@ -105,7 +109,7 @@ def move_key(scene: Scene, frame: int, to: int) -> SetCameraKeys:
         raise InputError(f"frame {to} already has a camera key")
     if to == 0 and any(key.values()):
         raise InputError(FRAME_ZERO.replace("key the camera", "place this key"))
-    return _with(scene, replace(key, frame=int(to)), drop=(frame,))
+    return _with(scene, "Move camera key", replace(key, frame=int(to)), drop=(frame,))
 
 
 def clear(scene: Scene) -> SetCameraKeys:

@@ -14,8 +14,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFocusEvent
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFocusEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..model import camera_edits, limits
 from ..model.camera_track import CAMERA_COLUMNS
@@ -68,8 +75,11 @@ class CameraField(CheckedSpinBox):
         super().focusInEvent(ev)
 
 
-class CameraPanel(QWidget):
-    """Camera key fields at the playhead; :attr:`wanted` asks the window to show the panel."""
+class CameraPanel(QScrollArea):
+    """Camera key fields at the playhead; :attr:`wanted` asks the window to show the panel.
+
+    A scroll area, like the Inspector it is tabbed with: its fields must not set the height of
+    the right-hand docks (the Graph tab below needs room in a 720 px window)."""
 
     wanted = Signal()
 
@@ -93,14 +103,22 @@ class CameraPanel(QWidget):
         self.ease.setToolTip("Easing of the move leaving the key at the playhead")
         self.ease.textActivated.connect(self._edit_ease)
         form.addRow("Ease", self.ease)
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        layout = QVBoxLayout(body)
         layout.addWidget(self.where)
         layout.addLayout(form)
         layout.addWidget(self.subject)
         layout.addStretch(1)
+        self.setWidget(body)
+        self.setWidgetResizable(True)
         self._binding = Binding()
         self._bind(document)
-        self.sync()
+        self._stale = True
+
+    def showEvent(self, ev: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(ev)
+        if self._stale:
+            self.sync()
 
     def _bind(self, doc: Document) -> None:
         for sig in (doc.sceneChanged, doc.frameChanged):
@@ -118,7 +136,15 @@ class CameraPanel(QWidget):
             self.wanted.emit()
 
     def sync(self) -> None:
-        """Show the camera at the playhead (the key there, else the interpolated camera)."""
+        """Show the camera at the playhead (the key there, else the interpolated camera).
+
+        Only while shown: the subject's median depth costs a few ms, and a panel tabbed behind
+        the Inspector would pay it on every step of an image drag. It catches up when shown.
+        """
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         scene, frame = self.doc.scene, self.doc.frame
         self.units = CameraUnits.of_scene(scene)
         key = camera_edits.key_at(scene, frame)

@@ -17,8 +17,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar
 
 from .. import __version__
 from ..model.camera_edits import PRESETS
-from ..model.camera_units import show
-from . import camera_row
+from .camera_menu import camera_actions
 from .camera_orbit_dialog import orbit_about_selected
 from .image_tools import Tool
 from .timeline import delete_selection, insert_key
@@ -137,7 +136,7 @@ def make_actions(win: MainWindow) -> None:
     a["insert_key"] = act(win, "&Insert Keyframe", lambda: win.doc and insert_key(win.doc), "I")
     a["insert_key"].setShortcuts([QKeySequence("I"), QKeySequence(Qt.Key.Key_Insert)])
     a["depth"] = act(win, "Estimate &Depth", lambda: win.work.estimate_depth())
-    camera_actions(win)
+    camera_actions(win, act)
     a["bring_front"] = act(
         win,
         "Bring in &Front of…",
@@ -295,37 +294,6 @@ CAMERA_ITEMS: tuple[str | None, ...] = (
     None,
     "orbit_about_selected",
 )
-
-
-def camera_actions(win: MainWindow) -> None:
-    """The camera key commands and the one-click moves (each one undo step)."""
-    a, doc = win.actions_by_name, lambda: win.doc
-    a["camera_add_key"] = act(
-        win,
-        "&Add Camera Key",
-        lambda: doc() and (doc().select_camera(None), camera_row.insert(doc())),
-        tip="Key the camera at the playhead as it is there (then edit it in the Camera panel)",
-    )
-    a["camera_delete_key"] = act(
-        win,
-        "&Delete Camera Key",
-        lambda: doc() and camera_row.delete_current(doc()),
-        tip="Delete the selected camera key, or the one at the playhead",
-    )
-    a["camera_clear"] = act(
-        win,
-        "&Clear Camera Move",
-        lambda: doc() and camera_row.clear(doc()),
-        tip="Delete every camera key: the camera stands still",
-    )
-    for name, (text, column, amount) in PRESETS.items():
-        size = "a tenth of the width" if amount is None else show(column, abs(amount))
-        a[f"camera_{name}"] = act(
-            win,
-            text,
-            lambda _=False, n=name: doc() and camera_row.preset(doc(), n),
-            tip=f"{text} by {size} over the in/out range, easing in and out (one undo step)",
-        )
 
 
 def camera_menu(win: MainWindow) -> QMenu:

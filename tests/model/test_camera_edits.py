@@ -31,7 +31,9 @@ def _apply_and_undo(scene: Scene, cmd) -> list[CameraKey]:
 
 def test_setting_a_value_at_the_playhead_makes_the_key_from_the_interpolated_camera() -> None:
     scene = _scene([CameraKey(8, pan=8.0, dolly=0.2, ease=E.LINEAR)])
-    got = _apply_and_undo(scene, ce.set_value(scene, 4, "dolly", 0.05))
+    cmd = ce.set_value(scene, 4, "dolly", 0.05)
+    assert cmd.label == "Camera dolly"  # what the undo history says
+    got = _apply_and_undo(scene, cmd)
     # linear from frame 0 (zero, the segment easing of the first key) to 8: pan 4 at frame 4
     assert got == [
         CameraKey(4, pan=4.0, dolly=0.05, ease=E.LINEAR),
@@ -65,6 +67,10 @@ def test_insert_delete_move_and_clear() -> None:
     ]
     with pytest.raises(InputError, match="^frame 2 already has a camera key$"):
         ce.insert_key(scene, 2)
+    assert [ce.insert_key(scene, 3).label, ce.move_key(scene, 2, 5).label] == [
+        "Add camera key",
+        "Move camera key",
+    ]
     assert _apply_and_undo(scene, ce.move_key(scene, 2, 5)) == [
         CameraKey(5, dolly=0.05, ease=E.LINEAR),
         CameraKey(8, dolly=0.2, ease=E.LINEAR),

@@ -97,3 +97,13 @@ def test_out_of_range_and_frame_zero_are_refused_under_the_field(qtbot, panel) -
 def test_selecting_the_camera_row_asks_for_the_panel(qtbot, panel) -> None:
     with qtbot.waitSignal(panel.wanted, timeout=1000):
         panel.doc.select_camera(8)
+
+
+def test_a_hidden_panel_waits_until_shown(qtbot, panel) -> None:
+    doc = panel.doc
+    panel.hide()
+    doc.set_frame(8)
+    assert panel.fields["dolly"].value() == 0.0  # still frame 0's camera: no work while hidden
+    panel.show()
+    assert panel.fields["dolly"].value() == 30.0
+    assert panel.where.text() == "Camera key at frame 8"
