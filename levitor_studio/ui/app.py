@@ -145,7 +145,7 @@ def run(
     logs.setup()
     app = application()
     target = project or image or (str(example_project() or "") or None)
-    window, opened = _open(target, frame)
+    window, opened = _open(target, frame, wait=bool(screenshot))
     _log_uncaught(window)
     if screenshot:
         if not opened:
@@ -169,12 +169,27 @@ def open_window(target: str | None, frame: int | None = None) -> object:
     return window
 
 
-def _open(target: str | None, frame: int | None) -> tuple[object, bool]:
+def _open(target: str | None, frame: int | None, wait: bool = False) -> tuple[object, bool]:
+    """The window on ``target`` at ``frame``. A tracks file is imported in the background: the
+    frame is set on the imported document, and with ``wait`` (screenshot mode) the import is
+    waited for (``opened`` is False when it failed)."""
+    from PySide6.QtCore import QEventLoop
+
     from .main_window import MainWindow
 
     window = MainWindow()
     opened = target is None or window.open_path(target, ask=False)
-    if frame is not None:
+    importing = next((h for h in window.runner.active() if h.label == "import tracks"), None)
+    if importing is not None and frame is not None:  # after _finish_import swapped the document
+        importing.finished.connect(lambda _scene: window.doc.set_frame(frame))
+    if importing is not None and wait:
+        outcome: list[bool] = []
+        loop = QEventLoop()
+        importing.finished.connect(lambda _scene: outcome.append(True))
+        importing.ended.connect(loop.quit)
+        loop.exec()
+        opened = opened and bool(outcome)
+    elif importing is None and frame is not None:
         window.doc.set_frame(frame)
     return window, opened
 

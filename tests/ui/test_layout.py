@@ -64,3 +64,15 @@ def test_screenshot_mode_saves_the_window_at_its_documented_size(qtbot, window, 
     # the default dock sizes were applied: the image view is the widest panel
     assert window.view.width() > window.objects_dock.width()
     assert window.view.width() > window.inspector_dock.width()
+
+
+def test_a_tracks_file_is_imported_before_the_screenshot_and_its_frame_set(qtbot):
+    """`levitor-studio T.json --screenshot PNG --frame 15` saved an empty window: the tracks
+    file is imported in the background, and the picture was taken before it arrived (and the
+    frame was set on the document it replaced)."""
+    from levitor_studio.ui.app import _open
+
+    window, opened = _open(str(EXAMPLE / "coffee-camera.tracks.json"), 15, wait=True)
+    qtbot.addWidget(window, before_close_func=lambda w: w.doc.undo_stack.setClean())
+    assert opened and [o.name for o in window.doc.scene.objects] == ["cup", "spoon"]
+    assert window.doc.frame == 15 and len(window.doc.scene.camera) == 3
