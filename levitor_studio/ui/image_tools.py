@@ -19,6 +19,7 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem
 
+from ..engine.placement import object_pose
 from ..model.commands import MoveKeyframe, SetKeyframe, SetObjectMask, locked_refusal
 from ..model.depth_units import Z_MAX, Z_MIN
 from ..model.errors import InputError
@@ -26,7 +27,7 @@ from ..model.keyframes import Easing, Keyframe
 from ..model.ordering import Thing, order, segment_at
 from .arrange import depth_changed_key
 from .motion_fields import key_readout, wheel_kind, wheel_turn
-from .overlays import CameraView, paint_disc, to_frame0
+from .overlays import CameraView, key_from_view, key_to_view, paint_disc, pose_to_frame0
 
 if TYPE_CHECKING:
     from .image_view import ImageView
@@ -189,7 +190,7 @@ class ToolController:
             if not self.doc.is_visible(obj.uid):
                 continue
             for k in obj.keyframes:
-                kx, ky = view.to_view(k.x, k.y, k.z)
+                kx, ky = key_to_view(self.doc.scene, obj, k.frame, view)
                 d = float(np.hypot(kx - x, ky - y))
                 if d <= radius and (best is None or d < best[0]):
                     best = (d, (obj.uid, k.frame))
@@ -203,13 +204,13 @@ class ToolController:
         for obj in scene.objects:
             if not self.doc.is_visible(obj.uid):
                 continue
-            path = scene.motion(obj)
-            fx, fy = to_frame0(path, frame, x, y, view)
+            at = object_pose(scene, obj, frame)
+            fx, fy = pose_to_frame0(at, x, y, view)
             if not (np.isfinite(fx) and np.isfinite(fy)):
                 continue
             ix, iy = int(np.floor(fx)), int(np.floor(fy))
             if 0 <= iy < scene.height and 0 <= ix < scene.width and obj.mask[iy, ix]:
-                hits.append((path[frame, 2], obj.uid))
+                hits.append((at.depth, obj.uid))
         return min(hits)[1] if hits else None
 
     def _editable(self, uid: int) -> bool:
@@ -320,7 +321,7 @@ class ToolController:
             return True
         obj = doc.scene.object(uid)
         z = float(doc.scene.trajectory(obj)[doc.frame, 2])
-        x, y = (float(v) for v in self.view.camera_view().from_view(x, y, z))
+        x, y = key_from_view(doc.scene, obj, doc.frame, x, y, self.view.camera_view())
         if not (np.isfinite(x) and np.isfinite(y)):
             doc.message.emit("No key placed: that point is behind the camera at this frame")
             return True
@@ -375,7 +376,12 @@ class ToolController:
             if modifiers & Qt.KeyboardModifier.ShiftModifier:
                 return {"step": lambda a, b, x, y: self._depth_drag(hit, key.z, y - b, merge)}
             view = self.view.camera_view()
-            return {"step": lambda a, b, x, y: self._move_key(hit, key, x - a, y - b, merge, view)}
+            start = key_to_view(doc.scene, doc.scene.object(hit[0]), hit[1], view)
+            return {
+                "step": lambda a, b, x, y: self._move_key(
+                    hit, key, x - a, y - b, merge, view, start
+                )
+            }
         return None
 
     def _band_step(self, x0: float, y0: float, x: float, y: float) -> None:
@@ -404,13 +410,15 @@ class ToolController:
         dy: float,
         merge: str,
         view: CameraView | None = None,
+        start: tuple[float, float] | None = None,
     ) -> None:
-        """Move the key so that its handle, drawn through ``view``, moves by ``(dx, dy)``."""
+        """Move the key so that its handle, drawn at ``start`` through ``view`` (its parents
+        followed), moves by ``(dx, dy)``; without a view, by ``(dx, dy)`` in its own space."""
         uid, frame = hit
         x, y = key.x + dx, key.y + dy
-        if view is not None and view.at is not None:
-            hx, hy = view.to_view(key.x, key.y, key.z)
-            x, y = (float(v) for v in view.from_view(hx + dx, hy + dy, key.z))
+        if view is not None and start is not None:
+            obj = self.doc.scene.object(uid)
+            x, y = key_from_view(self.doc.scene, obj, frame, start[0] + dx, start[1] + dy, view)
             if not (np.isfinite(x) and np.isfinite(y)):
                 return  # the mouse points past the key's plane's horizon
         self.doc.push(MoveKeyframe(uid, frame, key.moved(x=x, y=y)), merge)
@@ -430,7 +438,8 @@ class ToolController:
         """Paint from the stroke's previous point to ``(x, y)``: fast moves leave no gaps."""
         scene = self.doc.scene
         obj = scene.object(uid)
-        fx, fy = to_frame0(scene.motion(obj), self.doc.frame, x, y, self.view.camera_view())
+        at = object_pose(scene, obj, self.doc.frame)
+        fx, fy = pose_to_frame0(at, x, y, self.view.camera_view())
         if not (np.isfinite(fx) and np.isfinite(fy)):
             return
         last = stroke["last"] or (fx, fy)

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QVBoxLayout, QWidget
 
+from ..engine.placement import Pose
 from ..model.events import DepthChanged, KeysChanged, SceneChange
 from ..tasks.runner import PreviewRefresher
 from .arrange import no_depth_warning
@@ -27,7 +28,7 @@ from .document import Document
 from .horizon import HorizonLine
 from .image_tools import PassiveScatter, Tool, ToolController, ToolViewBox, segment_hint
 from .motion_fields import key_readout
-from .overlays import CameraView, mask_path, placement
+from .overlays import CameraView, key_to_view, mask_path, object_poses, pose_transform
 from .view_zoom import ViewZoom
 from .widgets import Binding
 
@@ -45,6 +46,8 @@ class _ObjectOverlay:
         self.ticks = PassiveScatter(size=4, pxMode=True)
         self.keys = PassiveScatter(size=13, pxMode=True, symbol="o")
         self.labels: list[pg.TextItem] = []
+        #: per frame: the pose (parents followed) and the anchor's ``(x, y, depth)``
+        self.poses: list[Pose] = []
         self.path: NDArray[np.float64] | None = None
         self.mask: Any = None  # the mask array the outline was traced from
         self.look: Any = None  # what the path's drawing depends on besides the path
@@ -238,6 +241,10 @@ class ImageView(QWidget):
         only for a new mask, so a drag step stays cheap (``bench/bench_drag.py``).
         """
         scene, doc = self.doc.scene, self.doc
+        if moved is not None:  # a child follows its parent: its path moves with it
+            moved = moved | {
+                o.uid for o in scene.objects if any(a.uid in moved for a in scene.ancestors(o))
+            }
         uids = {o.uid for o in scene.objects}
         for uid in [u for u in self._overlays if u not in uids]:
             self._overlays.pop(uid).remove(self.vb)
@@ -263,7 +270,8 @@ class ImageView(QWidget):
             ov.tint.setVisible(self.show_masks and doc.is_visible(obj.uid))
             fresh = ov.path is None or moved is None or obj.uid in moved
             if fresh:
-                ov.path = scene.motion(obj)
+                ov.poses = object_poses(scene, obj)
+                ov.path = np.array([(*p.anchor, p.depth) for p in ov.poses], np.float64)
             sel_key = (
                 doc.selected_key if doc.selected_key and doc.selected_key[0] == obj.uid else None
             )
@@ -279,11 +287,11 @@ class ImageView(QWidget):
 
     def key_position(self, uid: int, frame: int) -> tuple[float, float] | None:
         """Where the handle of key ``(uid, frame)`` is drawn (None: no such key, or behind)."""
-        key = self.doc.scene.object(uid).key_at(frame)
-        if key is None:
+        obj = self.doc.scene.object(uid)
+        if obj.key_at(frame) is None:
             return None
-        x, y = self.camera_view().to_view(key.x, key.y, key.z)
-        return (float(x), float(y)) if np.isfinite(x) else None
+        x, y = key_to_view(self.doc.scene, obj, frame, self.camera_view())
+        return (x, y) if np.isfinite(x) else None
 
     def _draw_path(
         self, uid: int, ov: _ObjectOverlay, color: QColor, selected: bool, visible: bool
@@ -305,10 +313,13 @@ class ImageView(QWidget):
         front = np.isfinite(xs)
         ov.ticks.setData(xs[front], ys[front], brush=pg.mkBrush(color), pen=pg.mkPen(20, 20, 20))
         sel_key = self.doc.selected_key
-        keys = [k for k in obj.keyframes if np.isfinite(view.to_view(k.x, k.y, k.z)[0])]
+        # a key's handle is where the object's anchor is drawn on the key's frame (its parents
+        # followed), seen through the playhead's camera
+        at = {k.frame: (float(xs[k.frame]), float(ys[k.frame])) for k in obj.keyframes}
+        keys = [k for k in obj.keyframes if np.isfinite(at[k.frame][0])]
         spots = [
             {
-                "pos": tuple(float(v) for v in view.to_view(k.x, k.y, k.z)),
+                "pos": at[k.frame],
                 "brush": pg.mkBrush("w" if sel_key == (uid, k.frame) else color),
                 "pen": pg.mkPen(20, 20, 20, width=1.5),
                 "data": k.frame,
@@ -326,7 +337,7 @@ class ImageView(QWidget):
             ov.labels.append(label)
         for label, k in zip(ov.labels, keys, strict=True):
             label.setText(str(obj.keyframes.index(k) + 1))
-            label.setPos(*(float(v) for v in view.to_view(k.x, k.y, k.z)))
+            label.setPos(*at[k.frame])
         for item in (ov.line, ov.ticks, ov.keys, *ov.labels):
             item.setVisible(show)
         top = 10 if selected else 0
@@ -335,12 +346,11 @@ class ImageView(QWidget):
         ov.keys.setZValue(30 + top)
 
     def _card(self, ov: _ObjectOverlay, frame: int, view: CameraView) -> bool:
-        """Place the object's outline (``ov.path``) at ``frame`` through the camera ``view``;
+        """Place the object's outline (``ov.poses``) at ``frame`` through the camera ``view``;
         False when part of the card is behind the camera (it is then not drawn)."""
-        assert ov.path is not None
-        t = min(max(frame, 0), len(ov.path) - 1)
-        z = float(ov.path[t, 2])
-        affine = placement(ov.path, frame)
+        at = ov.poses[min(max(frame, 0), len(ov.poses) - 1)]
+        z = at.depth
+        affine = pose_transform(at)
         if view.at is None:
             ov.tint.setTransform(affine)
             return True
@@ -381,9 +391,9 @@ class ImageView(QWidget):
         self._place_points()
 
     def _ghost(self, ov: _ObjectOverlay, frame: int, view: CameraView) -> Any:
-        assert ov.path is not None
-        z = float(ov.path[min(max(frame, 0), len(ov.path) - 1), 2])
-        affine = placement(ov.path, frame)
+        at = ov.poses[min(max(frame, 0), len(ov.poses) - 1)]
+        z = at.depth
+        affine = pose_transform(at)
         return affine if view.at is None else affine * view.transform(z)
 
     def _place_points(self) -> None:

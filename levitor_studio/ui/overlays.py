@@ -26,7 +26,7 @@ from PySide6.QtGui import QPainterPath, QPolygonF, QTransform
 
 from ..engine.camera import PinholeCamera
 from ..engine.camera_move import CameraPose, reproject
-from ..engine.placement import pose
+from ..engine.placement import Pose, chain_pose, object_paths, object_pose, pose
 from ..model.depth_units import NO_DEPTH_FROM, artist_depth, in_no_depth_band, technical_depth
 from ..model.scene import Scene, SceneObject
 
@@ -51,11 +51,44 @@ def mask_path(mask: NDArray[np.bool_]) -> QPainterPath:
     return path
 
 
-def placement(path: NDArray[np.float64], frame: int) -> QTransform:
-    """Frame-0 pixels → pixels at ``frame`` (a frame past either end shows the nearest one)."""
-    m = pose(path, min(max(frame, 0), len(path) - 1)).matrix()
+def pose_transform(at: Pose) -> QTransform:
+    """The pose as a ``QTransform`` (frame-0 pixels → where they are drawn)."""
+    m = at.matrix()
     # QTransform(m11, m12, m21, m22, dx, dy) maps (x, y) to (m11 x + m21 y + dx, m12 x + m22 y + dy)
     return QTransform(m[0, 0], m[1, 0], m[0, 1], m[1, 1], m[0, 2], m[1, 2])
+
+
+def placement(path: NDArray[np.float64], frame: int) -> QTransform:
+    """Frame-0 pixels → pixels at ``frame`` (a frame past either end shows the nearest one)."""
+    return pose_transform(pose(path, min(max(frame, 0), len(path) - 1)))
+
+
+def object_poses(scene: Scene, obj: SceneObject) -> list[Pose]:
+    """The object's pose on every frame, its parents followed (what the render draws)."""
+    paths = object_paths(scene, obj)
+    return [chain_pose(paths, t) for t in range(scene.frames)]
+
+
+def key_to_view(
+    scene: Scene, obj: SceneObject, frame: int, view: CameraView
+) -> tuple[float, float]:
+    """Where the handle of ``obj``'s key at ``frame`` is drawn: the key (in its parent's frame-0
+    space) carried by its parents at that frame, then seen through ``view`` (nan: behind)."""
+    at = object_pose(scene, obj, frame)
+    x, y = view.to_view(at.anchor[0], at.anchor[1], at.depth)
+    return float(x), float(y)
+
+
+def key_from_view(
+    scene: Scene, obj: SceneObject, frame: int, x: float, y: float, view: CameraView
+) -> tuple[float, float]:
+    """Inverse of :func:`key_to_view` at the key's depth: the key ``(x, y)`` whose handle is
+    drawn at view position ``(x, y)`` (nan where that is behind the camera)."""
+    at = object_pose(scene, obj, frame)
+    wx, wy = view.from_view(x, y, at.depth)
+    for parent in reversed([pose(scene.motion(o), frame) for o in scene.ancestors(obj)]):
+        wx, wy = parent.invert(wx, wy)  # outermost parent first
+    return float(wx), float(wy)
 
 
 @dataclass(frozen=True)
@@ -151,7 +184,14 @@ def to_frame0(
 ) -> tuple[float, float]:
     """Inverse of :func:`placement` (then of ``view``'s camera, at the object's depth there):
     where a point seen at ``frame`` lies on the frame-0 mask."""
-    at = pose(path, min(max(frame, 0), len(path) - 1))
+    return pose_to_frame0(pose(path, min(max(frame, 0), len(path) - 1)), x, y, view)
+
+
+def pose_to_frame0(
+    at: Pose, x: float, y: float, view: CameraView | None = None
+) -> tuple[float, float]:
+    """Where a point drawn at ``(x, y)`` by pose ``at`` (seen through ``view``) lies on the
+    frame-0 mask."""
     if view is not None:
         vx, vy = view.from_view(x, y, at.depth)
         x, y = float(vx), float(vy)

@@ -132,3 +132,57 @@ def test_clicks_land_on_what_is_drawn_under_them(view) -> None:
     key = obj.key_at(FRAME)
     nx, ny = _seen(scene, key.x, key.y, key.z)
     assert (float(nx), float(ny)) == pytest.approx((60.0, 50.0), abs=1e-9)
+
+
+@pytest.fixture
+def rider_view(qtbot):
+    """Object b follows object a (a moves from (14.5, 14.5) at 0.5 to (40, 20) at 0.25, so it
+    doubles in size about its anchor); b has a key of its own at frame 8. Still camera."""
+    from levitor_studio.model.commands import SetKeyframe, SetParent
+    from levitor_studio.model.keyframes import Keyframe
+    from levitor_studio.ui.document import Document
+    from levitor_studio.ui.image_view import ImageView
+
+    doc = Document(make_scene(128, 96))
+    doc.push(SetParent(2, 1))
+    doc.push(SetKeyframe(2, Keyframe(8, 50.0, 35.0, 0.4, Easing.LINEAR)))
+    doc.undo_stack.clear()
+    v = ImageView(doc)
+    qtbot.addWidget(v)
+    v.resize(900, 700)
+    v.show()
+    qtbot.waitExposed(v)
+    doc.set_frame(FRAME)
+    return v
+
+
+def test_a_child_is_drawn_where_its_parent_takes_it(rider_view) -> None:
+    from levitor_studio.engine.placement import object_pose
+
+    scene = rider_view.doc.scene
+    rider = scene.object(2)
+    at = object_pose(scene, rider, FRAME)
+    tr = rider_view.overlay(2).tint.transform()
+    for x, y in ((30.0, 25.0), (44.0, 35.0)):
+        q = tr.map(QPointF(x, y))
+        ex, ey = at.apply(x, y)
+        assert (q.x(), q.y()) == pytest.approx((float(ex), float(ey)), abs=1e-9)
+    xs, _ = rider_view.overlay(2).line.getData()
+    anchors = [object_pose(scene, rider, t).anchor[0] for t in range(scene.frames)]
+    np.testing.assert_allclose(xs, anchors, atol=1e-9)
+    # the key's handle is where the parent takes the key at its frame
+    (handle,) = rider_view.overlay(2).keys.points()
+    kx, ky = object_pose(scene, rider, 8).anchor
+    assert (handle.pos().x(), handle.pos().y()) == pytest.approx((kx, ky), abs=1e-9)
+
+
+def test_dragging_a_childs_handle_puts_it_under_the_mouse(rider_view) -> None:
+    from levitor_studio.engine.placement import object_pose
+
+    scene = rider_view.doc.scene
+    hx, hy = object_pose(scene, scene.object(2), 8).anchor
+    tools = rider_view.tools
+    tools.drag_at("start", hx, hy, hx, hy, LEFT, NONE)
+    tools.drag_at("finish", hx, hy, hx + 10.0, hy - 6.0, LEFT, NONE)
+    nx, ny = object_pose(scene, scene.object(2), 8).anchor
+    assert (nx, ny) == pytest.approx((hx + 10.0, hy - 6.0), abs=1e-9)
