@@ -416,8 +416,8 @@ class ToolController:
         followed), moves by ``(dx, dy)``; without a view, by ``(dx, dy)`` in its own space."""
         uid, frame = hit
         x, y = key.x + dx, key.y + dy
-        if view is not None and start is not None:
-            obj = self.doc.scene.object(uid)
+        obj = next((o for o in self.doc.scene.objects if o.uid == uid), None)
+        if view is not None and start is not None and obj is not None:  # gone: the push says so
             x, y = key_from_view(self.doc.scene, obj, frame, start[0] + dx, start[1] + dy, view)
             if not (np.isfinite(x) and np.isfinite(y)):
                 return  # the mouse points past the key's plane's horizon

@@ -33,13 +33,14 @@ CAMERA = [
 ]
 
 
-@pytest.fixture
-def view(qtbot):
+def _shown(qtbot, *commands):
+    """An image view of the 128 × 96 test scene after ``commands``, at the playhead ``FRAME``."""
     from levitor_studio.ui.document import Document
     from levitor_studio.ui.image_view import ImageView
 
     doc = Document(make_scene(128, 96))
-    doc.push(SetCameraKeys(CAMERA))
+    for command in commands:
+        doc.push(command)
     doc.undo_stack.clear()
     v = ImageView(doc)
     qtbot.addWidget(v)
@@ -48,6 +49,11 @@ def view(qtbot):
     qtbot.waitExposed(v)
     doc.set_frame(FRAME)
     return v
+
+
+@pytest.fixture
+def view(qtbot):
+    return _shown(qtbot, SetCameraKeys(CAMERA))
 
 
 def _seen(scene, x, y, z, frame=FRAME):
@@ -140,20 +146,9 @@ def rider_view(qtbot):
     doubles in size about its anchor); b has a key of its own at frame 8. Still camera."""
     from levitor_studio.model.commands import SetKeyframe, SetParent
     from levitor_studio.model.keyframes import Keyframe
-    from levitor_studio.ui.document import Document
-    from levitor_studio.ui.image_view import ImageView
 
-    doc = Document(make_scene(128, 96))
-    doc.push(SetParent(2, 1))
-    doc.push(SetKeyframe(2, Keyframe(8, 50.0, 35.0, 0.4, Easing.LINEAR)))
-    doc.undo_stack.clear()
-    v = ImageView(doc)
-    qtbot.addWidget(v)
-    v.resize(900, 700)
-    v.show()
-    qtbot.waitExposed(v)
-    doc.set_frame(FRAME)
-    return v
+    key = Keyframe(8, 50.0, 35.0, 0.4, Easing.LINEAR)
+    return _shown(qtbot, SetParent(2, 1), SetKeyframe(2, key))
 
 
 def test_a_child_is_drawn_where_its_parent_takes_it(rider_view) -> None:
