@@ -127,6 +127,10 @@ class Track:
     def key_at(self, frame: int) -> Key | None:
         return next((k for k in self.keys() if k.frame == frame), None)
 
+    def selected_key(self) -> Key | None:
+        frame = self.selected()
+        return None if frame is None else self.key_at(frame)
+
     def free(self, frame: int, key: Key) -> bool:
         """Whether ``key`` may be retimed onto ``frame`` (never onto another key)."""
         return self.key_at(frame) is None
@@ -207,4 +211,6 @@ class CameraTrack(Track):
         return cmd
 
     def ease(self, frame: int, ease: Easing) -> Command:
-        return camera_edits.set_ease(self.doc.scene, frame, ease)
+        cmd = camera_edits.set_ease(self.doc.scene, frame, ease)
+        cmd.label = "Camera key easing"
+        return cmd

@@ -1,20 +1,19 @@
 """The graph editor dock: one channel of the selected object or of the camera over time.
 
-The curve is the interpolated path the engine reads (:meth:`~levitor_studio.model.scene.Scene.motion`
-for an object, :meth:`~levitor_studio.model.scene.Scene.camera_path` for the camera), one channel
-at a time so the value axis has one unit; the channels and their units are in
-:mod:`.graph_channels`. The bar switches between the object's channels and the camera's. A
-child's keys are shown as authored, in its parent's frame-0 space. Dragging a key handle moves it
-in whole frames and in value, each step one command pushed with one gesture key (one undo step);
-the combo sets the easing of the segment leaving the selected key; ``A`` frames all, ``F`` the
-selected key; a line follows the playhead. No data, no timers; document connections go through
-a :class:`~.widgets.Binding`, dropped on a swap.
+The curve is the interpolated path the engine reads (``Scene.motion`` for an object,
+``Scene.camera_path`` for the camera), one channel at a time so the value axis has one unit
+(:mod:`.graph_channels`); Object / Camera switches the channel bar and follows the selection. A
+child's keys are shown as authored, in its parent's frame-0 space. A drag on a key handle moves
+it in whole frames and in value, one command per step under one gesture key (one undo step); the
+combo, or a right click on a segment, sets the easing leaving a key; ``A`` frames all, ``F`` the
+selected key. No data, no timers; document connections go through a :class:`~.widgets.Binding`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from ..model.keyframes import Easing
 from .document import Document
 from .graph_channels import CHANNELS, CameraTrack, Key, ObjectTrack, Track
-from .graph_view import GraphViewBox, toggle_group
+from .graph_view import GraphViewBox, easing_menu, nearest, toggle_group
 from .image_tools import PassiveScatter
 from .widgets import Binding
 
@@ -123,10 +123,7 @@ class GraphEditor(QWidget):
 
     def _show_source(self, camera: bool) -> None:
         self.channel = CHANNELS[self._last[camera]]  # shown now, or once the tab is raised
-        self._changed(lambda: self.set_channel(self.index()))
-
-    def index(self) -> int:
-        return CHANNELS.index(self.channel)
+        self._changed(lambda: self.set_channel(CHANNELS.index(self.channel)))
 
     @property
     def track(self) -> Track:
@@ -141,7 +138,7 @@ class GraphEditor(QWidget):
         super().showEvent(ev)
         if self._stale:
             self._stale = False
-            self.set_channel(self.index())
+            self.set_channel(CHANNELS.index(self.channel))
 
     def plot_shortfall(self) -> int:
         """How many pixels the curve area lacks of :data:`GRAPH_PLOT_MIN` (0 when tall enough)."""
@@ -184,12 +181,11 @@ class GraphEditor(QWidget):
         self.curve.setData(*self.samples())
         self.hint.setVisible(self.track.path() is None)  # where frame_all centres an empty plot
         self.hint.setPos((self.doc.scene.frames - 1) / 2, 0.5)
-        keys, selected = self.key_points(), self.track.selected()
-        brushes = [pg.mkBrush("#ffffff" if k.frame == selected else "#ffb300") for k, _v in keys]
+        keys, key = self.key_points(), self.track.selected_key()
+        brushes = [pg.mkBrush("#ffffff" if k == key else "#ffb300") for k, _v in keys]
         self.handles.setData([k.frame for k, _v in keys], [v for _k, v in keys], brush=brushes)
         self.plot.setLabel("left", f"{self.channel.name} ({self.channel.unit})")
         self.playhead.setValue(self.doc.frame)
-        key = None if selected is None else self.track.key_at(selected)
         self.ease.setEnabled(key is not None)
         if key is not None:
             self.ease.setCurrentText(Easing(key.ease).value)
@@ -209,8 +205,7 @@ class GraphEditor(QWidget):
 
     def frame_selected(self) -> None:
         """A few frames around the selected key (all of it when no key is selected)."""
-        frame = self.track.selected()
-        key = None if frame is None else self.track.key_at(frame)
+        key = self.track.selected_key()
         if key is None:
             self.frame_all()
             return
@@ -234,11 +229,18 @@ class GraphEditor(QWidget):
 
     def key_near(self, scene_pos: QPointF) -> Key | None:
         """The key whose handle is within :data:`HIT_PX` of a scene position, if any."""
-        near = []
-        for k, v in self.key_points():
-            p = self.vb.mapViewToScene(QPointF(k.frame, v)) - scene_pos
-            near.append((float(np.hypot(p.x(), p.y())), k.frame, k))
-        return min((n for n in near if n[0] <= HIT_PX), default=(0, 0, None))[2]
+        return nearest(self.vb, self.key_points(), scene_pos, HIT_PX)
+
+    def segment_menu(self, scene_pos: QPointF) -> QMenu | None:
+        """The easing menu of the segment under ``scene_pos`` (its first key selected), or None
+        outside the keys; a right click pops it up."""
+        t, keys = self.vb.mapSceneToView(scene_pos).x(), list(self.track.keys())
+        first = next((a for a, b in pairwise(keys) if a.frame <= t < b.frame), None)
+        if first is None:
+            return None
+        self.track.select(first.frame)
+        self.popup = easing_menu(self, Easing(first.ease), lambda e: self._ease(first.frame, e))
+        return self.popup
 
     def click_at(self, scene_pos: QPointF) -> None:
         key = self.key_near(scene_pos)
@@ -286,8 +288,12 @@ class GraphEditor(QWidget):
         return True
 
     def _set_ease(self, _index: int) -> None:
-        frame, ease = self.track.selected(), Easing(self.ease.currentText())
-        key = None if frame is None else self.track.key_at(frame)
+        frame = self.track.selected()
+        if frame is not None:
+            self._ease(frame, Easing(self.ease.currentText()))
+
+    def _ease(self, frame: int, ease: Easing) -> None:
+        key = self.track.key_at(frame)
         if key is not None and ease is not key.ease:
-            self.doc.push(self.track.ease(key.frame, ease))
+            self.doc.push(self.track.ease(frame, ease))
             self.refresh()

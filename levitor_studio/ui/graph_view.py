@@ -1,13 +1,18 @@
 """The graph editor's Qt pieces: its view box, which hands key-handle gestures to the editor,
-and the exclusive toggle buttons of its bar (Object / Camera and the channels)."""
+the exclusive toggle buttons of its bar (Object / Camera and the channels), the nearest key
+handle to a point and a segment's easing menu."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QToolButton, QWidget
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QMenu, QToolButton, QWidget
+
+from ..model.keyframes import Easing
 
 CHECKED = "QToolButton:checked { background: #3d6fb4; color: white; }"
 
@@ -15,6 +20,7 @@ CHECKED = "QToolButton:checked { background: #3d6fb4; color: white; }"
 class Gestures(Protocol):
     def click_at(self, scene_pos: QPointF) -> None: ...
     def drag(self, ev: Any) -> bool: ...
+    def segment_menu(self, scene_pos: QPointF) -> QMenu | None: ...
 
 
 class GraphViewBox(pg.ViewBox):
@@ -27,6 +33,11 @@ class GraphViewBox(pg.ViewBox):
     def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph override
         if ev.button() == Qt.MouseButton.LeftButton:
             self._editor.click_at(ev.scenePos())
+            ev.accept()
+        elif ev.button() == Qt.MouseButton.RightButton:
+            menu = self._editor.segment_menu(ev.scenePos())
+            if menu is not None:
+                menu.popup(ev.screenPos().toPoint())
             ev.accept()
         else:
             super().mouseClickEvent(ev)
@@ -52,3 +63,26 @@ def toggle_group(
         group.addButton(b, i)
         bar.addWidget(b)
     return group
+
+
+def nearest(vb: pg.ViewBox, points: Sequence[tuple[Any, float]], at: QPointF, px: float) -> Any:
+    """The key of ``points`` (``(key, value)`` pairs) whose handle is within ``px`` screen
+    pixels of scene position ``at``, the nearest one (the earlier frame on a tie); None if none."""
+    near = []
+    for key, value in points:
+        d = vb.mapViewToScene(QPointF(key.frame, value)) - at
+        near.append((float(np.hypot(d.x(), d.y())), key.frame, key))
+    return min((n for n in near if n[0] <= px), default=(0, 0, None))[2]
+
+
+def easing_menu(parent: QWidget, current: Easing, choose: Callable[[Easing], None]) -> QMenu:
+    """One checkable entry per easing, ``current`` checked; picking one calls ``choose``."""
+    menu = QMenu(parent)
+    menu.setToolTipsVisible(True)
+    for ease in Easing:
+        action = menu.addAction(ease.value)
+        action.setCheckable(True)
+        action.setChecked(ease is current)
+        action.setToolTip("Easing of this segment (from its first key)")
+        action.triggered.connect(lambda _checked=False, e=ease: choose(e))
+    return menu

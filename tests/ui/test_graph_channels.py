@@ -247,3 +247,37 @@ def test_the_bar_fits_800_pixels_for_either_source(editor):
     assert editor.minimumSizeHint().width() <= 800
     editor.set_camera(True)
     assert editor.minimumSizeHint().width() <= 800 and editor.width() == 800
+
+
+def test_a_right_click_on_a_segment_sets_its_easing(editor, qtbot):
+    from PySide6.QtCore import QPointF
+
+    editor.set_channel(PAN)
+    doc, vp = editor.doc, editor.plot.viewport()
+    before_first = editor.vb.mapViewToScene(QPointF(2, 0.0))
+    assert editor.segment_menu(before_first) is None  # no segment starts before the first key
+    QTest.mouseClick(
+        vp, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, widget_pos(editor, 9, 0.0)
+    )
+    menu = editor.popup
+    qtbot.waitUntil(menu.isVisible)
+    assert [a.text() for a in menu.actions()] == [e.value for e in Easing]
+    assert [a.text() for a in menu.actions() if a.isChecked()] == ["linear"]
+    assert doc.selected_camera_key == 5  # the segment's first key
+    next(a for a in menu.actions() if a.text() == "ease-out").trigger()
+    menu.close()
+    assert doc.scene.camera == [CameraKey(5, *CAM5.values(), Easing.EASE_OUT), CAM12]
+    assert editor.ease.currentText() == "ease-out" and doc.undo_stack.count() == 1
+    assert doc.undo_stack.undoText() == "Camera key easing"
+    doc.undo_stack.undo()
+    assert doc.scene.camera == [CAM5, CAM12]
+
+
+def test_segment_easing_on_an_object_channel(editor):
+    editor.set_channel(4)  # stretch x: keys at 0, 8, 15
+    menu = editor.segment_menu(editor.plot.mapToScene(widget_pos(editor, 11, 1.2)))
+    assert [a.text() for a in menu.actions() if a.isChecked()] == ["linear"]
+    assert editor.doc.selected_key == (1, 8)
+    next(a for a in menu.actions() if a.text() == "hold").trigger()
+    assert editor.doc.scene.object(1).key_at(8).ease is Easing.HOLD
+    assert np.all(editor.curve.getData()[1][8:15] == 1.5)
