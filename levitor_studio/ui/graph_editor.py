@@ -21,20 +21,19 @@ import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QMenu,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QVBoxLayout, QWidget
 
 from ..model.keyframes import Easing
 from .document import Document
 from .graph_channels import CHANNELS, CameraTrack, Key, ObjectTrack, Track
-from .graph_view import GraphViewBox, easing_menu, nearest, toggle_group
+from .graph_view import (
+    GraphViewBox,
+    add_buttons,
+    easing_menu,
+    framing_key,
+    nearest,
+    toggle_group,
+)
 from .image_tools import PassiveScatter
 from .widgets import Binding
 
@@ -69,11 +68,7 @@ class GraphEditor(QWidget):
         bar.addWidget(self.ease)
         bar.addStretch(1)
         bar.addWidget(QLabel("Frame", self))
-        frames = (("All (A)", self.frame_all), ("Selected (F)", self.frame_selected))
-        for text, slot in frames:
-            button = QToolButton(self, text=text)
-            button.clicked.connect(slot)
-            bar.addWidget(button)
+        add_buttons(self, bar, [("All (A)", self.frame_all), ("Selected (F)", self.frame_selected)])
 
         self.vb = GraphViewBox(self)
         self.plot = pg.PlotWidget(self, viewBox=self.vb, background="#202124")
@@ -102,12 +97,17 @@ class GraphEditor(QWidget):
         self._binding.clear()
         self.doc, self._drag = document, None
         self.tracks = {False: ObjectTrack(document), True: CameraTrack(document)}
-        for signal in (document.sceneChanged, document.keySelectionChanged):
-            self._binding.connect(signal, lambda _what: self._changed(self.refresh))
+        self._binding.connect(document.sceneChanged, self._scene_changed)
+        self._binding.connect(document.keySelectionChanged, lambda _k: self._changed(self.refresh))
         self._binding.connect(document.selectionChanged, self._selected)
         self._binding.connect(document.cameraSelectionChanged, self._camera_selected)
         self._binding.connect(document.frameChanged, self.playhead.setValue)
         self.show_all()
+
+    def _scene_changed(self, _what: object) -> None:
+        """Redraw; a key added or deleted elsewhere (not a retime, not mid-drag) frames all."""
+        keys_came_or_went = len(self.track.keys()) != self._key_count and self._drag is None
+        self._changed(self.show_all if keys_came_or_went else self.refresh)
 
     def _selected(self, uid: int | None) -> None:
         if uid is not None and self.channel.camera:  # an object picked: its channels
@@ -182,6 +182,7 @@ class GraphEditor(QWidget):
         self.hint.setVisible(self.track.path() is None)  # where frame_all centres an empty plot
         self.hint.setPos((self.doc.scene.frames - 1) / 2, 0.5)
         keys, key = self.key_points(), self.track.selected_key()
+        self._key_count = len(keys)
         brushes = [pg.mkBrush("#ffffff" if k == key else "#ffb300") for k, _v in keys]
         self.handles.setData([k.frame for k, _v in keys], [v for _k, v in keys], brush=brushes)
         self.plot.setLabel("left", f"{self.channel.name} ({self.channel.unit})")
@@ -215,14 +216,12 @@ class GraphEditor(QWidget):
 
     def eventFilter(self, watched: QObject, ev: QEvent) -> bool:  # noqa: N802 - Qt override
         # A and F here frame the graph, not the window's actions (F fits the image there)
-        kind = ev.type()
-        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
-            key = ev.key()  # type: ignore[attr-defined]
-            if key in (Qt.Key.Key_A, Qt.Key.Key_F) and not ev.modifiers():  # type: ignore[attr-defined]
-                ev.accept()
-                if kind == QEvent.Type.KeyPress:
-                    self.frame_all() if key == Qt.Key.Key_A else self.frame_selected()
-                return True
+        key = framing_key(ev)
+        if key is not None:
+            ev.accept()
+            if ev.type() == QEvent.Type.KeyPress:
+                self.frame_all() if key == Qt.Key.Key_A else self.frame_selected()
+            return True
         return super().eventFilter(watched, ev)
 
     # -- gestures --------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QMenu, QToolButton, QWidget
 
 from ..model.keyframes import Easing
@@ -65,6 +65,16 @@ def toggle_group(
     return group
 
 
+def add_buttons(
+    parent: QWidget, bar: QHBoxLayout, buttons: list[tuple[str, Callable[[], None]]]
+) -> None:
+    """Plain tool buttons (text, slot) added to ``bar``."""
+    for text, slot in buttons:
+        button = QToolButton(parent, text=text)
+        button.clicked.connect(slot)
+        bar.addWidget(button)
+
+
 def nearest(vb: pg.ViewBox, points: Sequence[tuple[Any, float]], at: QPointF, px: float) -> Any:
     """The key of ``points`` (``(key, value)`` pairs) whose handle is within ``px`` screen
     pixels of scene position ``at``, the nearest one (the earlier frame on a tie); None if none."""
@@ -86,3 +96,13 @@ def easing_menu(parent: QWidget, current: Easing, choose: Callable[[Easing], Non
         action.setToolTip("Easing of this segment (from its first key)")
         action.triggered.connect(lambda _checked=False, e=ease: choose(e))
     return menu
+
+
+def framing_key(ev: QEvent) -> Qt.Key | None:
+    """``A`` or ``F`` pressed (or about to be taken as a shortcut) without modifiers, else None."""
+    if ev.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+        return None
+    key = ev.key()  # type: ignore[attr-defined]
+    if key in (Qt.Key.Key_A, Qt.Key.Key_F) and not ev.modifiers():  # type: ignore[attr-defined]
+        return Qt.Key(key)
+    return None

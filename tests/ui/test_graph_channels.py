@@ -281,3 +281,17 @@ def test_segment_easing_on_an_object_channel(editor):
     next(a for a in menu.actions() if a.text() == "hold").trigger()
     assert editor.doc.scene.object(1).key_at(8).ease is Easing.HOLD
     assert np.all(editor.curve.getData()[1][8:15] == 1.5)
+
+
+def test_a_key_added_elsewhere_frames_all_a_retime_keeps_the_view(editor):
+    """Seen under Xvfb: keys added with the Key tool fell outside a view framed on one key."""
+    from levitor_studio.model.commands import MoveKeyframe
+
+    doc = editor.doc
+    editor.vb.setRange(xRange=(3, 4), yRange=(100, 101), padding=0)
+    doc.push(MoveKeyframe(1, 8, doc.scene.object(1).key_at(8).moved(frame=9)))  # a retime
+    (x0, x1), (y0, y1) = editor.vb.viewRange()
+    assert (x0, x1, y0, y1) == (3, 4, 100, 101)
+    doc.push(SetKeyframe(1, Keyframe(4, 60.0, 12.0, 0.5)))  # a new key, from the image view
+    (x0, x1), (y0, y1) = editor.vb.viewRange()
+    assert x0 <= 0 and x1 >= 15 and y0 <= 14.5 and y1 >= 60.0
