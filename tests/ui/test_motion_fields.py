@@ -258,3 +258,31 @@ def test_plain_wheel_on_a_key_is_still_its_depth_not_its_turn(qtbot, window, spo
     wheel(window.view, before.x, before.y, 1)
     after = spoon.key_at(6)
     assert after.z < before.z and (after.angle, after.stretch) == (0.0, (1.0, 1.0))
+
+
+def test_a_childs_outline_and_hit_test_follow_its_parent(qtbot, window):
+    """The preview draws a child moved with its parent; the image view's outline and clicks
+    must agree (they showed and hit the child where its own keys alone put it)."""
+    from PySide6.QtCore import QPointF as P
+
+    from levitor_studio.model.commands import SetKeyframes, SetParent
+    from levitor_studio.model.keyframes import Keyframe
+
+    doc, view = window.doc, window.view
+    cup, spoon = doc.scene.objects
+    cx, cy = cup.centroid()
+    z = doc.scene.rest_depth(cup)
+    # the cup slides 40 px right over the clip, at its own depth (a pure translation)
+    assert doc.push(SetKeyframes(cup.uid, [Keyframe(0, cx, cy, z), Keyframe(15, cx + 40, cy, z)]))
+    doc.set_frame(15)
+    own = view.overlay(spoon.uid).tint.transform()
+    assert doc.push(SetParent(spoon.uid, cup.uid))
+    moved = view.overlay(spoon.uid).tint.transform()
+    p = P(200.0, 150.0)
+    assert (moved.map(p).x(), moved.map(p).y()) == pytest.approx(
+        (own.map(p).x() + 40.0, own.map(p).y()), abs=1e-9
+    )
+    # a click where the spoon is drawn now (its own key at 15 plus the cup's 40 px) selects it
+    key = spoon.key_at(15)
+    tools = view.tools
+    assert tools.object_at(key.x + 40.0, key.y) == spoon.uid
