@@ -59,6 +59,19 @@ def key_readout(scene: Scene, obj: SceneObject, key: Keyframe) -> tuple[str, boo
     return text, warn
 
 
+def turn_command(
+    scene: Scene,
+    uid: int,
+    frame: int,
+    angle: float | None = None,
+    stretch: tuple[float, float] | None = None,
+) -> Command:
+    """:func:`set_turn`, named for the undo history ("Turn key" / "Stretch key")."""
+    command = set_turn(scene, uid, frame, angle=angle, stretch=stretch)
+    command.label = "Turn key" if angle is not None else "Stretch key"
+    return command
+
+
 def push_reason(doc: Document, command: Command | None, merge: str | None = None) -> str | None:
     """Push ``command``; None when it was applied, else the reason it was refused."""
     said: list[str] = []
@@ -171,7 +184,7 @@ class TurnFields:
             sx, sy = key.stretch
             changes["stretch"] = (value, sy) if name == "sx" else (sx, value)
         try:
-            command: Command | None = set_turn(self.doc.scene, uid, key.frame, **changes)
+            command: Command | None = turn_command(self.doc.scene, uid, key.frame, **changes)
         except InputError as exc:
             command, reason = None, str(exc)
         else:
@@ -252,7 +265,7 @@ def wheel_turn(doc: Document, uid: int, key: Keyframe, kind: str, steps: float, 
     name = doc.scene.object(uid).name
     if kind == "angle":
         angle = round(key.angle + TURN_STEP * steps, limits.ANGLE.decimals)
-        if doc.push(set_turn(doc.scene, uid, key.frame, angle=angle), merge):
+        if doc.push(turn_command(doc.scene, uid, key.frame, angle=angle), merge):
             doc.message.emit(
                 f"{name}, frame {key.frame}: angle {angle:g}° (Shift+wheel turns 5° a notch)"
             )
@@ -263,7 +276,7 @@ def wheel_turn(doc: Document, uid: int, key: Keyframe, kind: str, steps: float, 
         sx = round(sx + step, limits.STRETCH.decimals)
     else:
         sy = round(sy + step, limits.STRETCH.decimals)
-    if doc.push(set_turn(doc.scene, uid, key.frame, stretch=(sx, sy)), merge):
+    if doc.push(turn_command(doc.scene, uid, key.frame, stretch=(sx, sy)), merge):
         doc.message.emit(
             f"{name}, frame {key.frame}: stretch {sx:g} × {sy:g} "
             "(Alt+wheel stretches x, Alt+Shift+wheel y)"

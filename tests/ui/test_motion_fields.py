@@ -58,7 +58,7 @@ def test_typed_angle_is_stored_exactly_and_one_undo_restores_the_key(qtbot, wind
     assert insp.k_angle.text() == "0.0"
     type_into(qtbot, insp.k_angle, "37.5")
     assert spoon.key_at(6) == before.moved(angle=37.5)
-    assert doc.undo_stack.count() == count + 1
+    assert doc.undo_stack.count() == count + 1 and doc.undo_stack.undoText() == "Turn key"
     _undo(window)
     assert spoon.key_at(6) == before and insp.k_angle.value() == 0.0
 
@@ -69,7 +69,7 @@ def test_each_typed_stretch_is_one_undo_step(qtbot, window, spoon_key):
     type_into(qtbot, insp.k_sx, "1.5")
     type_into(qtbot, insp.k_sy, "0.75")
     assert spoon.key_at(6) == before.moved(stretch=(1.5, 0.75))
-    assert doc.undo_stack.count() == count + 2
+    assert doc.undo_stack.count() == count + 2 and doc.undo_stack.undoText() == "Stretch key"
     _undo(window)
     assert spoon.key_at(6) == before.moved(stretch=(1.5, 1.0))
     assert (insp.k_sx.value(), insp.k_sy.value()) == (1.5, 1.0)
@@ -211,7 +211,7 @@ def test_shift_wheel_on_a_key_turns_it_five_degrees_a_notch(qtbot, window, spoon
     wheel(window.view, before.x, before.y, 2, SHIFT)
     wheel(window.view, before.x, before.y, 1, SHIFT)
     assert spoon.key_at(6) == before.moved(angle=15.0)  # up = counter-clockwise
-    assert doc.undo_stack.count() == count + 1
+    assert doc.undo_stack.count() == count + 1 and doc.undo_stack.undoText() == "Turn key"
     assert window.statusBar().currentMessage() == (
         "spoon, frame 6: angle 15° (Shift+wheel turns 5° a notch)"
     )
@@ -230,6 +230,7 @@ def test_alt_wheel_stretches_x_and_alt_shift_wheel_stretches_y(qtbot, window, sp
     before, count = spoon.key_at(6), doc.undo_stack.count()
     wheel(window.view, before.x, before.y, 2, ALT)
     assert spoon.key_at(6) == before.moved(stretch=(1.1, 1.0))
+    assert doc.undo_stack.undoText() == "Stretch key"
     assert window.statusBar().currentMessage() == (
         "spoon, frame 6: stretch 1.1 × 1 (Alt+wheel stretches x, Alt+Shift+wheel y)"
     )
