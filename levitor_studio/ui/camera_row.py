@@ -1,6 +1,6 @@
 """The timeline's Camera row: the camera keys as diamonds above the object rows.
 
-Click the row's name to select the camera (Insert / I then keys it at the playhead, Delete
+Click the row's name to select the camera (Insert / I / K then keys it at the playhead, Delete
 removes its selected key); click a diamond to select that key; drag it to retime it (one undo
 step, :func:`~levitor_studio.model.camera_edits.move_key`). Hovering a diamond says the key in
 artist units (:mod:`~levitor_studio.model.camera_units`). The widget paints and hands the mouse
@@ -9,10 +9,10 @@ here; the selection lives in the model's ``ViewState``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPen
 
 from ..model import camera_edits
 from ..model.camera_units import CameraUnits
@@ -95,6 +95,18 @@ def drag(tl: TimelineWidget, state: dict[str, Any], target: int) -> None:
         doc.select_camera(target)
     elif target == 0:
         state["refused"] = True
+
+
+def takes_key(tl: TimelineWidget, ev: QEvent) -> bool:
+    """Whether ``ev`` is a plain K for the timeline while the Camera row is selected: it keys
+    the camera there (the Key tool's K places a selected object, and none is selected then)."""
+    if ev.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+        return False
+    key_ev = cast(QKeyEvent, ev)
+    ok = tl.doc.camera_selected and key_ev.key() == Qt.Key.Key_K and not key_ev.modifiers()
+    if ok:
+        ev.accept()
+    return bool(ok)
 
 
 def insert(doc: Any) -> bool:

@@ -3,7 +3,7 @@
 Click or drag anywhere on the ruler or rows to scrub; drag a key to retime it (one undo step),
 Alt-drag to copy it; Space plays/pauses at the scene's fps (looping optional), ←/→ step,
 Home/End jump, I (or Insert) inserts a key at the playhead for the selected object or the
-selected camera, Delete removes the selected key. The Camera row (:mod:`.camera_row`) sits
+selected camera (K too, while the Camera row is selected), Delete removes the selected key. The Camera row (:mod:`.camera_row`) sits
 under the ruler. It paints from the :class:`Document` and owns no scene data.
 """
 
@@ -142,6 +142,10 @@ class TimelineWidget(QWidget):
                 QToolTip.showText(ev.globalPos(), text, self)  # type: ignore[attr-defined]
             else:
                 QToolTip.hideText()
+            return True
+        if camera_row.takes_key(self, ev):  # K keys the camera, not the Key tool
+            if ev.type() == QEvent.Type.KeyPress:
+                camera_row.insert(self.doc)
             return True
         return super().event(ev)
 

@@ -84,3 +84,26 @@ def test_the_camera_dock_is_tabbed_with_the_inspector(window) -> None:
     assert window.camera_dock in window.tabifiedDockWidgets(window.inspector_dock)
     assert window.camera_dock.windowTitle() == "Camera"
     assert window.dockWidgetArea(window.camera_dock) == Qt.DockWidgetArea.RightDockWidgetArea
+
+
+def test_k_on_the_timeline_keys_the_camera_while_its_row_is_selected(qtbot, window) -> None:
+    from PySide6.QtCore import QPoint
+
+    from levitor_studio.ui.image_tools import Tool
+    from levitor_studio.ui.timeline import ROW_H, RULER_H
+
+    doc, tl = window.doc, window.timeline.timeline
+    doc.set_frame(6)
+    qtbot.mouseClick(tl, Qt.MouseButton.LeftButton, pos=QPoint(40, int(RULER_H + ROW_H / 2)))
+    assert doc.camera_selected
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    tl.setFocus()
+    qtbot.waitUntil(tl.hasFocus)
+    qtbot.keyClick(tl, Qt.Key.Key_K)
+    assert doc.scene.camera == [CameraKey(6)]
+    assert not window.tool_actions[Tool.KEY].isChecked()
+    doc.select(doc.scene.objects[0].uid)  # an object selected: K is the Key tool again
+    qtbot.keyClick(tl, Qt.Key.Key_K)
+    assert window.tool_actions[Tool.KEY].isChecked()
+    assert doc.scene.camera == [CameraKey(6)]
