@@ -457,6 +457,11 @@ class SetSceneTiming(Command):
             last = max((k.frame for o in scene.objects for k in o.keyframes), default=0)
             if last >= self.frames:
                 raise InputError(f"a keyframe sits at frame {last}; move it before shortening")
+            last_camera = max((k.frame for k in scene.camera), default=0)
+            if last_camera >= self.frames:
+                raise InputError(
+                    f"a camera key sits at frame {last_camera}; move it before shortening"
+                )
         if self.fps is not None:
             limits.FPS.check(self.fps, "fps")
         if self.fov is not None:

@@ -128,3 +128,16 @@ def test_the_camera_selection_lives_in_the_view_state() -> None:
     vs.select(7)  # an object takes the selection from the camera
     assert (vs.camera_selected, vs.selected_camera_key) == (False, None)
     assert seen == [(True, 4), (True, None), (True, 4), (False, None)]
+
+
+def test_shortening_the_clip_past_a_camera_key_is_refused() -> None:
+    """It was accepted, and the saved project then failed to load (camera[0].frame: 8 is
+    outside the clip): the same rule as object keys."""
+    from levitor_studio.model.commands import SetSceneTiming
+
+    scene = _scene([CameraKey(8, dolly=0.1)])
+    with pytest.raises(InputError) as err:
+        SetSceneTiming(frames=4).apply(scene)
+    assert str(err.value) == "a camera key sits at frame 8; move it before shortening"
+    assert scene.frames == 9
+    SetSceneTiming(frames=9).apply(scene)  # the key's own frame still fits
