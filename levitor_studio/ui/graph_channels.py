@@ -29,6 +29,7 @@ from .document import Document
 
 Key = Keyframe | CameraKey
 
+CAMERA_HINT = "The camera stands still: Camera ▸ Add Camera Key, or a move from the Camera menu"
 #: said when a drag starts on the camera's frame-0 key (scene-model.md § Camera)
 FRAME_ZERO = camera_edits.FRAME_ZERO.split(":")[0] + ": its key there does not move"
 
@@ -118,6 +119,7 @@ class Track:
     def keys(self) -> Sequence[Key]: ...
     def ref(self) -> Any: ...
     def owner(self) -> object: ...
+    def hint(self) -> str: ...
     def selected(self) -> int | None: ...
     def select(self, frame: int) -> None: ...
     def refusal(self, key: Key) -> str | None: ...
@@ -155,6 +157,10 @@ class ObjectTrack(Track):
 
     def owner(self) -> object:
         return self.doc.selected_uid
+
+    def hint(self) -> str:
+        """What the empty plot says ("" when there is a curve)."""
+        return "" if self.obj() is not None else "Select an object to see its keys"
 
     def selected(self) -> int | None:
         obj, sel = self.obj(), self.doc.selected_key
@@ -200,6 +206,9 @@ class CameraTrack(Track):
 
     def owner(self) -> object:
         return "camera"
+
+    def hint(self) -> str:
+        return "" if self.doc.scene.camera else CAMERA_HINT
 
     def refusal(self, key: Key) -> str | None:
         return FRAME_ZERO if key.frame == 0 else None

@@ -77,7 +77,7 @@ class GraphEditor(QWidget):
         self.curve = pg.PlotDataItem(pen=pg.mkPen("#4fc3f7", width=2))
         self.handles = PassiveScatter(size=11, pen=pg.mkPen("w"), brush=pg.mkBrush("#ffb300"))
         self.playhead = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#e53935"))
-        self.hint = pg.TextItem("Select an object to see its keys", "#9aa0a6", anchor=(0.5, 0.5))
+        self.hint = pg.TextItem("", "#9aa0a6", anchor=(0.5, 0.5))
         for item in (self.curve, self.handles, self.playhead, self.hint):
             self.plot.addItem(item)
         self.plot.installEventFilter(self)
@@ -179,8 +179,8 @@ class GraphEditor(QWidget):
     def refresh(self) -> None:
         """Curve, handles (the selected key white), axis label, playhead and easing combo."""
         self.curve.setData(*self.samples())
-        self.hint.setVisible(self.track.path() is None)  # where frame_all centres an empty plot
-        self.hint.setPos((self.doc.scene.frames - 1) / 2, 0.5)
+        self.hint.setText(self.track.hint())
+        self.hint.setVisible(bool(self.hint.toPlainText()))
         keys, key = self.key_points(), self.track.selected_key()
         self._key_count = len(keys)
         brushes = [pg.mkBrush("#ffffff" if k == key else "#ffb300") for k, _v in keys]
@@ -203,6 +203,7 @@ class GraphEditor(QWidget):
         """The whole clip and every value of the curve and the keys."""
         values = np.concatenate([self.samples()[1], [v for _k, v in self.key_points()]])
         self._frame((0.0, float(self.doc.scene.frames - 1)), values)
+        self.hint.setPos(*(sum(r) / 2 for r in self.vb.viewRange()))  # the middle of the plot
 
     def frame_selected(self) -> None:
         """A few frames around the selected key (all of it when no key is selected)."""

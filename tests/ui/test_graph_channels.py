@@ -202,6 +202,12 @@ def test_nothing_selected_frames_the_clip_and_says_what_to_do(editor):
     assert x0 < editor.hint.pos().x() < x1 and y0 < editor.hint.pos().y() < y1
     editor.set_camera(True)  # the camera needs no object
     assert not editor.hint.isVisible()
+    editor.doc.push(SetCameraKeys([]))  # no camera keys: a flat line and what to do
+    assert editor.hint.isVisible() and editor.hint.toPlainText() == (
+        "The camera stands still: Camera ▸ Add Camera Key, or a move from the Camera menu"
+    )
+    (x0, x1), (y0, y1) = editor.vb.viewRange()
+    assert (editor.hint.pos().x(), editor.hint.pos().y()) == ((x0 + x1) / 2, (y0 + y1) / 2)
 
 
 def test_camera_and_object_buttons_switch_the_channel_bar(editor):
