@@ -77,7 +77,7 @@ class GraphEditor(QWidget):
         self.curve = pg.PlotDataItem(pen=pg.mkPen("#4fc3f7", width=2))
         self.handles = PassiveScatter(size=11, pen=pg.mkPen("w"), brush=pg.mkBrush("#ffb300"))
         self.playhead = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#e53935"))
-        self.hint = pg.TextItem("", "#9aa0a6", anchor=(0.5, 0.5))
+        self.hint = pg.TextItem("", "#9aa0a6", anchor=(0.5, 1.4))  # above a flat line
         for item in (self.curve, self.handles, self.playhead, self.hint):
             self.plot.addItem(item)
         self.plot.installEventFilter(self)
