@@ -67,6 +67,16 @@ def subject_depth(scene: Scene) -> float:
     return 1.0
 
 
+def subject_description(scene: Scene) -> str:
+    """What :func:`subject_depth` measured, in words: ``"'cup', the nearest object"``."""
+    if scene.objects:
+        nearest = min(scene.objects, key=scene.rest_depth)
+        return f"{nearest.name!r}, the nearest object"
+    if scene.depth is not None and bool((scene.depth < 1.0).any()):
+        return "the median depth of the photograph (no objects)"
+    return "the far plane (no objects, no depth nearer than far: only turns show)"
+
+
 @dataclass(frozen=True)
 class CameraUnits:
     """Conversions for one scene: subject depth ``z_s`` and focal length ``focal`` (pixels)."""

@@ -26,7 +26,12 @@ from PySide6.QtWidgets import (
 
 from ..model import camera_edits, limits
 from ..model.camera_track import CAMERA_COLUMNS
-from ..model.camera_units import ARTIST_DECIMALS, ARTIST_UNIT, CameraUnits
+from ..model.camera_units import (
+    ARTIST_DECIMALS,
+    ARTIST_UNIT,
+    CameraUnits,
+    subject_description,
+)
 from ..model.errors import InputError
 from ..model.keyframes import Easing
 from .document import Document
@@ -161,8 +166,8 @@ class CameraPanel(QScrollArea):
             text = f"Frame {frame}: between keys. Editing a value keys the camera here."
         self.where.setText(text)
         self.subject.setText(
-            f"Subject at pseudo-depth {self.units.subject:.4g}: dolly 100 % reaches it; "
-            f"truck / pedestal in pixels it slides."
+            f"Subject: {subject_description(scene)}, at pseudo-depth {self.units.subject:.4g}. "
+            "Dolly 100 % reaches it; truck and pedestal are the pixels it slides."
         )
 
     def stored_value(self, name: str, artist: float) -> float:

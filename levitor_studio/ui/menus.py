@@ -364,6 +364,7 @@ def show_shortcuts(win: MainWindow) -> None:
         "← →\tstep a frame",
         "Home / End\tfirst / last frame",
         "I / Insert\tinsert keyframe (the selected object's or the camera's)",
+        "K on the timeline\tkey the camera (Camera row selected)",
         "[ / ]\tsmaller / larger brush",
         "Delete\tdelete key or object",
         "Wheel on a key\tdepth",

@@ -10,7 +10,12 @@ import pytest
 from levitor_studio.engine.camera import PinholeCamera
 from levitor_studio.engine.camera_move import CameraPose, reproject
 from levitor_studio.model.camera_track import CameraKey
-from levitor_studio.model.camera_units import CameraUnits, focal_px, subject_depth
+from levitor_studio.model.camera_units import (
+    CameraUnits,
+    focal_px,
+    subject_depth,
+    subject_description,
+)
 from levitor_studio.model.errors import InputError
 from levitor_studio.model.keyframes import Easing, Keyframe
 from levitor_studio.model.scene import Scene, SceneObject
@@ -42,12 +47,21 @@ def test_the_subject_is_the_nearest_objects_rest_depth() -> None:
     on_near_rows = SceneObject(2, "near", (1, 2, 3), _box(40, 45))  # rests at 0.125
     assert subject_depth(_scene(_depth(), [keyed])) == pytest.approx(0.3, abs=0)
     assert subject_depth(_scene(_depth(), [keyed, on_near_rows])) == 0.125
+    assert subject_description(_scene(_depth(), [keyed, on_near_rows])) == (
+        "'near', the nearest object"
+    )
 
 
 def test_without_objects_the_subject_is_the_median_depth_nearer_than_far() -> None:
     assert subject_depth(_scene(_depth(), [])) == 0.5
     assert subject_depth(_scene(np.ones((H, W), np.float32), [])) == 1.0
     assert subject_depth(_scene(None, [])) == 1.0
+    assert subject_description(_scene(_depth(), [])) == (
+        "the median depth of the photograph (no objects)"
+    )
+    assert subject_description(_scene(None, [])) == (
+        "the far plane (no objects, no depth nearer than far: only turns show)"
+    )
     # no depth map: objects rest at REST_DEPTH_WITHOUT_MAP
     assert subject_depth(_scene(None, [SceneObject(1, "o", (1, 2, 3), _box(0, 5))])) == 0.5
 

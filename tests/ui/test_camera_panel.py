@@ -42,6 +42,10 @@ def test_the_fields_show_the_camera_at_the_playhead_in_artist_units(panel) -> No
     doc.set_frame(8)
     assert (panel.fields["dolly"].value(), panel.ease.currentText()) == (30.0, "linear")
     assert panel.where.text() == "Camera key at frame 8"
+    assert panel.subject.text() == (
+        "Subject: the median depth of the photograph (no objects), at pseudo-depth 0.25. "
+        "Dolly 100 % reaches it; truck and pedestal are the pixels it slides."
+    )
 
 
 def test_typing_keys_the_camera_at_the_playhead_in_one_undo_step(qtbot, panel) -> None:
