@@ -10,13 +10,15 @@ kind of push-in an artist keys). Rows:
 
 * **label maps**: :func:`render_masks`, all 16 frames (median of ``repeat`` runs);
 * **preview frame**: one frame of the CPU preview with its static part built (inpainted
-  background, layers), each frame 1..15 rendered once per run, median over all of them;
+  background, layers), each frame 1..15 rendered once per run, median over all of them; "kept":
+  the same frames asked again with nothing changed (the renderer keeps camera-moved frames);
 * **scrub** (what a person feels): the real main window shows the scene, the playhead moves one
   frame at a time across the clip (``Document.set_frame``, what a timeline drag does) and each
   step's clock stops at the first paint of the image view after it received that frame's
-  preview. "cold" invalidates the refresher's frame cache before every step (the scrub right
-  after an edit: every frame is rendered on the worker thread), "cached" scrubs again once the
-  refresher has prefetched every frame.
+  preview. "cold" edits the camera before every step (its key's dolly nudged by 1e-7, through
+  the undo stack as the Camera panel does), so every frame is rendered again on the worker
+  thread while the refresher also re-renders the frame the edit was made on: the scrub right
+  after an edit. "cached" scrubs again once the refresher has prefetched every frame.
 """
 
 from __future__ import annotations
@@ -60,40 +62,53 @@ def engine_rows(repeat: int) -> list[tuple[str, str, float]]:
     from levitor_studio.engine.render import render_masks
 
     rows = []
+
+    def timed(fn, *args) -> float:  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        fn(*args)
+        return time.perf_counter() - t0
+
+    def add(what: str, size: str, seconds: list[float]) -> None:
+        rows.append((what, size, statistics.median(seconds)))
+        print(f"  {what:<44} {size:>9} {rows[-1][2] * 1e3:9.1f} ms", flush=True)
+
     for factor in (1, 2):
         for move in (False, True):
             scene = camera_scene(factor, move)
             size = f"{scene.width}×{scene.height}"
             what = "camera move" if move else "no camera"
             render_masks(scene)  # lazy imports, first-touch of the arrays
-            times = []
-            for _ in range(repeat):
-                t0 = time.perf_counter()
-                render_masks(scene)
-                times.append(time.perf_counter() - t0)
-            rows.append((f"label maps, 16 frames, {what}", size, statistics.median(times)))
-            print(f"  {rows[-1][0]:<44} {size:>9} {rows[-1][2] * 1e3:9.1f} ms", flush=True)
-            frame_times = []
+            add(
+                f"label maps, 16 frames, {what}",
+                size,
+                [timed(render_masks, scene) for _ in range(repeat)],
+            )
+            frame_times: list[float] = []
             for _ in range(repeat):
                 renderer = PreviewRenderer(scene)  # static part built (not timed)
-                for t in range(1, scene.frames):
-                    t0 = time.perf_counter()
-                    renderer.frame(scene, t)
-                    frame_times.append(time.perf_counter() - t0)
-            rows.append((f"preview frame, {what}", size, statistics.median(frame_times)))
-            print(f"  {rows[-1][0]:<44} {size:>9} {rows[-1][2] * 1e3:9.1f} ms", flush=True)
+                frame_times += [timed(renderer.frame, scene, t) for t in range(1, scene.frames)]
+            add(f"preview frame, {what}", size, frame_times)
+            if move:  # the same frames again, unchanged: the renderer kept them
+                kept = [timed(renderer.frame, scene, t) for t in range(1, scene.frames)]
+                add(f"preview frame, {what}, kept", size, kept)
     return rows
 
 
 def scrub(window, frames: list[int], cold: bool) -> list[float]:  # type: ignore[no-untyped-def]
     """Milliseconds from each frame change to the image view painted with that frame."""
+    from dataclasses import replace
+
     from paint_clock import PaintClock
+
+    from levitor_studio.model.commands import SetCameraKeys
 
     clock = PaintClock(window.view)
     out = []
+    doc = window.doc
     for frame in frames:
-        if cold:
-            window.preview.invalidate()
+        if cold:  # an edit of the camera: every frame changes, nothing cached fits any more
+            (last,) = doc.scene.camera
+            doc.push(SetCameraKeys([replace(last, dolly=last.dolly + 1e-7)]))
         try:
             out.append(clock.measure(lambda f=frame: window.doc.set_frame(f), 20000))
         except RuntimeError as err:

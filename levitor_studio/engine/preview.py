@@ -11,6 +11,7 @@ keyframe drag re-renders one frame in a few milliseconds. Control points can be 
 
 from __future__ import annotations
 
+import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -34,6 +35,8 @@ INPAINT_MARGIN = 2
 INPAINT_RADIUS = 3
 #: Gaussian sigma of a layer's soft edge, pixels
 EDGE_SIGMA = 0.7
+#: camera-moved frames a renderer keeps (bytes; 150 frames at 512×288, 37 at 1024×576)
+FRAME_CACHE_BYTES = 64 << 20
 
 Points = Sequence[Sequence[float]]
 
@@ -85,6 +88,9 @@ class PreviewRenderer:
         self._placements: dict[int, tuple[object, Placement]] = {}
         #: the mask renderer of the camera path, with what it was built from
         self._masks: tuple[object, object, MaskRenderer] | None = None
+        #: camera-moved frames by what they are made of, oldest first
+        self._frames: OrderedDict[tuple[object, ...], NDArray[np.uint8]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def placements(self, scene: Scene) -> list[Placement]:
         """Placements of the kept objects, recomputed only for objects whose keys changed."""
@@ -105,31 +111,51 @@ class PreviewRenderer:
     ) -> NDArray[np.uint8]:
         """Frame ``t`` of ``scene`` (whose image, depth and masks this renderer was built from),
         seen through the camera track: moved with the engine's own depth of that frame, the
-        pixels nothing lands on inpainted (:mod:`.camera_move`)."""
-        out = self._objects_frame(scene, t, places)
-        at = CameraPose.of_row(scene.camera_path()[t])
+        pixels nothing lands on inpainted (:mod:`.camera_move`).
+
+        A camera-moved frame is kept, keyed by everything it is made of (the camera at ``t``,
+        every object's pose rows 0 and ``t`` and its parents'), so an edit that leaves a frame
+        alone (another object's key, a name, a colour, an undo back) does not move it again.
+        """
+        places = self.placements(scene) if places is None else places
+        row = scene.camera_path()[t]
+        at = CameraPose.of_row(row)
         if at.still:
-            return out
-        depth = self._objects_depth(scene, t)
+            return self._objects_frame(scene, t, places)
+        masks = self._mask_renderer(scene)
+        key = (t, row.tobytes(), float(scene.fov), _rows(places, t), _rows(masks.placements, t))
+        with self._lock:
+            hit = self._frames.get(key)
+            if hit is not None:
+                self._frames.move_to_end(key)
+                return hit.copy()
+        out = self._objects_frame(scene, t, places)
+        labels = np.empty(self.source.shape[:2], np.int32)
+        depth = np.empty(self.source.shape[:2], np.float32)
+        masks.frame_into(t, labels, depth, camera=False)
         # a vacated footprint is "far" for the signal, but its inpainted colour lies on the
         # surface around it: move it with the scene's own depth there
         depth = np.where(depth >= 1.0, scene.depth_map(), depth).astype(np.float32)
         _, (moved,), covered = splat(PinholeCamera.of_scene(scene), at, depth, [out], [0])
         hole = (~covered).astype(np.uint8)
-        return np.asarray(cv2.inpaint(np.ascontiguousarray(moved), hole, 3, cv2.INPAINT_TELEA))
+        frame: NDArray[np.uint8] = np.asarray(
+            cv2.inpaint(np.ascontiguousarray(moved), hole, 3, cv2.INPAINT_TELEA), np.uint8
+        )
+        with self._lock:
+            self._frames[key] = frame.copy()
+            while len(self._frames) * frame.nbytes > FRAME_CACHE_BYTES:
+                self._frames.popitem(last=False)
+        return frame
 
-    def _objects_depth(self, scene: Scene, t: int) -> NDArray[np.float32]:
-        """Frame ``t``'s pseudo-depth before the camera (objects placed, occlusion resolved),
-        from a mask renderer kept while the objects' keys, parents and segments stay the same."""
+    def _mask_renderer(self, scene: Scene) -> MaskRenderer:
+        """The mask renderer of the camera path (for each frame's depth before the camera),
+        kept while the objects' keys, parents and the segment map stay the same."""
         key = (scene.frames, tuple((o.uid, tuple(o.keyframes), o.parent) for o in scene.objects))
         held = self._masks
         if held is None or held[0] != key or held[1] is not scene.segments:
             held = (key, scene.segments, MaskRenderer(scene))
             self._masks = held
-        labels = np.empty(self.source.shape[:2], np.int32)
-        depth = np.empty(self.source.shape[:2], np.float32)
-        held[2].frame_into(t, labels, depth, camera=False)
-        return depth
+        return held[2]
 
     def _objects_frame(
         self, scene: Scene, t: int, places: list[Placement] | None = None
@@ -207,6 +233,15 @@ class PreviewRenderer:
         win *= (1.0 - alpha)[..., None]
         win += warped[..., :3] * visible[..., None]
         return alpha
+
+
+def _rows(places: list[Placement], t: int) -> tuple[bytes, ...]:
+    """What frame ``t`` of each placement depends on: rows 0 and ``t`` of its path and its
+    parents' paths (:func:`.placement.pose`)."""
+    return tuple(
+        b"".join(p[r].tobytes() for p in (place.path, *place.parents) for r in (0, t))
+        for place in places
+    )
 
 
 def _dest_box(

@@ -325,3 +325,38 @@ def test_splats_on_several_threads_keep_their_own_buffers() -> None:
         got = list(pool.map(lambda job: splat(*job[:3], [layers[job[2].shape]], [0]), jobs * 3))
     for i, result in enumerate(got):
         _assert_same(result, want[i % len(jobs)])
+
+
+def test_a_kept_camera_frame_is_reused_only_while_what_it_is_made_of_stays(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The preview keeps camera-moved frames by their inputs: an edit elsewhere reuses them
+    (no second splat), an edit of anything the frame is made of renders it again."""
+    from dataclasses import replace
+
+    from levitor_studio.model.keyframes import Keyframe
+
+    splats = []
+    real = preview_mod.splat
+    monkeypatch.setattr(preview_mod, "splat", lambda *a: splats.append(1) or real(*a))
+    scene = _camera_scene()
+    renderer = PreviewRenderer(scene)
+    first = renderer.frame(scene, 6)
+    # the box's key at frame 8 only changes frames 7 and 8 (its keys end at 6)
+    box = scene.objects[1]
+    scene.objects[1] = replace(box, keyframes=[*box.keyframes, Keyframe(8, 20, 20, 0.4)])
+    assert np.array_equal(renderer.frame(scene, 6), first) and len(splats) == 1
+    assert np.array_equal(renderer.frame(scene, 8), reference_preview_frame(scene, 8))
+    assert len(splats) == 2
+    # the ball's rest depth (row 0) changes its scale at frame 6, though its frame-6 key is the same
+    ball = scene.objects[0]
+    k0 = ball.keyframes[0]
+    scene.objects[0] = replace(ball, keyframes=[replace(k0, z=0.45), *ball.keyframes[1:]])
+    moved = renderer.frame(scene, 6)
+    assert np.array_equal(moved, reference_preview_frame(scene, 6)) and len(splats) == 3
+    assert not np.array_equal(moved, first)
+    scene.fov = 40.0  # the same keys through a longer lens
+    assert np.array_equal(renderer.frame(scene, 6), reference_preview_frame(scene, 6))
+    scene.camera = [CameraKey(0), CameraKey(6, pan=-2.0)]
+    assert np.array_equal(renderer.frame(scene, 6), reference_preview_frame(scene, 6))
+    assert len(splats) == 5
+    renderer.frame(scene, 6)[:] = 0  # callers draw on their copy, never on the kept frame
+    assert np.array_equal(renderer.frame(scene, 6), reference_preview_frame(scene, 6))
