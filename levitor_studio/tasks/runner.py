@@ -3,28 +3,28 @@
 :class:`TaskRunner` owns a private ``QThreadPool``: a job is a plain function of a
 :class:`TaskState`; its progress, result, failure or cancellation come back as signals, which Qt
 delivers on the GUI thread (the signal object lives there, the emit happens in a worker, so the
-connection is queued). Exclusive jobs (generation) run one at a time. :class:`PreviewRefresher`
-keeps the preview of the playhead's frame fresh after every edit: at most one render is in
-flight, a newer request cancels the stale one (its result is dropped), and rendered frames are
-cached per scene revision so playback reuses them. Nothing here calls ``processEvents``.
+connection is queued). Exclusive jobs (generation) run one at a time: a second one is refused,
+or, for a queued group (exports), started when the running one has ended. The preview refresher
+and :func:`frozen_copy` live in :mod:`.preview` (imported from here too). Nothing here calls
+``processEvents``.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from ..logs import log_failure
 from ..model.errors import Cancelled, LevitorError
-from ..model.scene import Scene, SceneEvents
+from .preview import PreviewRefresher, frozen_copy
 from .state import TaskState
+
+__all__ = ["Job", "PreviewRefresher", "TaskHandle", "TaskRunner", "frozen_copy"]
 
 Job = Callable[[TaskState], Any]
 log = logging.getLogger(__name__)
@@ -132,21 +132,31 @@ class TaskRunner(QObject):
         self._jobs: list[tuple[TaskHandle, _Runnable]] = []
         # ended, but the worker may still be returning from its last emit: deleted once it has
         self._retired: list[tuple[TaskHandle, _Runnable]] = []
+        # submitted to a busy queued group: started, in order, as its running job ends
+        self._waiting: list[tuple[TaskHandle, _Runnable]] = []
         self.closed = False
 
     def submit(
-        self, label: str, fn: Job, exclusive: str | None = None, quiet: bool = False
+        self,
+        label: str,
+        fn: Job,
+        exclusive: str | None = None,
+        quiet: bool = False,
+        queue: bool = False,
     ) -> TaskHandle | None:
         """Start ``fn(state)`` in the pool.
 
         ``exclusive`` names a group (``"generate"``, ``"segment"``): a job is refused while
-        another of its group runs, so there is one generation at a time. ``quiet`` jobs (preview
-        refreshes) stay out of the status bar.
+        another of its group runs, so there is one generation at a time; with ``queue`` it waits
+        instead and starts when the group's running job has ended (an export asked for while
+        another export finishes is not lost). ``quiet`` jobs (preview refreshes) stay out of the
+        status bar.
         """
         if self.closed:
             return None  # the window is closing: start nothing new
         self._reap()
-        if exclusive and any(h.exclusive == exclusive for h, _ in self._jobs):
+        busy = [h for h, _ in self._jobs if exclusive and h.exclusive == exclusive]
+        if busy and not queue:
             self.message.emit(f"{label}: wait for the running task to finish or cancel it")
             return None
         handle = TaskHandle(label, exclusive, self)
@@ -154,6 +164,10 @@ class TaskRunner(QObject):
         job = _Runnable(label, fn, handle.state, handle.signals)
         self._jobs.append((handle, job))
         handle.ended.connect(lambda h=handle: self._forget(h))
+        if busy:
+            self._waiting.append((handle, job))
+            self.message.emit(f"{label}: starts when {busy[-1].label} has finished")
+            return handle
         self.pool.start(job)
         if not quiet:
             self.activeChanged.emit(handle)
@@ -174,6 +188,7 @@ class TaskRunner(QObject):
         """
         self.closed = True
         self.cancel_all()
+        self._waiting.clear()  # never started: nothing to wait for
         deadline = time.monotonic() + timeout_s
         while not self.pool.waitForDone(5):
             if time.monotonic() > deadline:
@@ -186,8 +201,13 @@ class TaskRunner(QObject):
         self._retired += [(h, j) for h, j in self._jobs if h is handle]
         self._jobs = [(h, j) for h, j in self._jobs if h is not handle]
         self._reap()
-        if not handle.quiet:
-            shown = [h for h, _ in self._jobs if not h.quiet]
+        nxt = next(((h, j) for h, j in self._waiting if h.exclusive == handle.exclusive), None)
+        if nxt is not None and not self.closed:  # the group is free: its next job starts
+            self._waiting.remove(nxt)
+            self.pool.start(nxt[1])
+        waiting = {id(h) for h, _ in self._waiting}
+        if not handle.quiet or (nxt is not None and not nxt[0].quiet):
+            shown = [h for h, _ in self._jobs if not h.quiet and id(h) not in waiting]
             self.activeChanged.emit(shown[-1] if shown else None)
 
     def _reap(self) -> None:
@@ -196,130 +216,3 @@ class TaskRunner(QObject):
         self._retired = [(h, j) for h, j in self._retired if not j.returned.is_set()]
         for handle, _job in done:
             handle.deleteLater()
-
-
-def frozen_copy(scene: Scene) -> Scene:
-    """A copy a worker can read while the GUI keeps editing.
-
-    Commands replace masks and key lists instead of mutating them, so sharing the arrays is safe;
-    only the containers are copied. The copy has its own (silent) event hub.
-    """
-    return replace(
-        scene,
-        objects=[replace(o, keyframes=list(o.keyframes)) for o in scene.objects],
-        events=SceneEvents(),
-    )
-
-
-Render = Callable[[Scene, int], Any]
-
-
-class PreviewRefresher(QObject):
-    """Latest-wins preview rendering of one frame at a time, cached per scene revision.
-
-    ``request(frame)`` is cheap and may be called on every mouse move: requests made in one turn
-    of the event loop coalesce, a running render of an older request is cancelled and its result
-    dropped, and only the newest request is rendered next.
-    """
-
-    ready = Signal(int, object)  # frame, (H, W, 3) uint8
-    failed = Signal(str)
-
-    def __init__(
-        self,
-        runner: TaskRunner,
-        scene_fn: Callable[[], Scene],
-        render: Render,
-        prefetch: bool = False,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._runner = runner
-        self._scene_fn = scene_fn
-        self._render = render
-        self._prefetch = prefetch
-        self._revision = itertools.count()
-        self.revision = next(self._revision)
-        self._cache: dict[int, Any] = {}
-        self._pending: int | None = None
-        self._running: tuple[TaskHandle, int, int] | None = None  # handle, revision, frame
-        self._closed = False
-        self.rendered = 0  # renders that finished and were shown (benchmarks, tests)
-        self._kick = QTimer(self)
-        self._kick.setSingleShot(True)
-        self._kick.setInterval(0)
-        self._kick.timeout.connect(self._start_next)
-
-    def close(self) -> None:
-        """Stop for good (its document is going away): in-flight results are ignored."""
-        self._closed = True
-        self._pending = None
-        if self._running is not None:
-            self._running[0].cancel()
-
-    def invalidate(self) -> None:
-        """The scene changed: every cached frame is stale."""
-        self.revision = next(self._revision)
-        self._cache.clear()
-
-    def cached(self, frame: int) -> Any | None:
-        return self._cache.get(frame)
-
-    def request(self, frame: int) -> None:
-        """Ask for ``frame`` at the current revision; answered through :attr:`ready`."""
-        if self._closed:
-            return
-        hit = self._cache.get(frame)
-        if hit is not None:
-            self._pending = None
-            self.ready.emit(frame, hit)
-            return
-        self._pending = frame
-        if self._running is not None and (self._running[1], self._running[2]) != (
-            self.revision,
-            frame,
-        ):
-            self._running[0].cancel()
-        self._kick.start()
-
-    def _start_next(self) -> None:
-        if self._closed or self._running is not None:
-            return  # picked up when the running render ends
-        frame = self._pending
-        prefetching = frame is None
-        if frame is None:
-            frame = self._next_prefetch()
-            if frame is None:
-                return
-        self._pending = None
-        scene = frozen_copy(self._scene_fn())
-        render, revision = self._render, self.revision
-        handle = self._runner.submit("preview", lambda state: render(scene, frame), quiet=True)
-        if handle is None:
-            return
-        self._running = (handle, revision, frame)
-        handle.finished.connect(lambda img: self._on_done(revision, frame, img, prefetching))
-        handle.failed.connect(self.failed)
-        handle.ended.connect(self._on_ended)
-
-    def _next_prefetch(self) -> int | None:
-        if not self._prefetch:
-            return None
-        frames = self._scene_fn().frames
-        return next((f for f in range(frames) if f not in self._cache), None)
-
-    def _on_done(self, revision: int, frame: int, image: Any, prefetching: bool) -> None:
-        if self._closed or revision != self.revision:
-            return
-        self._cache[frame] = image
-        if not prefetching or self._pending == frame:
-            if self._pending == frame:
-                self._pending = None
-            self.rendered += 1
-            self.ready.emit(frame, image)
-
-    def _on_ended(self) -> None:
-        self._running = None
-        if self._closed:
-            return
-        self._kick.start()

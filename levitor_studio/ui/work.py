@@ -103,7 +103,8 @@ class WorkController(QObject):
         self.doc.message.emit(text)
 
     def _start(self, label: str, fn: Any, exclusive: str | None = None) -> TaskHandle | None:
-        handle = self.runner.submit(label, fn, exclusive=exclusive)
+        # one export at a time, but one asked for while another runs waits for it, not refused
+        handle = self.runner.submit(label, fn, exclusive=exclusive, queue=exclusive == "export")
         if handle is not None:
             if exclusive in ("generate", "export"):  # the user waits for these: don't just flash
                 handle.failed.connect(lambda msg: self.failed.emit(f"{label}: {msg}"))

@@ -149,3 +149,42 @@ def test_an_object_passes_behind_another(qtbot, window, tmp_path):
     Image.fromarray(np.concatenate([frames[15], in_front[15]], axis=1)).save(
         tmp_path / "journey-frame15-behind-vs-front.png"
     )
+
+
+def test_an_export_asked_for_while_another_is_finishing_is_not_lost(
+    qtbot, window, tmp_path, monkeypatch
+):
+    """The journey's race, pinned: the signal's file is in place before its job has ended (the
+    worker still has to return and report), so the video export the journey asks for next met
+    a running export. It was refused in the status bar and never written; it now waits and runs."""
+    import threading
+
+    from levitor_studio.ui import engine_jobs
+
+    gate, written = threading.Event(), engine_jobs.export_signal
+
+    def held(scene, path, task):  # the file is complete and in place; the job has not returned
+        result = written(scene, path, task)
+        gate.wait(60)
+        return result
+
+    monkeypatch.setattr(engine_jobs, "export_signal", held)
+    try:
+        signal_path, video_path = tmp_path / "held.npz", tmp_path / "held.mp4"
+        window._ask_output = lambda title, filt: str(signal_path)
+        window.export_signal_dialog()
+        qtbot.waitUntil(signal_path.exists, timeout=SLOW)
+        window._ask_output = lambda title, filt: str(video_path)
+        messages: list[str] = []
+        window.runner.message.connect(messages.append)
+        window.export_video_dialog()
+        assert messages == ["export video: starts when export signal has finished"]
+        signal_job, video_job = [h for h in window.runner.active() if not h.quiet]
+        assert (signal_job.label, video_job.label) == ("export signal", "export video")
+        assert not video_path.exists()
+        with qtbot.waitSignal(video_job.finished, timeout=SLOW) as done:
+            gate.set()
+        assert done.args == [video_path] and video_path.is_file()
+        assert read_signal_npz(signal_path).labels.shape[0] == window.doc.scene.frames
+    finally:
+        gate.set()  # a failing run must not hold the worker until the window closes

@@ -97,6 +97,34 @@ def test_exclusive_jobs_run_one_at_a_time(qtbot, runner):
         gate.set()
 
 
+def test_a_queued_job_waits_for_its_group_and_then_runs(qtbot, runner):
+    """A queued group (exports) keeps a request made while one of its jobs runs: it starts,
+    in order, when the running one has ended; nothing is refused and nothing is lost."""
+    gate, order = threading.Event(), []
+    first = runner.submit("export signal", lambda task: gate.wait(10), exclusive="export")
+    with qtbot.waitSignal(runner.message) as blocker:
+        second = runner.submit(
+            "export video", lambda task: order.append("video"), exclusive="export", queue=True
+        )
+    assert blocker.args == ["export video: starts when export signal has finished"]
+    assert first is not None and second is not None and order == []
+    assert runner.active() == [first, second]
+    with qtbot.waitSignal(second.finished):
+        gate.set()
+    assert order == ["video"] and runner.active() == []
+
+
+def test_a_queued_job_cancelled_while_it_waits_never_runs(qtbot, runner):
+    gate, ran = threading.Event(), []
+    first = runner.submit("export signal", lambda task: gate.wait(10), exclusive="export")
+    second = runner.submit("export video", ran.append, exclusive="export", queue=True)
+    assert first is not None and second is not None
+    second.cancel()
+    with qtbot.waitSignal(second.cancelled):
+        gate.set()
+    assert ran == [] and runner.active() == []
+
+
 def test_failures_and_cancel_come_back_as_signals(qtbot, runner):
     def bad(task):
         raise InputError("the box is empty")
