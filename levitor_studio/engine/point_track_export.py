@@ -3,8 +3,8 @@
 ``levitor-studio export-tracks P --format wan-move|ati`` and File ▸ Export Point Tracks… both
 describe what to write as a :class:`PointTrackExport` and call :func:`export_point_tracks`, so
 the same options give the same bytes. :meth:`PointTrackExport.check` refuses a wrong value with
-one line naming it before anything is computed, and nothing is written unless every file can be:
-a track point that passes behind the camera (no pixel to give) is refused, not written as NaN.
+one line naming it before anything is computed, and nothing is written unless every file can be.
+A track point the camera passes is invisible on those frames and holds its last pixel (never NaN).
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
 
 from ..model.errors import InputError
 from ..model.limits import Limit
@@ -36,7 +34,6 @@ FORMATS = {
 POINTS = Limit(1, 10_000, integer=True)
 FRAMES = Limit(2, 10_000, integer=True)
 SIDE = Limit(1, 8192, integer=True)
-BEHIND = "a track point passes behind the camera on some frame: shorten the camera move"
 
 
 def parse_size(text: str, what: str = "size") -> tuple[int, int]:
@@ -105,8 +102,6 @@ def export_point_tracks(
     if task is not None:
         task.check()
     tracks = resample(tracks, options.target_frames(), options.size or scene.size)
-    if not np.isfinite(tracks.xy).all():
-        raise InputError(BEHIND)
     if task is not None:
         task.set_progress(0.9, "writing")
     if options.format == "ati":

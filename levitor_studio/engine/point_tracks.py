@@ -5,6 +5,9 @@ and per static segment, spread evenly over each region's pixels in raster order.
 moved through the same placement as its region (:func:`.placement.object_pose`; static pixels
 stay) and the same camera (:func:`.camera_move.reproject`), and is visible in a frame exactly
 when the engine's label map shows its region's id at the point's pixel (``floor(x + 0.5)``).
+On frames where the camera has moved past a point (it is behind the camera, the engine draws it
+nowhere) the point is invisible and holds its pixel of the last frame before that had one (the
+camera track is still at frame 0, so every point has a pixel there).
 :func:`resample` brings the tracks to another frame count and size; :func:`write_wan_move`
 writes them for Wan-Move (``ali-vilab/Wan-Move``: ``generate.py --track tracks.npy
 --track_visibility track_visibility.npy``; ``wan/wan_move.py`` reads ``(T, N, 2)`` or
@@ -92,7 +95,16 @@ def point_tracks(scene: Scene, per_region: int = 8) -> PointTracks:
             x, y, z = reproject(cam, at_cam, x, y, z)
         xy[t, :, 0], xy[t, :, 1] = x, y
     visible = _visible(labels, xy, ids)
-    return PointTracks(xy, visible, ids, scene.size)
+    return PointTracks(_hold_through_gaps(xy), visible, ids, scene.size)
+
+
+def _hold_through_gaps(xy: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``xy`` with each point's non-finite frames (behind the camera) set to its position on the
+    last earlier finite frame; frame 0 is finite (the camera is still there)."""
+    ok = np.isfinite(xy[..., 0])
+    frames = np.arange(xy.shape[0])[:, None]
+    last = np.maximum.accumulate(np.where(ok, frames, 0), axis=0)
+    return np.take_along_axis(xy, last[..., None], axis=0)
 
 
 def _visible(
@@ -170,8 +182,6 @@ def write_ati(tracks: PointTracks, path: str | os.PathLike[str]) -> Path:
         ]
         for i in range(tracks.xy.shape[1])
     ]
-    if not np.isfinite(tracks.xy).all():
-        raise InputError("a track point is behind the camera on some frame: shorten the move")
     with staged() as stage, stage.open(out) as fh:
         fh.write(json.dumps(doc).encode("utf-8"))
     return out

@@ -55,22 +55,33 @@ def test_ati_json_holds_the_resampled_engine_tracks(tmp_path: Path) -> None:
         assert [p["visible"] for p in track] == expected.visible[:, i].astype(int).tolist()
 
 
-def test_a_point_behind_the_camera_is_refused_and_nothing_is_written(
+def test_a_point_behind_the_camera_is_hidden_there_and_never_nan(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A dolly of 0.5 puts every pixel nearer than 0.5 behind the camera: Wan-Move got NaN."""
+    """A dolly of 0.5 puts every pixel nearer than 0.5 behind the camera: Wan-Move got NaN, then
+    the whole export was refused (even after the editor's own Push In). Those points are now
+    invisible on those frames, at the last pixel they had."""
     from levitor_studio.model.camera_track import CameraKey
+    from levitor_studio.model.keyframes import Easing
 
     scene = make_scene()
-    scene.camera = [CameraKey(0), CameraKey(15, dolly=0.5)]
+    scene.objects = []  # eight static bands on the depth ramp 0.9 (top) … 0.1 (bottom)
+    scene.segments = np.repeat(np.arange(1, 9, dtype=np.int32), 6)[:, None].repeat(64, 1)
+    scene.camera = [CameraKey(0, ease=Easing.LINEAR), CameraKey(15, dolly=0.5)]
     save_project(scene, tmp_path / "p.levitor")
     out = tmp_path / "out"
     out.mkdir()
     args = ["export-tracks", str(tmp_path / "p.levitor"), "--format", "wan-move", "-o", str(out)]
-    assert main(args) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert err == [
-        "levitor-studio: error: a track point passes behind the camera on some frame: "
-        "shorten the camera move"
-    ]
-    assert list(out.iterdir()) == []
+    assert main([*args, "--frames", "16"]) == 0
+    xy = np.load(out / "tracks.npy")
+    visible = np.load(out / "track_visibility.npy")
+    assert np.isfinite(xy).all()
+    dolly = 0.5 * np.arange(16) / 15  # linear
+    z = np.linspace(0.9, 0.1, 48, dtype=np.float32)[np.rint(xy[0, :, 1]).astype(int)]
+    passed = z <= dolly[15]  # behind the camera at the last frame
+    assert 0 < passed.sum() < len(z)
+    assert not visible[15, passed].any() and visible[0, passed].all()
+    for k in np.flatnonzero(passed):
+        last = max(t for t in range(16) if dolly[t] < z[k])
+        assert not visible[last + 1 :, k].any()
+        assert (xy[last + 1 :, k] == xy[last, k]).all()

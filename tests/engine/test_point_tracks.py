@@ -72,3 +72,29 @@ def test_resampling_keeps_source_frames_exact_and_scales_pixel_centres() -> None
     mid = ((tracks.xy[0] + tracks.xy[1]) / 2 + 0.5) * 2.0 - 0.5
     np.testing.assert_allclose(out.xy[1], mid, rtol=0, atol=1e-12)
     assert out.visible[4].tolist() == tracks.visible[2].tolist()
+
+
+def test_a_point_behind_the_camera_is_invisible_there_and_holds_its_last_pixel() -> None:
+    """A push-in past a point's depth leaves it without a pixel: it is hidden on those frames
+    and keeps the position of the last frame it had one (Wan-Move and ATI want a number there;
+    the exported scene used to be refused as a whole, even after the editor's own Push In)."""
+    from levitor_studio.model.camera_track import CameraKey
+
+    scene = _scene()
+    scene.camera = [CameraKey(0), CameraKey(15, dolly=0.6, ease=Easing.LINEAR)]
+    tracks = point_tracks(scene, per_region=5)
+    assert np.isfinite(tracks.xy).all()
+    runner = np.flatnonzero(tracks.ids == 1)
+    # the runner and the post (0.5, 0.25) go behind the camera once the dolly passes their depth:
+    # dolly_t = 0.04 t, so from t = 13 (0.52) and t = 7 (0.28); the table (0.9) never does
+    for ids, first_behind in ((1, 13), (2, 7)):
+        mine = np.flatnonzero(tracks.ids == ids)
+        assert not tracks.visible[first_behind:, mine].any()
+        for t in range(first_behind, scene.frames):
+            assert tracks.xy[t, mine].tolist() == tracks.xy[first_behind - 1, mine].tolist()
+        assert np.isfinite(tracks.xy[first_behind - 1, mine]).all()
+    table = np.flatnonzero(tracks.ids == 3)
+    assert table.size == 5 and tracks.visible[0, table].any()
+    assert runner.size == 5
+    assert scene.camera_path()[0].tolist() == [0.0] * 6  # why frame 0 always has a pixel
+

@@ -112,7 +112,8 @@ def test_the_dialog_writes_the_command_lines_bytes(qtbot, shot, tmp_path, fmt):
     run_dialog(qtbot, window, again)
 
 
-def test_a_point_behind_the_camera_fails_in_one_line_and_writes_nothing(qtbot, shot, tmp_path):
+def test_after_a_push_in_past_the_table_the_export_still_writes(qtbot, shot, tmp_path):
+    """Points the camera passes are hidden on those frames (the export used to fail)."""
     from levitor_studio.model.camera_track import CameraKey
     from levitor_studio.model.commands import SetCameraKeys
 
@@ -127,13 +128,13 @@ def test_a_point_behind_the_camera_fails_in_one_line_and_writes_nothing(qtbot, s
 
     run_dialog(qtbot, window, answer)
     handle = next(h for h in window.runner.active() if h.label == "export point tracks")
-    with qtbot.waitSignal(handle.failed, timeout=120000):
+    with qtbot.waitSignal(handle.finished, timeout=120000):
         pass
-    assert window.last_error == (
-        "export point tracks: a track point passes behind the camera on some frame: "
-        "shorten the camera move"
-    )
-    assert list(out.iterdir()) == []
+    assert not hasattr(window, "last_error")  # no failure was shown
+    xy = np.load(out / "tracks.npy")
+    visible = np.load(out / "track_visibility.npy")
+    assert np.isfinite(xy).all()
+    assert visible[0].any() and not visible[-1].all()
 
 
 def test_a_wrong_value_is_refused_with_its_reason_and_nothing_is_written(qtbot, shot, tmp_path):
