@@ -4,28 +4,24 @@ The dialog asks for the angle, the frames and the easing; the pivot is the selec
 anchor where it is at the first frame, at its depth there
 (:func:`~levitor_studio.engine.camera_orbit.object_pivot`). It computes the keys with
 :func:`~levitor_studio.engine.camera_orbit.orbit_camera_keys` before closing, so a refused orbit
-shows its one-line reason (with the largest angle that fits) and the dialog stays open. The new
+shows its one-line reason (with the largest angle that fits) and the dialog stays open. Its
+number fields keep what was typed (:class:`~levitor_studio.ui.fields.TypedSpinBox`); a value
+outside its range is refused the same way on OK. The new
 camera track goes in as one :class:`~levitor_studio.model.commands.SetCameraKeys` (one undo step).
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDoubleSpinBox,
-    QFormLayout,
-    QLabel,
-    QSpinBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QWidget
 
 from ..engine.camera_orbit import object_pivot, orbit_camera_keys
 from ..model.camera_track import CameraKey
 from ..model.commands import SetCameraKeys
 from ..model.errors import InputError
 from ..model.keyframes import Easing
+from ..model.limits import ANGLE, Limit
 from .document import Document
+from .fields import TypedSpinBox
 from .widgets import refusal_and_buttons, show_refusal
 
 EASINGS = (Easing.EASE_IN_OUT, Easing.LINEAR, Easing.EASE_IN, Easing.EASE_OUT)
@@ -44,21 +40,18 @@ class CameraOrbitDialog(QDialog):
         self.setWindowTitle(f"Orbit Camera About {name}")
         form = QFormLayout(self)
         self.pivot = QLabel(self)
-        self.angle = QDoubleSpinBox(self)
-        self.angle.setRange(-360.0, 360.0)
-        self.angle.setDecimals(1)
+        # typed values stay as typed (a −360…360 box turned 400 into 40): checked on OK
+        self.angle = TypedSpinBox(ANGLE, 30.0, "Angle", self)
         self.angle.setSuffix("°")
-        self.angle.setValue(30.0)
         self.angle.setToolTip(
             f"Positive: the camera swings left around {name} and turns right to keep it in "
             "place; what is nearer slides right, what is farther slides left"
         )
-        self.first = QSpinBox(self)
-        self.last = QSpinBox(self)
-        for box in (self.first, self.last):
-            box.setRange(0, scene.frames - 1)
-        self.first.setValue(document.frame if document.frame < scene.frames - 1 else 0)
-        self.last.setValue(scene.frames - 1)
+        clip = Limit(0, scene.frames - 1, integer=True)
+        inside = f"the clip (0…{scene.frames - 1})"
+        start = document.frame if document.frame < scene.frames - 1 else 0
+        self.first = TypedSpinBox(clip, start, "First frame", self, outside=inside)
+        self.last = TypedSpinBox(clip, scene.frames - 1, "Last frame", self, outside=inside)
         self.ease = QComboBox(self)
         for ease in EASINGS:
             self.ease.addItem(ease.value, ease)
@@ -73,10 +66,15 @@ class CameraOrbitDialog(QDialog):
 
     def _show_pivot(self) -> None:
         scene = self.document.scene
-        p = object_pivot(scene, self.uid, self.first.value())
+        try:
+            frame = self.first.checked()
+        except InputError as exc:
+            self.pivot.setText(str(exc))
+            return
+        p = object_pivot(scene, self.uid, frame)
         rest = scene.rest_depth(scene.object(self.uid))
         self.pivot.setText(
-            f"{scene.object(self.uid).name}'s anchor at frame {self.first.value()}: "
+            f"{scene.object(self.uid).name}'s anchor at frame {frame}: "
             f"({p.x:.1f}, {p.y:.1f}) px, distance ×{p.z / rest:.2f} (z {p.z:.3f})"
         )
 
@@ -86,12 +84,13 @@ class CameraOrbitDialog(QDialog):
     def accept(self) -> None:
         scene = self.document.scene
         try:
+            angle, first, last = (box.checked() for box in (self.angle, self.first, self.last))
             self.keys = orbit_camera_keys(
                 scene,
-                object_pivot(scene, self.uid, self.first.value()),
-                self.angle.value(),
-                self.first.value(),
-                self.last.value(),
+                object_pivot(scene, self.uid, first),
+                angle,
+                first,
+                last,
                 Easing(self.ease.currentData()),
             )
         except InputError as exc:

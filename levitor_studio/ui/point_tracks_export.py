@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -33,33 +32,14 @@ from PySide6.QtWidgets import (
 
 from ..engine.point_track_export import FORMATS, FRAMES, POINTS, SIDE, PointTrackExport
 from ..model.errors import InputError, printable
-from ..model.limits import Limit
 from ..tasks.runner import frozen_copy
+from .fields import TypedSpinBox
 
 if TYPE_CHECKING:
     from ..model.scene import Scene
     from .main_window import MainWindow
 
 LABELS = {"wan-move": "Wan-Move (tracks.npy + track_visibility.npy)", "ati": "ATI (JSON)"}
-
-
-class WholeNumberBox(QDoubleSpinBox):
-    """A whole-number box that keeps what was typed, even out of range (the export's check
-    refuses it with its reason; a Qt spin box would clamp it silently); arrows stay in range."""
-
-    def __init__(self, limit: Limit, value: int) -> None:
-        super().__init__()
-        self.limit = limit
-        self.setDecimals(0)
-        self.setRange(-1e9, 1e9)
-        self.setValue(value)
-
-    def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt override
-        lo, hi = self.limit.widget_range()
-        self.setValue(min(max(self.value() + steps, lo), hi))
-
-    def whole(self) -> int:
-        return int(round(self.value()))
 
 
 class PointTracksDialog(QDialog):
@@ -82,10 +62,10 @@ class PointTracksDialog(QDialog):
             self.format_box.addItem(LABELS[key], key)
         self.format_box.setToolTip("\n".join(text for text, _f in FORMATS.values()))
         form.addRow("Format", self.format_box)
-        self.frames_box = WholeNumberBox(FRAMES, FORMATS["wan-move"][1])
+        self.frames_box = TypedSpinBox(FRAMES, FORMATS["wan-move"][1])
         form.addRow("Frames", self.frames_box)
-        self.width_box = WholeNumberBox(SIDE, scene.width)
-        self.height_box = WholeNumberBox(SIDE, scene.height)
+        self.width_box = TypedSpinBox(SIDE, scene.width)
+        self.height_box = TypedSpinBox(SIDE, scene.height)
         size_row = QHBoxLayout()
         for widget in (self.width_box, QLabel("×"), self.height_box):
             size_row.addWidget(widget)
@@ -95,7 +75,8 @@ class PointTracksDialog(QDialog):
         size_row.addWidget(working)
         size_row.addStretch(1)
         form.addRow("Size (pixels)", size_row)
-        self.points_box = WholeNumberBox(POINTS, 8)
+        self.points_box = TypedSpinBox(POINTS, 8)
+        self.points_box.setKeyboardTracking(True)  # the count below follows each keystroke
         form.addRow("Points per region", self.points_box)
         self.count = QLabel()
         form.addRow("", self.count)

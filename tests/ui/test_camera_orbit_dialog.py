@@ -7,6 +7,7 @@ import math
 
 import pytest
 from scenes import make_scene
+from ui_helpers import type_into
 
 from levitor_studio.engine.camera import PinholeCamera
 from levitor_studio.engine.camera_move import CameraPose, reproject
@@ -80,3 +81,33 @@ def test_the_camera_menu_offers_it_and_asks_for_a_selection(qtbot) -> None:
     with qtbot.waitSignal(doc.message) as said:
         assert not orbit_about_selected(doc)
     assert said.args == ["Select the object to orbit about first (click it in the image)"]
+
+
+def test_a_typed_angle_beyond_the_box_reaches_the_engine_refusal(qtbot, dialog) -> None:
+    """400 typed then Enter: Qt's −360…360 validator used to drop the last 0 and orbit 40°."""
+    dialog.ease.setCurrentIndex(dialog.ease.findData(Easing.LINEAR))
+    type_into(qtbot, dialog.angle.lineEdit(), "400")  # Enter presses OK
+    assert dialog.angle.value() == 400.0
+    assert dialog.isVisible() and dialog.keys is None
+    assert dialog.error.text().startswith("An orbit of 400° would take the camera's pan to ")
+    assert dialog.error.text().endswith("the largest orbit that fits is 180°")
+    assert dialog.document.undo_stack.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "reason"),
+    [
+        ("last", "20", "Last frame 20 is outside the clip (0…15)"),
+        ("first", "-3", "First frame -3 is outside the clip (0…15)"),
+        ("angle", "4000", "Angle 4000 must be -3600…3600"),
+    ],
+)
+def test_a_typed_value_out_of_range_is_kept_and_refused_on_ok(
+    qtbot, dialog, field, text, reason
+) -> None:
+    box = getattr(dialog, field)
+    type_into(qtbot, box.lineEdit(), text)  # Enter presses OK
+    assert box.value() == float(text)  # kept as typed, not clamped nor cut
+    assert dialog.isVisible() and dialog.keys is None
+    assert dialog.error.text() == reason
+    assert not dialog.apply() and dialog.document.undo_stack.count() == 0
