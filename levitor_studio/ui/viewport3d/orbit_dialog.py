@@ -1,22 +1,24 @@
 """The orbit tool's dialog: object A, centre object B, radius, start angle, turns, frame range,
 direction. It checks the choice with :func:`~levitor_studio.engine.orbit.orbit_keyframes` before
-closing, so a refused orbit shows its one-line reason and the dialog stays open."""
+closing, so a refused orbit shows its one-line reason and the dialog stays open. Its number fields
+keep what was typed (:class:`~levitor_studio.ui.fields.TypedSpinBox`): a value outside its range
+is refused the same way on OK, never clamped."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDoubleSpinBox,
     QFormLayout,
-    QSpinBox,
     QWidget,
 )
 
 from ...engine.orbit import orbit_keyframes
 from ...model.commands import locked_refusal
 from ...model.errors import InputError
+from ...model.limits import Limit
 from ..document import Document
+from ..fields import TypedSpinBox
 from ..widgets import refusal_and_buttons, show_refusal
 
 
@@ -44,35 +46,26 @@ class OrbitDialog(QDialog):
             self.a_box.setCurrentIndex(self.a_box.findData(selected))
         if self.b_box.count() > 1 and self.b_box.currentIndex() == self.a_box.currentIndex():
             self.b_box.setCurrentIndex(1 if self.a_box.currentIndex() == 0 else 0)
-        # the minimum of each spin box stands for "automatic": from where A already is
-        self.radius = QDoubleSpinBox(self)
-        self.radius.setRange(0.0, 10.0 * max(scene.size))
-        self.radius.setSpecialValueText("from A's position")
+        # one arrow step below each range stands for "automatic": from where A already is
+        reach = Limit(0.0, 10.0 * max(scene.size), lo_open=True, decimals=2)
+        self.radius = TypedSpinBox(reach, None, "Radius", self, auto="from A's position")
         self.radius.setSuffix(" px")
-        self.depth_radius = QDoubleSpinBox(self)
-        self.depth_radius.setRange(0.0, 10.0 * max(scene.size))
-        self.depth_radius.setSpecialValueText("same as radius")
+        self.depth_radius = TypedSpinBox(reach, None, "Depth radius", self, auto="same as radius")
         self.depth_radius.setSuffix(" px")
-        self.start = QDoubleSpinBox(self)
-        self.start.setRange(-361.0, 360.0)
-        self.start.setValue(-361.0)
-        self.start.setSpecialValueText("from A's position")
+        degrees = Limit(-360.0, 360.0, decimals=2)
+        self.start = TypedSpinBox(degrees, None, "Start angle", self, auto="from A's position")
         self.start.setSuffix("°")
         self.start.setToolTip("0° right of the centre, 90° behind it, 180° left, 270° in front")
-        self.turns = QDoubleSpinBox(self)
-        self.turns.setRange(0.05, 20.0)
-        self.turns.setSingleStep(0.25)
-        self.turns.setValue(1.0)
-        self.first = QSpinBox(self)
-        self.last = QSpinBox(self)
-        for box in (self.first, self.last):
-            box.setRange(0, scene.frames - 1)
-        self.last.setValue(scene.frames - 1)
+        self.turns = TypedSpinBox(Limit(0.05, 20.0, decimals=2, step=0.25), 1.0, "Turns", self)
+        clip = Limit(0, scene.frames - 1, integer=True)
+        inside = f"the clip (0…{scene.frames - 1})"
+        self.first = TypedSpinBox(clip, 0, "First frame", self, outside=inside)
+        self.last = TypedSpinBox(clip, scene.frames - 1, "Last frame", self, outside=inside)
         self.direction = QComboBox(self)
         self.direction.addItem("right → behind → left → front", 1)
         self.direction.addItem("right → front → left → behind", -1)
-        self.every = QSpinBox(self)
-        self.every.setRange(1, max(scene.frames - 1, 1))
+        every = Limit(1, max(scene.frames - 1, 1), integer=True)
+        self.every = TypedSpinBox(every, 1, "Key every", self)
         self.every.setSuffix(" frames")
         form.addRow("Object", self.a_box)
         form.addRow("Around", self.b_box)
@@ -95,19 +88,17 @@ class OrbitDialog(QDialog):
         return int(self.b_box.currentData())
 
     def parameters(self) -> dict[str, object]:
-        """Keyword arguments of :func:`orbit_keyframes` after the two object ids."""
-        depth = self.depth_radius.value()
-        radius = self.radius.value()
-        start = self.start.value()
+        """Keyword arguments of :func:`orbit_keyframes` after the two object ids
+        (:class:`InputError` with the reason for a typed value outside its range)."""
         return {
-            "radius": radius if radius > 0 else None,
-            "start_angle": None if start == self.start.minimum() else start,
-            "turns": self.turns.value(),
-            "frame_start": self.first.value(),
-            "frame_end": self.last.value(),
+            "radius": self.radius.checked(),
+            "start_angle": self.start.checked(),
+            "turns": self.turns.checked(),
+            "frame_start": self.first.checked(),
+            "frame_end": self.last.checked(),
             "direction": int(self.direction.currentData()),
-            "depth_radius": depth if depth > 0 else None,
-            "key_every": self.every.value(),
+            "depth_radius": self.depth_radius.checked(),
+            "key_every": self.every.checked(),
         }
 
     def _refuse(self, text: str) -> None:
