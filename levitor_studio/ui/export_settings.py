@@ -2,7 +2,8 @@
 
 :class:`ExportSettings` is what the next export uses; File ▸ Export Settings… edits it in an
 :class:`ExportSettingsDialog` (the settings stay for the session, as a render queue's do). The
-frame range defaults to the timeline's in/out range. :func:`apply_settings` turns rendered
+frame range defaults to the timeline's in/out range; a frame typed outside the clip is kept as
+typed and refused on OK with its reason, the dialog staying open. :func:`apply_settings` turns rendered
 frames into what is written: the range, the control-point overlay, the size.
 """
 
@@ -17,11 +18,14 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QSpinBox,
     QWidget,
 )
+
+from ..model.errors import InputError
+from ..model.limits import Limit
+from .fields import TypedSpinBox
+from .widgets import refusal_and_buttons, show_refusal
 
 FORMATS = {  # name → (file dialog filter, suffix)
     "MP4": ("MP4 video (*.mp4)", ".mp4"),
@@ -97,10 +101,9 @@ class ExportSettingsDialog(QDialog):
         self.overlay = QCheckBox("Draw the control points")
         self.overlay.setChecked(current.overlay)
         first, last = current.frame_range or default_range
-        self.first, self.last = QSpinBox(), QSpinBox()
-        for box, value in ((self.first, first), (self.last, last)):
-            box.setRange(0, frames - 1)
-            box.setValue(value)
+        clip, inside = Limit(0, frames - 1, integer=True), f"the clip (0…{frames - 1})"
+        self.first = TypedSpinBox(clip, first, "First frame", outside=inside)
+        self.last = TypedSpinBox(clip, last, "Last frame", outside=inside)
         for label, w in (
             ("Format", self.format),
             ("Size", self.scale),
@@ -109,16 +112,19 @@ class ExportSettingsDialog(QDialog):
             ("Last frame", self.last),
         ):
             form.addRow(label, w)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.error = refusal_and_buttons(self, form)
         self._default = default_range
 
+    def accept(self) -> None:
+        try:
+            self.first.checked(), self.last.checked()
+        except InputError as exc:
+            show_refusal(self, self.error, str(exc))
+            return
+        super().accept()
+
     def settings(self) -> ExportSettings:
-        span = (self.first.value(), self.last.value())
+        span = (self.first.whole(), self.last.whole())
         if span[0] > span[1]:
             span = (span[1], span[0])
         return ExportSettings(

@@ -100,3 +100,27 @@ def test_overlay_draws_the_points_and_size_is_even():
         30,
         3,
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "reason"),
+    [
+        ("last", "20", "Last frame 20 is outside the clip (0…15)"),
+        ("first", "-1", "First frame -1 is outside the clip (0…15)"),
+    ],
+)
+def test_export_settings_keep_a_typed_frame_and_refuse_it_on_ok(qtbot, field, text, reason):
+    """Typed through the keys, then Enter (OK): a 0…15 box used to turn 20 into 2, -1 into 1."""
+    from ui_helpers import type_into
+
+    from levitor_studio.ui.export_settings import ExportSettings, ExportSettingsDialog
+
+    dialog = ExportSettingsDialog(ExportSettings(), 16, (0, 15))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    box = getattr(dialog, field)
+    type_into(qtbot, box.lineEdit(), text)
+    assert box.value() == float(text)
+    assert dialog.isVisible() and dialog.result() != dialog.DialogCode.Accepted
+    assert dialog.error.text() == reason

@@ -15,7 +15,9 @@ from levitor_studio.ui.document import Document  # noqa: E402
 pytestmark = pytest.mark.gui
 
 
-def test_a_refused_orbit_is_shown_whole_in_the_dialog(qtbot):
+@pytest.fixture
+def dialog(qtbot):
+    """The orbit dialog on the dog and the bowl, the bowl selected, shown."""
     from levitor_studio.ui.viewport3d.orbit_dialog import OrbitDialog
 
     doc = Document(dog_and_bowl())
@@ -24,6 +26,10 @@ def test_a_refused_orbit_is_shown_whole_in_the_dialog(qtbot):
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_a_refused_orbit_is_shown_whole_in_the_dialog(dialog):
     dialog.radius.setValue(30.0)
     dialog.depth_radius.setValue(30.0)
     dialog.first.setValue(0)
@@ -49,18 +55,10 @@ def test_a_refused_orbit_is_shown_whole_in_the_dialog(qtbot):
         ("every", "99", "Key every 99 must be a whole number 1…15"),
     ],
 )
-def test_a_typed_value_out_of_range_is_kept_and_refused_on_ok(qtbot, field, text, reason):
+def test_a_typed_value_out_of_range_is_kept_and_refused_on_ok(qtbot, dialog, field, text, reason):
     """Typed through the keys, then Enter (OK): Qt's ranges used to drop the keystroke."""
     from ui_helpers import type_into
 
-    from levitor_studio.ui.viewport3d.orbit_dialog import OrbitDialog
-
-    doc = Document(dog_and_bowl())
-    doc.select(2)
-    dialog = OrbitDialog(doc)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
     box = getattr(dialog, field)
     type_into(qtbot, box.lineEdit(), text)
     assert box.value() == float(text)  # kept as typed, neither clamped nor cut
