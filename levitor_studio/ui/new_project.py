@@ -5,7 +5,9 @@ frames and fps, depth estimator, segmenter and whether to make static segments (
 as on the command line). :meth:`NewProjectDialog.values` returns the keyword arguments of
 :func:`levitor_studio.api.new_project`, so the editor and the command line make the same scene.
 When cropping would drop more than half of the photo (a panorama on a 16:9 frame) the fit
-starts unchosen and OK stays disabled until the user picks crop or letterbox.
+starts unchosen and OK stays disabled until the user picks crop or letterbox. Numbers keep what
+was typed (:class:`~levitor_studio.ui.fields.TypedSpinBox`); OK refuses one outside its range,
+or a size that is not a multiple of 8 or too large, with the reason under the form.
 """
 
 from __future__ import annotations
@@ -18,29 +20,27 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from ..api import CROP_LOSS_ASK, crop_loss
 from ..model import limits
+from ..model.errors import InputError
 from ..model.imaging import default_size
 from ..plugin_host import list_backends
 from ..plugin_host.protocols import DEPTH, SEGMENTER
+from .fields import TypedSpinBox
 
 CHOOSE = "— choose crop or letterbox —"
 
 
-def _size_spin(value: int) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(8, 2048)
+def _size_spin(value: int, what: str) -> TypedSpinBox:
+    box = TypedSpinBox(limits.SIDE, value, what)
     box.setSingleStep(8)
-    box.setValue(value)
     box.setSuffix(" px")
     return box
 
@@ -65,7 +65,7 @@ class NewProjectDialog(QDialog):
         form = QFormLayout()
         col.addLayout(form)
         w, h = default_size(*image_size)
-        self.width_box, self.height_box = _size_spin(w), _size_spin(h)
+        self.width_box, self.height_box = _size_spin(w, "Width"), _size_spin(h, "Height")
         row = QHBoxLayout()
         row.addWidget(self.width_box)
         row.addWidget(QLabel("×"))
@@ -77,14 +77,9 @@ class NewProjectDialog(QDialog):
         self.fit_note = QLabel()
         self.fit_note.setWordWrap(True)
         form.addRow("", self.fit_note)
-        self.frames_box = QSpinBox()
-        self.frames_box.setRange(int(limits.FRAMES.lo), int(limits.FRAMES.hi))
-        self.frames_box.setValue(16)
+        self.frames_box = TypedSpinBox(limits.FRAMES, 16, "Frames")
         form.addRow("Frames", self.frames_box)
-        self.fps_box = QDoubleSpinBox()
-        self.fps_box.setRange(0.5, 240.0)
-        self.fps_box.setDecimals(1)
-        self.fps_box.setValue(8.0)
+        self.fps_box = TypedSpinBox(limits.FPS, 8.0, "Frames per second")
         form.addRow("Frames per second", self.fps_box)
         self.depth_box = self._backend_combo(DEPTH, backends.get(DEPTH, "heuristic"))
         form.addRow("Depth", self.depth_box)
@@ -96,6 +91,10 @@ class NewProjectDialog(QDialog):
             "Split what no object claims into static segments, as the model was trained with"
         )
         form.addRow("", self.segments_box)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #d55e00")
+        self.error.setWordWrap(True)
+        col.addWidget(self.error)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -117,7 +116,28 @@ class NewProjectDialog(QDialog):
         return box
 
     def size(self) -> tuple[int, int]:  # type: ignore[override]
-        return (self.width_box.value(), self.height_box.value())
+        return (self.width_box.whole(), self.height_box.whole())
+
+    def check(self) -> None:
+        """:class:`InputError` with the reason when a typed value cannot make a project."""
+        for box in (self.width_box, self.height_box, self.frames_box, self.fps_box):
+            box.checked()
+        w, h = self.size()
+        if w % 8 or h % 8:
+            raise InputError(f"Working size {w}×{h}: each side must be a multiple of 8")
+        if w * h > limits.MAX_PIXELS:
+            raise InputError(
+                f"Working size {w}×{h} is {w * h:,} pixels, more than {limits.MAX_PIXELS:,} "
+                "(2048×2048)"
+            )
+
+    def accept(self) -> None:
+        try:
+            self.check()
+        except InputError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()
 
     def crop_loss(self) -> float:
         return crop_loss(self.image_size, self.size())
@@ -125,6 +145,9 @@ class NewProjectDialog(QDialog):
     def _refresh_fit(self) -> None:
         """Offer crop / letterbox; a strongly different aspect makes the user choose."""
         current = self.fit_box.currentText()
+        if not all(limits.SIDE.contains(side) for side in self.size()):
+            self.fit_note.setText("")  # OK says why the size cannot be used
+            return
         loss = self.crop_loss()
         must_ask = loss > CROP_LOSS_ASK
         items = ([CHOOSE] if must_ask else []) + ["crop", "letterbox"]
@@ -143,16 +166,15 @@ class NewProjectDialog(QDialog):
         self._refresh_ok()
 
     def _refresh_ok(self) -> None:
-        w, h = self.size()
-        ok = self.fit_box.currentText() != CHOOSE and w % 8 == 0 and h % 8 == 0
+        ok = self.fit_box.currentText() != CHOOSE
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 
     def values(self) -> dict[str, Any]:
         """Keyword arguments of :func:`levitor_studio.api.new_project` (image excluded)."""
         return {
             "size": self.size(),
-            "frames": self.frames_box.value(),
-            "fps": self.fps_box.value(),
+            "frames": self.frames_box.whole(),
+            "fps": self.fps_box.typed(),
             "fit": self.fit_box.currentText(),
             "depth": self.depth_box.currentText(),
             "segmenter": self.segmenter_box.currentText(),

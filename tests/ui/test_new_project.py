@@ -122,3 +122,35 @@ def test_the_command_line_also_refuses_to_crop_a_panorama_silently(tmp_path, cap
     assert scene.fit == "letterbox"
     # letterbox bars above and below: 512 wide → 1200x200 scales to 512x85 (rows 101..186)
     assert scene.image[:100].max() == 0 and scene.image[-100:].max() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "reason"),
+    [
+        ("width_box", "5000", "Width 5000 must be a whole number 8…4096"),
+        ("height_box", "4", "Height 4 must be a whole number 8…4096"),
+        ("width_box", "100", "Working size 100×288: each side must be a multiple of 8"),
+        (
+            "width_box",
+            "4096",
+            "Working size 4096×2048 is 8,388,608 pixels, more than 4,194,304 (2048×2048)",
+        ),
+        ("frames_box", "200", "Frames 200 must be a whole number 2…128"),
+        ("fps_box", "500", "Frames per second 500 must be 0.5…240"),
+    ],
+)
+def test_a_typed_value_is_kept_and_refused_on_ok(qtbot, field, text, reason):
+    """Typed through the keys, then Enter (OK): Qt's ranges used to drop the keystroke."""
+    from ui_helpers import type_into
+
+    dialog = NewProjectDialog("photo.png", (512, 288))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    if text == "4096":
+        dialog.height_box.setValue(2048)  # 512×2048 is fine; 4096×2048 is too many pixels
+    box = getattr(dialog, field)
+    type_into(qtbot, box.lineEdit(), text)
+    assert box.value() == float(text)  # kept as typed, neither clamped nor cut
+    assert dialog.isVisible() and dialog.result() != dialog.DialogCode.Accepted
+    assert dialog.error.text() == reason
