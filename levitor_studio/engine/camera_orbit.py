@@ -83,10 +83,20 @@ def _outside(rows: F64) -> tuple[int, str, float] | None:
     return None
 
 
+def _outside_text(value: float, lim: limits.Limit) -> str:
+    """``value`` with the fewest decimals (up to 6) that still read as outside ``lim``."""
+    for digits in range(7):
+        text = f"{value:.{digits}f}"
+        if not lim.lo <= float(text) <= lim.hi:
+            return text
+    return f"{value:.6f}"
+
+
 def largest_fitting(start_row: F64, world: F64, fractions: F64, angle: float) -> float:
     """The largest ``|a| ≤ |angle|`` in :data:`ANGLE_STEP` steps, signed like ``angle``, whose
-    keys all lie inside the limits (0.0 when not even one step fits)."""
-    steps = int(math.floor(abs(angle) / ANGLE_STEP + 1e-9))
+    keys all lie inside the limits (0.0 when not even one step fits). The pan grows by the
+    orbit's angle and stays within ±180°, so nothing past 360° can fit: the search stops there."""
+    steps = int(math.floor(min(abs(angle), 360.0) / ANGLE_STEP + 1e-9))
     cand = np.arange(steps, 0, -1) * ANGLE_STEP * math.copysign(1.0, angle)
     for lo in range(0, len(cand), 256):
         chunk = cand[lo : lo + 256]
@@ -144,7 +154,7 @@ def orbit_camera_keys(
             else "no orbit that way fits: try the other direction"
         )
         raise InputError(
-            f"An orbit of {angle:g}° would take the camera's {name} to {value:.4g} at frame "
+            f"An orbit of {angle:g}° would take the camera's {name} to {_outside_text(value, lim)} at frame "
             f"{start + row}, outside {lim.describe()}: {best}"
         )
     kept = [k for k in scene.camera if not start <= k.frame <= end]

@@ -96,6 +96,26 @@ def test_an_orbit_past_the_pan_limit_is_refused_with_the_largest_angle_that_fits
     assert keys[-1].pan == -180.0
 
 
+def test_the_refusal_shows_the_value_that_is_outside_not_a_rounded_one_that_fits() -> None:
+    """A 400° ease-in-out orbit first leaves ±180 by a fraction of a degree: the message said
+    'pan to 180 … outside -180…180' (rounded to 4 digits), which reads as if it fitted."""
+    scene = _scene(frames=16)
+    with pytest.raises(InputError) as err:
+        orbit_camera_keys(scene, Pivot(W / 2, H / 2, 0.5), 400.0, 0, 15)
+    text = str(err.value)
+    shown = float(text.split("pan to ")[1].split(" at frame")[0])
+    assert abs(shown) > 180.0
+
+
+def test_a_huge_orbit_is_refused_at_once_with_the_largest_angle_that_fits() -> None:
+    """The search for the largest fitting angle stepped 0.1° up to the angle asked for
+    (1e9° asked for a 10¹⁰-element array); no orbit past 360° fits the ±180° pan limit."""
+    scene = _scene(frames=11)
+    with pytest.raises(InputError) as err:
+        orbit_camera_keys(scene, Pivot(W / 2, H / 2, 0.5), 1e9, 0, 10, Easing.LINEAR)
+    assert str(err.value).endswith("the largest orbit that fits is 180°")
+
+
 def _dolly(phi_deg: float, px: float, pz: float) -> float:
     """c_z of an orbit by φ from the rest camera about (px, ·, pz): pz − (−sin φ px + cos φ pz)."""
     a = math.radians(phi_deg)
@@ -111,7 +131,8 @@ def test_an_orbit_that_drives_the_camera_too_far_names_the_largest_angle_that_fi
     text = str(err.value)
     first_bad = next(i for i in range(19) if _dolly(10.0 * i, px, z) > 2.0)
     assert text.startswith(
-        f"An orbit of 180° would take the camera's dolly to {_dolly(10.0 * first_bad, px, z):.4g}"
+        # 2.018: two decimals are the fewest that still read as outside -2…2
+        f"An orbit of 180° would take the camera's dolly to {_dolly(10.0 * first_bad, px, z):.2f}"
         f" at frame {first_bad}, outside -2…2: the largest orbit that fits is "
     )
     best = float(text.rsplit(" ", 1)[1].rstrip("°"))
