@@ -118,16 +118,21 @@ def insert(doc: Any) -> bool:
     return False
 
 
+def _delete_at(doc: Any, frame: int) -> bool:
+    """Delete the camera key at ``frame`` (one undo step) and drop the camera key selection."""
+    if doc.push_camera(lambda: camera_edits.delete_key(doc.scene, frame)):
+        doc.select_camera(None)
+        return True
+    return False
+
+
 def delete(doc: Any) -> bool:
     """Delete the selected camera key (Delete with the camera row selected)."""
     frame = doc.selected_camera_key
     if frame is None:
         doc.message.emit("Select a camera key to delete: click its diamond on the Camera row")
         return False
-    if doc.push_camera(lambda: camera_edits.delete_key(doc.scene, frame)):
-        doc.select_camera(None)
-        return True
-    return False
+    return _delete_at(doc, frame)
 
 
 def delete_current(doc: Any) -> bool:
@@ -141,10 +146,7 @@ def delete_current(doc: Any) -> bool:
                 "playhead onto one"
             )
             return False
-    if doc.push_camera(lambda: camera_edits.delete_key(doc.scene, frame)):
-        doc.select_camera(None)
-        return True
-    return False
+    return _delete_at(doc, frame)
 
 
 def clear(doc: Any) -> bool:

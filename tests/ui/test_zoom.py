@@ -6,28 +6,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
-from ui_helpers import to_widget
+from ui_helpers import to_widget, wheel_event
 
 pytestmark = pytest.mark.gui
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def _wheel(view, pos: QPoint, notches: int, mods=CTRL) -> None:
-    vp = view.graphics.viewport()
-    ev = QWheelEvent(
-        QPointF(pos),
-        QPointF(vp.mapToGlobal(pos)),
-        QPoint(0, 0),
-        QPoint(0, 120 * notches),
-        Qt.MouseButton.NoButton,
-        mods,
-        Qt.ScrollPhase.NoScrollPhase,
-        False,
-    )
-    QApplication.sendEvent(vp, ev)
+    wheel_event(view.graphics.viewport(), QPointF(pos), notches, mods)
 
 
 def _under(view, pos: QPoint) -> tuple[float, float]:
